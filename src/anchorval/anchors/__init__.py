@@ -1,0 +1,39 @@
+"""Valuation anchors: each a pure function ``(Case, AnchorContext) -> AnchorResult``.
+
+``ANCHORS`` maps anchor keys to functions, in the order reports show them.
+"""
+
+from collections.abc import Callable
+
+from ..domain import Case
+from ._base import AnchorContext, AnchorResult, Derivation, FigureRef, GridCell, Step
+from .arr_multiple import arr_multiple
+from .last_round import last_round
+from .peer_multiple import peer_multiple, price_to_sales
+from .perp_implied import perp_implied
+
+AnchorFn = Callable[[Case, AnchorContext], AnchorResult]
+
+#: Registered anchors by key, in report order.
+ANCHORS: dict[str, AnchorFn] = {
+    "peer_multiple": peer_multiple,
+    "perp_implied": perp_implied,
+    "arr_multiple": arr_multiple,
+    "last_round": last_round,
+}
+
+__all__ = [
+    "ANCHORS",
+    "AnchorContext",
+    "AnchorFn",
+    "AnchorResult",
+    "Derivation",
+    "FigureRef",
+    "GridCell",
+    "Step",
+    "arr_multiple",
+    "last_round",
+    "peer_multiple",
+    "perp_implied",
+    "price_to_sales",
+]

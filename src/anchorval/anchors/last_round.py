@@ -1,0 +1,90 @@
+"""Last-round anchor: post-money valuation of the latest priced round (prior transaction)."""
+
+from __future__ import annotations
+
+from ..domain import Case
+from ..money import format_money
+from ._base import AnchorContext, AnchorResult, Derivation
+
+__all__ = ["STALE_ROUND_DAYS", "last_round"]
+
+#: Warn when the round is older than this many days at the case date (a mark goes stale).
+STALE_ROUND_DAYS = 180
+
+CAVEAT = (
+    "A round prices preferred stock, not common, and goes stale as time passes; it calibrates rather "
+    "than measures today's value."
+)
+
+
+def last_round(case: Case, ctx: AnchorContext) -> AnchorResult:
+    """Value a company at the post-money valuation of its latest priced round.
+
+    Parameters
+    ----------
+    case : Case
+        Needs ``funding_rounds`` (the latest by date is used).
+    ctx : AnchorContext
+        FX to the report currency (at the round's date).
+
+    Returns
+    -------
+    AnchorResult
+        low = base = high = post-money (total, report currency). ``metrics['age_days']`` is the age
+        of the mark in days at the case's as-of date; ``metrics['pre_money']`` post-money minus
+        money raised.
+
+    Raises
+    ------
+    MissingFigureError
+        If the case has no funding round.
+
+    Examples
+    --------
+    >>> from anchorval.cases import resolve_case
+    >>> lc = resolve_case("anthropic-2026-06")
+    >>> str(last_round(lc.case, AnchorContext.for_case(lc.case, lc.peers)).base)
+    '965B USD'
+    """
+    d = Derivation(case, ctx, "last_round")
+    r = d.require(case.last_round, "funding_rounds")
+    i = case.funding_rounds.index(r)
+    p = f"funding_rounds[{i}]"
+    post, rate = d.convert(r.post_money.money(), r.post_money.as_of)
+    d.step(
+        f"Post-money, {r.name}",
+        "post-money valuation of the round, converted to the report currency",
+        post,
+        (d.ref(r.post_money, f"{p}.post_money"),),
+        (rate,),
+    )
+    metrics: dict[str, object] = {"post_money": post}
+    if r.money_raised is not None:
+        raised, rrate = d.convert(r.money_raised.money(), r.money_raised.as_of)
+        pre = post - raised
+        metrics.update(money_raised=raised, pre_money=pre)
+        d.step(
+            "Money raised and pre-money",
+            "pre-money = post-money - money raised",
+            f"raised {format_money(raised)}; pre-money {format_money(pre)} "
+            f"(round sold {raised / post:.2%} of the company)",
+            (d.ref(r.money_raised, f"{p}.money_raised"),),
+            (rrate,),
+        )
+    age = (case.as_of - r.date).days
+    metrics["age_days"] = age
+    precision = " (month precision: day 1 of the month assumed)" if r.date_precision == "month" else ""
+    d.step("Age of the mark", "case as-of date - round date", f"{age} days{precision}")
+    d.warnings.append(f"{r.name} priced {r.security}, not common stock.")
+    if age > STALE_ROUND_DAYS:
+        d.warnings.append(f"{r.name} is {age} days old at {case.as_of}: a stale mark.")
+    return d.result(
+        "last_round",
+        f"Last round ({r.name}, {r.date:%b %Y})",
+        "prior transaction (calibration)",
+        post,
+        post,
+        post,
+        CAVEAT,
+        metrics=metrics,
+    )

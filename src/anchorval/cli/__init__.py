@@ -1,0 +1,48 @@
+"""The ``anchorval`` command line: a thin typer layer over :mod:`anchorval.workflows`.
+
+Every command maps :class:`~anchorval.errors.AnchorvalError` to one line on stderr and exit code 2.
+Commands live in ``_*.py`` modules and are registered here.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from ._value import cases_cmd, value_cmd
+
+app = typer.Typer(
+    name="anchorval",
+    help="Valuation anchors for AI companies: peer P/S, pre-IPO perps, ARR multiples, last rounds.\n\n"
+    "Example: anchorval value anthropic-2026-06 --report anthropic.html",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(flag: bool) -> None:
+    if flag:
+        from importlib.metadata import version
+
+        typer.echo(f"anchorval {version('anchorval')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+) -> None:
+    """Valuation anchors for AI companies."""
+
+
+app.command("value")(value_cmd)
+app.command("cases")(cases_cmd)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,313 @@
+"""The Case: everything about one company on one as-of date."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from ..money import CurrencyCode, FxRate
+from ._figure import (
+    CountFigure,
+    Figure,
+    FrozenModel,
+    MoneyFigure,
+    MultipleFigure,
+    PositiveMoneyFigure,
+    RatioFigure,
+    Source,
+    iter_figures,
+)
+
+__all__ = [
+    "ArrMultipleSpec",
+    "CapitalStructure",
+    "Case",
+    "Company",
+    "Financials",
+    "FundingRound",
+    "FxRateSpec",
+    "PeerSpec",
+    "PerpQuote",
+]
+
+
+class Company(FrozenModel):
+    """Who the case is about.
+
+    Attributes
+    ----------
+    name : str
+        Company name.
+    status : {'private', 'listed'}
+        Listing status on the case's as-of date.
+    ticker, exchange : str, optional
+        Listing identifiers (a ticker is kept as text: ``'0700'`` stays ``'0700'``).
+    listing_date : date, optional
+        First trading day, for listed companies.
+    aliases : tuple of str
+        Other names the sources use (machine-translated names included).
+    """
+
+    name: str
+    status: Literal["private", "listed"]
+    ticker: str | None = None
+    exchange: str | None = None
+    listing_date: date | None = None
+    aliases: tuple[str, ...] = ()
+
+    @field_validator("ticker", mode="before")
+    @classmethod
+    def _ticker_text(cls, v: object) -> object:
+        if v is not None and not isinstance(v, str):
+            raise ValueError("ticker must be quoted text (YAML reads 0700 as a number)")
+        return v
+
+
+class CapitalStructure(FrozenModel):
+    """Share price, share count and market capitalisation of a listed company.
+
+    Attributes
+    ----------
+    share_price : Figure, optional
+        Price per share (money per share).
+    shares_outstanding : Figure, optional
+        Total shares outstanding (count, positive).
+    market_cap : Figure, optional
+        Market capitalisation as stated by a source (money, total).
+    cash, debt : Figure, optional
+        Cash and debt (money, totals) for EV = market cap + debt - cash.
+    """
+
+    share_price: PositiveMoneyFigure | None = None
+    shares_outstanding: CountFigure | None = None
+    market_cap: PositiveMoneyFigure | None = None
+    cash: MoneyFigure | None = None
+    debt: MoneyFigure | None = None
+
+
+class Financials(FrozenModel):
+    """Income-statement and run-rate figures (money, totals per year unless stated).
+
+    Attributes
+    ----------
+    revenue : Figure, optional
+        Trailing annual revenue (audited), with the period in ``revenue_period``.
+    revenue_period : str, optional
+        E.g. ``'FY2025'``.
+    revenue_growth : Figure, optional
+        Year-on-year revenue growth (ratio, 1.319 = +131.9%).
+    arr_run_rate : Figure, optional
+        Annualised revenue run rate (money per year).
+    net_loss, adjusted_net_loss, rd_expense : Figure, optional
+        Losses reported as positive amounts of money.
+    """
+
+    revenue: PositiveMoneyFigure | None = None
+    revenue_period: str | None = None
+    revenue_growth: Figure | None = None
+    arr_run_rate: PositiveMoneyFigure | None = None
+    net_loss: MoneyFigure | None = None
+    adjusted_net_loss: MoneyFigure | None = None
+    rd_expense: MoneyFigure | None = None
+
+
+class FundingRound(FrozenModel):
+    """A priced private round.
+
+    Attributes
+    ----------
+    name : str
+        Round name (``'Series H'``).
+    date : date
+        Closing or announcement date.
+    date_precision : {'day', 'month'}
+        ``'month'`` when the source gives only the month; ``date`` is then the first day.
+    money_raised : Figure
+        New money raised (money, total).
+    post_money : Figure
+        Post-money valuation (money, total) of all shares, on the round's preferred price.
+    security : str
+        What was sold; rounds sell preferred stock, not common.
+    """
+
+    name: str
+    date: date
+    date_precision: Literal["day", "month"] = "day"
+    money_raised: PositiveMoneyFigure | None = None
+    post_money: PositiveMoneyFigure
+    security: str = "preferred stock"
+
+
+class PerpQuote(FrozenModel):
+    """A pre-IPO perpetual contract's quote on one venue.
+
+    Attributes
+    ----------
+    venue : str
+        Venue id (``'binance'``).
+    symbol : str
+        Contract symbol (``'ANTHROPICUSDT'``).
+    launch_date : date, optional
+        Listing date of the contract.
+    price : Figure
+        Last (or mark) price per reference share, in the settlement currency (e.g. USDT).
+    reference_shares : Figure
+        Share count the venue uses to map price to valuation (count).
+    reference_shares_basis : {'venue_convention', 'company_disclosed'}
+        Whether the count is the venue's convention or the company's real share count.
+    volume_24h : Figure, optional
+        24-hour traded value (money).
+    open_interest : Figure, optional
+        Open interest (money).
+    """
+
+    venue: str
+    symbol: str
+    launch_date: date | None = None
+    price: PositiveMoneyFigure
+    reference_shares: CountFigure
+    reference_shares_basis: Literal["venue_convention", "company_disclosed"] = "venue_convention"
+    volume_24h: MoneyFigure | None = None
+    open_interest: MoneyFigure | None = None
+
+
+class ArrMultipleSpec(FrozenModel):
+    """The forward ARR-multiple grid: market ARR x company share x revenue multiple.
+
+    Attributes
+    ----------
+    market_arr : Figure
+        Expected ARR of the market segment at the horizon (money per year; usually a range).
+    share : Figure
+        Company's share of that ARR (ratio, 0.59 = 59%).
+    multiples : Figure
+        Revenue multiples to apply (x; usually a discrete set).
+    horizon : date, optional
+        Date the market ARR refers to (end-2026).
+    """
+
+    market_arr: PositiveMoneyFigure
+    share: RatioFigure
+    multiples: MultipleFigure
+    horizon: date | None = None
+
+
+class PeerSpec(FrozenModel):
+    """A listed peer whose multiple is applied to this case.
+
+    Attributes
+    ----------
+    case : str
+        Id of the peer case (bundled id or a file next to this one).
+    metric : {'ps', 'ev_revenue'}
+        P/S (market cap / revenue) or EV/Revenue ((market cap + debt - cash) / revenue).
+    applied_to : {'arr_run_rate', 'revenue'}
+        Which of this case's financials the multiple multiplies.
+    """
+
+    case: str
+    metric: Literal["ps", "ev_revenue"] = "ps"
+    applied_to: Literal["arr_run_rate", "revenue"] = "arr_run_rate"
+
+
+class FxRateSpec(FrozenModel):
+    """An FX rate given by the case, which wins over the ECB default.
+
+    Attributes
+    ----------
+    base, quote : str
+        Currency codes; 1 base = ``rate`` quote.
+    rate : Decimal
+        Units of quote per unit of base, positive.
+    as_of : date
+        Date of the rate.
+    source : str
+        Source id.
+    """
+
+    base: CurrencyCode
+    quote: CurrencyCode
+    rate: Decimal = Field(gt=0)
+    as_of: date
+    source: str
+
+    def to_rate(self) -> FxRate:
+        """Return the rate as an :class:`~anchorval.money.FxRate`."""
+        return FxRate(self.base, self.quote, self.rate, self.as_of, self.source)
+
+
+class Case(FrozenModel):
+    """Everything about one company on one as-of date.
+
+    Attributes
+    ----------
+    id : str
+        Case id (``'anthropic-2026-06'``).
+    as_of : date
+        Valuation date; FX conversions use this date.
+    report_currency : str
+        Currency of every anchor result.
+    company : Company
+    sources : dict of str to Source
+        Every source the figures cite, by id.
+    capital, financials : optional
+        Capital structure and financial figures.
+    funding_rounds : tuple of FundingRound
+        Priced rounds, any order; the latest is the ``last_round`` anchor.
+    perps : tuple of PerpQuote
+        Pre-IPO perpetual quotes.
+    arr_multiple : ArrMultipleSpec, optional
+        Forward ARR-multiple grid.
+    peer : PeerSpec, optional
+        Listed peer for the peer-multiple anchor.
+    fx_rates : tuple of FxRateSpec
+        Case-given FX rates (win over ECB).
+    blend_weights : dict of str to Decimal
+        Weights of each anchor in the blended view (non-negative; normalised to sum 1).
+    notes : tuple of str
+        Editorial notes (which disagreeing figure is primary and why).
+    """
+
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+    as_of: date
+    report_currency: CurrencyCode = "USD"
+    company: Company
+    sources: dict[str, Source]
+    capital: CapitalStructure | None = None
+    financials: Financials | None = None
+    funding_rounds: tuple[FundingRound, ...] = ()
+    perps: tuple[PerpQuote, ...] = ()
+    arr_multiple: ArrMultipleSpec | None = None
+    peer: PeerSpec | None = None
+    fx_rates: tuple[FxRateSpec, ...] = ()
+    blend_weights: dict[str, Decimal] = Field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _check_sources(self) -> Case:
+        for path, fig in iter_figures(self):
+            for f in (fig, *fig.alternatives):
+                if f.source not in self.sources:
+                    raise ValueError(
+                        f"{path}: source {f.source!r} is not declared in sources "
+                        f"(declared: {', '.join(sorted(self.sources)) or 'none'})"
+                    )
+        for i, r in enumerate(self.fx_rates):
+            if r.source not in self.sources:
+                raise ValueError(f"fx_rates[{i}]: source {r.source!r} is not declared in sources")
+        for k, w in self.blend_weights.items():
+            if w < 0:
+                raise ValueError(f"blend_weights.{k}: weight must be non-negative, got {w}")
+        return self
+
+    def figures(self) -> dict[str, Figure]:
+        """All figures of the case by dotted path (``'perps[0].price'``)."""
+        return dict(iter_figures(self))
+
+    @property
+    def last_round(self) -> FundingRound | None:
+        """The most recent funding round, or None."""
+        return max(self.funding_rounds, key=lambda r: r.date) if self.funding_rounds else None

