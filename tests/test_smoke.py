@@ -1,0 +1,10 @@
+from decimal import Decimal
+
+import anchorval
+
+
+def test_value_bundled_case_runs_all_four_anchors():
+    t = anchorval.value("anthropic-2026-06")
+    assert [a.anchor for a in t.anchors] == ["peer_multiple", "perp_implied", "arr_multiple", "last_round"]
+    # BlockBeats (2026-06-22): 1718 USDT x 1e9 reference shares = $1.718T at USDT = USD
+    assert t.anchor("perp_implied").base.amount == Decimal("1718") * Decimal("1e9")
