@@ -24,6 +24,22 @@ __all__ = [
     "MSG_BAD_AMOUNT",
     "MSG_UNKNOWN_CASE",
     "MSG_MISSING_FIGURE",
+    "ProviderError",
+    "UnknownProviderError",
+    "ProviderUnavailableError",
+    "ProviderNetworkError",
+    "ProviderTimeoutError",
+    "RateLimitError",
+    "ProviderServerError",
+    "MalformedResponseError",
+    "EmptyResponseError",
+    "UnknownSymbolError",
+    "StoreError",
+    "MSG_UNKNOWN_PROVIDER",
+    "MSG_MISSING_EXTRA",
+    "MSG_UNKNOWN_SYMBOL",
+    "MSG_MALFORMED",
+    "MSG_EMPTY",
 ]
 
 MSG_UNKNOWN_CURRENCY = "unknown currency {code!r} (known: ISO 4217 codes with ECB rates, plus USDT)"
@@ -32,6 +48,11 @@ MSG_NO_FX_RATE = "no FX rate for {base}/{quote} on {date}{detail}"
 MSG_BAD_AMOUNT = "cannot parse amount {text!r}: {why}"
 MSG_UNKNOWN_CASE = "unknown case {name!r}: not a file and not a bundled case (bundled: {known})"
 MSG_MISSING_FIGURE = "case {case!r} lacks figure {field!r} needed by {needed_by}"
+MSG_UNKNOWN_PROVIDER = "unknown provider {name!r}; installed: {known}"
+MSG_MISSING_EXTRA = "{what} needs the {package!r} package: pip install 'anchorval[live]'"
+MSG_UNKNOWN_SYMBOL = "{provider}: unknown symbol {symbol!r}{detail}"
+MSG_MALFORMED = "{provider}: malformed response from {endpoint}: {why}"
+MSG_EMPTY = "{provider}: empty response from {endpoint}"
 
 
 class AnchorvalError(Exception):
@@ -100,3 +121,66 @@ class CaseError(AnchorvalError, ValueError):
             where += ": "
         what = f"{self.field}: " if self.field else ""
         return f"{where}{what}{self.message}"
+
+
+# -- providers and store -----------------------------------------------------------------------
+class ProviderError(AnchorvalError):
+    """Base of every market-data provider error (subclasses add the builtin they refine)."""
+
+
+class UnknownProviderError(ProviderError, LookupError):
+    """A provider name is not registered; the message lists the installed ones."""
+
+
+class ProviderUnavailableError(ProviderError, ImportError):
+    """A provider needs an optional package that is not installed (the message names the extra)."""
+
+
+class ProviderNetworkError(ProviderError, ConnectionError):
+    """A transient transport failure; callers may retry.
+
+    Parameters
+    ----------
+    message : str
+        One line naming the provider and endpoint.
+    retry_after : float or None
+        Seconds the server asked to wait (``Retry-After``), when given.
+    status : int or None
+        HTTP status code, when there was a response.
+    """
+
+    def __init__(self, message: str, *, retry_after: float | None = None, status: int | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+        self.status = status
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class ProviderTimeoutError(ProviderNetworkError, TimeoutError):
+    """The venue did not answer in time."""
+
+
+class RateLimitError(ProviderNetworkError):
+    """HTTP 429 (or 418): the venue rate-limited us; ``retry_after`` says how long to wait."""
+
+
+class ProviderServerError(ProviderNetworkError):
+    """HTTP 5xx or the venue is down for maintenance."""
+
+
+class MalformedResponseError(ProviderError, ValueError):
+    """The venue answered with something that is not the documented JSON shape."""
+
+
+class EmptyResponseError(ProviderError, LookupError):
+    """The venue answered with an empty body or an empty list where data was expected."""
+
+
+class UnknownSymbolError(ProviderError, LookupError):
+    """The venue does not list the requested symbol; the message lists close matches."""
+
+
+class StoreError(AnchorvalError, RuntimeError):
+    """The history store cannot be opened, migrated or written."""
