@@ -162,14 +162,23 @@ _HYPERHUB = (
 
 #: The conventions table. Extend it by passing ``conventions=`` to the functions below.
 CONVENTIONS: tuple[VenueConvention, ...] = (
-    VenueConvention("binance", "ANTHROPICUSDT", "reference_shares", _BLOCKBEATS, reference_shares=ONE_BILLION),
     VenueConvention(
-        "binance", "*", "reference_shares", _BLOCKBEATS, reference_shares=ONE_BILLION,
+        "binance", "ANTHROPICUSDT", "reference_shares", _BLOCKBEATS, reference_shares=ONE_BILLION
+    ),
+    VenueConvention(
+        "binance",
+        "*",
+        "reference_shares",
+        _BLOCKBEATS,
+        reference_shares=ONE_BILLION,
         note="assumed to follow ANTHROPICUSDT's 1 billion reference shares; check the listing notice",
     ),
     VenueConvention("hyperliquid", "vntl:*", "valuation_per_1e9", _HYPERHUB),
     VenueConvention(
-        "hyperliquid", "xyz:*", "per_share", _HYPERHUB,
+        "hyperliquid",
+        "xyz:*",
+        "per_share",
+        _HYPERHUB,
         note="per-share price: needs the company's share count to give a valuation",
     ),
 )
@@ -253,8 +262,15 @@ class VenueComparison:
 
         return pd.DataFrame(
             [
-                {"venue": r.venue, "symbol": r.symbol, "price": r.price, "currency": r.currency,
-                 "multiplier": r.multiplier, "valuation": r.valuation, "time": r.time}
+                {
+                    "venue": r.venue,
+                    "symbol": r.symbol,
+                    "price": r.price,
+                    "currency": r.currency,
+                    "multiplier": r.multiplier,
+                    "valuation": r.valuation,
+                    "time": r.time,
+                }
                 for r in self.rows
             ]
         )
@@ -296,7 +312,9 @@ def compare_venues(
         m = c.multiplier(when.date(), (shares or {}).get(f"{venue}:{symbol}"))
         rows.append(VenueImplied(venue, symbol, price, ccy, m, price * m, when, c))
     vals = [r.valuation for r in rows]
-    return VenueComparison(tuple(rows), max(vals) / min(vals) if min(vals) > 0 else Decimal("Infinity"))
+    return VenueComparison(
+        tuple(rows), max(vals) / min(vals) if min(vals) > 0 else Decimal("Infinity")
+    )
 
 
 @dataclass(frozen=True)
@@ -366,24 +384,36 @@ def quality_flags(
         subj = f"{q.venue} {q.symbol}"
         age = (now - q.time).total_seconds()
         if age > max_age_seconds:
-            out.append(QualityFlag("stale", subj, f"{subj}: quote is {age:,.0f} s old (limit {max_age_seconds:,.0f} s), from {q.time.isoformat()}"))
+            out.append(
+                QualityFlag(
+                    "stale",
+                    subj,
+                    f"{subj}: quote is {age:,.0f} s old (limit {max_age_seconds:,.0f} s), from {q.time.isoformat()}",
+                )
+            )
         if q.volume_quote_24h is not None and q.valuation > 0:
             ratio = q.volume_quote_24h / q.valuation
             if ratio < min_volume_ratio:
-                out.append(QualityFlag(
-                    "thin_volume", subj,
-                    f"{subj}: 24h volume is {ratio:.1e} of the implied valuation (limit {min_volume_ratio:.0e}); "
-                    "the price moves on very little money",
-                ))
+                out.append(
+                    QualityFlag(
+                        "thin_volume",
+                        subj,
+                        f"{subj}: 24h volume is {ratio:.1e} of the implied valuation (limit {min_volume_ratio:.0e}); "
+                        "the price moves on very little money",
+                    )
+                )
     vals = [q.valuation for q in qs if q.valuation > 0]
     if len(vals) > 1:
         gap = max(vals) / min(vals) - 1
         if gap > max_disagreement:
-            out.append(QualityFlag(
-                "venues_disagree", "venues",
-                f"venues disagree by {gap:.1%} (limit {max_disagreement:.0%}): "
-                + ", ".join(f"{q.venue} {q.valuation:.4g}" for q in qs),
-            ))
+            out.append(
+                QualityFlag(
+                    "venues_disagree",
+                    "venues",
+                    f"venues disagree by {gap:.1%} (limit {max_disagreement:.0%}): "
+                    + ", ".join(f"{q.venue} {q.valuation:.4g}" for q in qs),
+                )
+            )
     return out
 
 

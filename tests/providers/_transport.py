@@ -13,7 +13,14 @@ from requests.adapters import BaseAdapter
 from requests.models import PreparedRequest, Response
 
 CASSETTES = Path(__file__).resolve().parents[1] / "cassettes"
-REASONS = {200: "OK", 400: "Bad Request", 429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
+REASONS = {
+    200: "OK",
+    400: "Bad Request",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+}
 
 
 def cassette_bodies(name: str) -> dict[str, str]:
@@ -21,7 +28,10 @@ def cassette_bodies(name: str) -> dict[str, str]:
     data = yaml.safe_load((CASSETTES / name).read_text())
     from urllib.parse import urlsplit
 
-    return {urlsplit(i["request"]["uri"]).path: i["response"]["body"]["string"] for i in data["interactions"]}
+    return {
+        urlsplit(i["request"]["uri"]).path: i["response"]["body"]["string"]
+        for i in data["interactions"]
+    }
 
 
 class Scripted(BaseAdapter):

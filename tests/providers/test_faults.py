@@ -36,7 +36,10 @@ def binance_with(fault, attempts=3):
 
     sleeps: list[float] = []
     ad = Scripted(script)
-    f = BinanceUsdmFetcher(session=session_with(ad), retry=RetryPolicy(attempts=attempts, initial=0.5, sleep=sleeps.append))
+    f = BinanceUsdmFetcher(
+        session=session_with(ad),
+        retry=RetryPolicy(attempts=attempts, initial=0.5, sleep=sleeps.append),
+    )
     return f, ad, sleeps, seen
 
 
@@ -49,7 +52,13 @@ def test_timeout_is_retried_then_typed():
 
 
 def test_timeout_then_success_recovers():
-    f, ad, sleeps, seen = binance_with(lambda n: requests.exceptions.ConnectTimeout("t") if n == 1 else (200, BIN["/fapi/v1/premiumIndex"], {}))
+    f, ad, sleeps, seen = binance_with(
+        lambda n: (
+            requests.exceptions.ConnectTimeout("t")
+            if n == 1
+            else (200, BIN["/fapi/v1/premiumIndex"], {})
+        )
+    )
     d = f.fetch(symbol="ANTHROPICUSDT")
     assert str(d.mark_price) == "1718.20000000" and seen["n"] == 2 and len(sleeps) == 1
 
@@ -57,7 +66,11 @@ def test_timeout_then_success_recovers():
 def test_429_honours_retry_after():
     def fault(n):
         if n == 1:
-            return 429, '{"code":-1003,"msg":"Too many requests; current limit is 2400 request weight per 1 MINUTE."}', {"Retry-After": "7"}
+            return (
+                429,
+                '{"code":-1003,"msg":"Too many requests; current limit is 2400 request weight per 1 MINUTE."}',
+                {"Retry-After": "7"},
+            )
         return 200, BIN["/fapi/v1/premiumIndex"], {}
 
     f, ad, sleeps, seen = binance_with(fault)
@@ -67,14 +80,18 @@ def test_429_honours_retry_after():
 
 
 def test_429_exhausted_is_rate_limit_error_with_retry_after():
-    f, ad, sleeps, seen = binance_with(lambda n: (429, '{"code":-1003,"msg":"Too many"}', {"Retry-After": "2"}), attempts=2)
+    f, ad, sleeps, seen = binance_with(
+        lambda n: (429, '{"code":-1003,"msg":"Too many"}', {"Retry-After": "2"}), attempts=2
+    )
     with pytest.raises(RateLimitError) as e:
         f.fetch(symbol="ANTHROPICUSDT")
     assert e.value.retry_after == 2.0 and e.value.status == 429
 
 
 def test_5xx_retried_with_exponential_backoff_then_typed():
-    f, ad, sleeps, seen = binance_with(lambda n: (503, "<html>503 Service Unavailable</html>", {}), attempts=4)
+    f, ad, sleeps, seen = binance_with(
+        lambda n: (503, "<html>503 Service Unavailable</html>", {}), attempts=4
+    )
     with pytest.raises(ProviderServerError):
         f.fetch(symbol="ANTHROPICUSDT")
     assert seen["n"] == 4 and len(sleeps) == 3
@@ -83,7 +100,9 @@ def test_5xx_retried_with_exponential_backoff_then_typed():
 
 
 def test_malformed_json_is_typed_and_not_retried():
-    f, ad, sleeps, seen = binance_with(lambda n: (200, '{"symbol":"ANTHROPICUSDT","markPrice":', {}))
+    f, ad, sleeps, seen = binance_with(
+        lambda n: (200, '{"symbol":"ANTHROPICUSDT","markPrice":', {})
+    )
     with pytest.raises(MalformedResponseError, match="not JSON"):
         f.fetch(symbol="ANTHROPICUSDT")
     assert seen["n"] == 1 and sleeps == []
@@ -109,15 +128,29 @@ def test_empty_response_is_typed(body):
 
 
 def test_hyperliquid_empty_and_malformed():
-    for body, err in (("[]", EmptyResponseError), ('[{"universe": [{"name": "vntl:X"}]}, []]', MalformedResponseError), ("<html>", MalformedResponseError)):
+    for body, err in (
+        ("[]", EmptyResponseError),
+        ('[{"universe": [{"name": "vntl:X"}]}, []]', MalformedResponseError),
+        ("<html>", MalformedResponseError),
+    ):
         ad = Scripted(lambda req, n, body=body: (200, body, {}))
         with pytest.raises(err):
-            HyperliquidFetcher(session=session_with(ad), retry=RetryPolicy(attempts=1)).fetch(symbol="vntl:X")
+            HyperliquidFetcher(session=session_with(ad), retry=RetryPolicy(attempts=1)).fetch(
+                symbol="vntl:X"
+            )
 
 
 def test_hyperliquid_5xx_then_ok():
     sleeps: list[float] = []
-    ad = Scripted(lambda req, n: (502, "bad gateway", {}) if n == 1 else (200, HL, {"Date": "Mon, 22 Jun 2026 08:00:00 GMT"}))
-    f = HyperliquidFetcher(session=session_with(ad), retry=RetryPolicy(attempts=3, sleep=sleeps.append))
+    ad = Scripted(
+        lambda req, n: (
+            (502, "bad gateway", {})
+            if n == 1
+            else (200, HL, {"Date": "Mon, 22 Jun 2026 08:00:00 GMT"})
+        )
+    )
+    f = HyperliquidFetcher(
+        session=session_with(ad), retry=RetryPolicy(attempts=3, sleep=sleeps.append)
+    )
     assert str(f.fetch(symbol="vntl:ANTHROPIC").mark_price) == "1702.50"
     assert len(ad.calls) == 2 and len(sleeps) == 1

@@ -34,19 +34,36 @@ def test_1718_on_both_conventions_is_1_718_trillion():
 
 def test_rebase_applies_from_its_date_only():
     eff = date(2026, 7, 1)
-    c = VenueConvention("binance", "ANTHROPICUSDT", "reference_shares", "test", reference_shares=Decimal(10) ** 9,
-                        rebases=(Rebase(eff, Decimal("1.1"), "notice"),))
+    c = VenueConvention(
+        "binance",
+        "ANTHROPICUSDT",
+        "reference_shares",
+        "test",
+        reference_shares=Decimal(10) ** 9,
+        rebases=(Rebase(eff, Decimal("1.1"), "notice"),),
+    )
     p = Decimal(1718)
     assert c.implied_valuation(p, eff - timedelta(days=1)) == p * Decimal(10) ** 9
     assert c.implied_valuation(p, eff) == p * Decimal("1.1") * Decimal(10) ** 9
     assert c.implied_valuation(p, eff + timedelta(days=30)) == p * Decimal("1.1e9")
 
 
-@given(st.lists(st.tuples(st.dates(date(2026, 1, 1), date(2027, 1, 1)), st.decimals("0.5", "2", places=3)), max_size=4),
-       st.dates(date(2025, 12, 1), date(2027, 2, 1)))
+@given(
+    st.lists(
+        st.tuples(st.dates(date(2026, 1, 1), date(2027, 1, 1)), st.decimals("0.5", "2", places=3)),
+        max_size=4,
+    ),
+    st.dates(date(2025, 12, 1), date(2027, 2, 1)),
+)
 def test_rebases_compose_as_product_of_those_in_effect(rebases, on):
-    c = VenueConvention("x", "*", "reference_shares", "t", reference_shares=Decimal(1000),
-                        rebases=tuple(Rebase(d, f, "t") for d, f in rebases))
+    c = VenueConvention(
+        "x",
+        "*",
+        "reference_shares",
+        "t",
+        reference_shares=Decimal(1000),
+        rebases=tuple(Rebase(d, f, "t") for d, f in rebases),
+    )
     want = Decimal(1000)
     for d, f in rebases:
         if d <= on:
@@ -67,10 +84,12 @@ def test_unknown_venue_lists_table():
 
 
 def test_compare_venues_side_by_side_with_spread():
-    cmp = compare_venues([
-        ("binance", "ANTHROPICUSDT", Decimal("1718.2"), "USDT", T),
-        ("hyperliquid", "vntl:ANTHROPIC", Decimal("1702.5"), "USDC", T),
-    ])
+    cmp = compare_venues(
+        [
+            ("binance", "ANTHROPICUSDT", Decimal("1718.2"), "USDT", T),
+            ("hyperliquid", "vntl:ANTHROPIC", Decimal("1702.5"), "USDC", T),
+        ]
+    )
     assert [r.valuation for r in cmp.rows] == [Decimal("1718.2e9"), Decimal("1702.5e9")]
     assert cmp.spread == Decimal("1718.2") / Decimal("1702.5")
     assert list(cmp.to_frame()["venue"]) == ["binance", "hyperliquid"]
@@ -80,11 +99,25 @@ def test_quality_flags():
     v = Decimal("1.718e12")
     rows = [
         ("binance", "A", T - timedelta(hours=2), Decimal("1e6"), v),  # stale and thin
-        ("hyperliquid", "B", T, Decimal("5e8"), v * Decimal("1.08")),  # fresh, 5e8/1.86e12 = 2.7e-4 ok
+        (
+            "hyperliquid",
+            "B",
+            T,
+            Decimal("5e8"),
+            v * Decimal("1.08"),
+        ),  # fresh, 5e8/1.86e12 = 2.7e-4 ok
     ]
     flags = quality_flags(rows, now=T)
     kinds = [(f.kind, f.subject) for f in flags]
     assert ("stale", "binance A") in kinds and ("thin_volume", "binance A") in kinds
     assert ("venues_disagree", "venues") in kinds and ("stale", "hyperliquid B") not in kinds
-    assert quality_flags(rows, now=T, max_age_seconds=3 * 3600, min_volume_ratio=Decimal("1e-7"),
-                         max_disagreement=Decimal("0.1")) == []
+    assert (
+        quality_flags(
+            rows,
+            now=T,
+            max_age_seconds=3 * 3600,
+            min_volume_ratio=Decimal("1e-7"),
+            max_disagreement=Decimal("0.1"),
+        )
+        == []
+    )

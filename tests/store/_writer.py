@@ -16,12 +16,30 @@ def make_snapshot(i: int, case_id: str = "anthropic-2026-06", n_quotes: int = 2)
     now = datetime.now(UTC)
     base = Decimal("1718e9") + i
     quotes = tuple(
-        QuoteRow("binance", f"S{j}", "TRADIFI_PERPETUAL", "USDT", Decimal("1718.2") + i, None, None, None,
-                 Decimal("1000071.35"), None, None, now, now, base)
+        QuoteRow(
+            "binance",
+            f"S{j}",
+            "TRADIFI_PERPETUAL",
+            "USDT",
+            Decimal("1718.2") + i,
+            None,
+            None,
+            None,
+            Decimal("1000071.35"),
+            None,
+            None,
+            now,
+            now,
+            base,
+        )
         for j in range(n_quotes)
     )
     return Snapshot(
-        uuid.uuid4().hex, case_id, now, "USD", f"hash{i}",
+        uuid.uuid4().hex,
+        case_id,
+        now,
+        "USD",
+        f"hash{i}",
         tuple(AnchorRow(f"a{k}", base - k, base, base + k) for k in range(N_ANCHORS)),
         quotes,
         (FxRow("USDT", "USD", Decimal(1), now.date(), "assumption", True),),

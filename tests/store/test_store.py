@@ -52,7 +52,9 @@ def test_failed_write_leaves_nothing(tmp_path):
     good = make_snapshot(1)
     s.write_snapshot(good)
     with pytest.raises(StoreError):
-        s.write_snapshot(good)  # same snapshot id: primary key violation, whole snapshot rolled back
+        s.write_snapshot(
+            good
+        )  # same snapshot id: primary key violation, whole snapshot rolled back
     assert s.snapshot_ids() == [good.snapshot_id]
     assert len(s.history("anthropic-2026-06")) == N_ANCHORS
 
@@ -62,10 +64,16 @@ def test_migration_from_v1_keeps_data(tmp_path):
     old = Store(p)
     assert old.migrate(target=1) == [1]
     con = duckdb.connect(str(p))
-    con.execute("INSERT INTO valuations VALUES ('s1', 'zhipu-2026-06', 'peer_multiple', 1, 2, 3, 'HKD', '2026-06-22 08:00:00+00')")
-    con.execute("INSERT INTO valuations VALUES ('s1', 'zhipu-2026-06', 'last_round', 4, 5, 6, 'HKD', '2026-06-22 08:00:00+00')")
-    con.execute("INSERT INTO quotes VALUES ('s1', 'yahoo', '2513.HK', NULL, 'HKD', 2380, NULL, 2380, NULL, NULL, NULL, NULL, "
-                "'2026-06-22 08:00:00+00', '2026-06-22 08:00:01+00')")
+    con.execute(
+        "INSERT INTO valuations VALUES ('s1', 'zhipu-2026-06', 'peer_multiple', 1, 2, 3, 'HKD', '2026-06-22 08:00:00+00')"
+    )
+    con.execute(
+        "INSERT INTO valuations VALUES ('s1', 'zhipu-2026-06', 'last_round', 4, 5, 6, 'HKD', '2026-06-22 08:00:00+00')"
+    )
+    con.execute(
+        "INSERT INTO quotes VALUES ('s1', 'yahoo', '2513.HK', NULL, 'HKD', 2380, NULL, 2380, NULL, NULL, NULL, NULL, "
+        "'2026-06-22 08:00:00+00', '2026-06-22 08:00:01+00')"
+    )
     con.close()
     new = Store(p)
     assert new.migrate() == [2]
@@ -121,7 +129,11 @@ def _spawn_writer(path: Path, count: int, n_quotes: int) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([SRC, TESTS])}
     return subprocess.Popen(
         [sys.executable, "-m", "store._writer", str(path), str(count), str(n_quotes)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=TESTS,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=TESTS,
     )
 
 

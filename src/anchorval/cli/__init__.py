@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import typer
 
+from ._live import fetch_cmd, history_cmd, watch_cmd
 from ._value import cases_cmd, value_cmd
 
 app = typer.Typer(
@@ -38,6 +39,9 @@ def _root(
 
 app.command("value")(value_cmd)
 app.command("cases")(cases_cmd)
+app.command("fetch")(fetch_cmd)
+app.command("watch")(watch_cmd)
+app.command("history")(history_cmd)
 
 
 def main() -> None:

@@ -32,6 +32,7 @@ def value_cmd(
     currency: str | None = typer.Option(None, "--currency", help="Report currency (default: the case's)."),
     anchors: str | None = typer.Option(None, "--anchors", help="Comma-separated anchor keys (default: all the case supports)."),
     weights: str | None = typer.Option(None, "--weights", help="Blend weights, e.g. arr_multiple=0.5,last_round=0.5 (default: the case's)."),
+    live: bool = typer.Option(False, "--live", help="Fetch fresh quotes first; live figures cite live:<venue> with their time."),
 ) -> None:
     """Value a company with every anchor, side by side, with sources.
 
@@ -41,7 +42,12 @@ def value_cmd(
     from ..workflows import value
 
     keys = [a.strip() for a in anchors.split(",")] if anchors else None
-    t = value(case, anchors=keys, currency=currency, weights=_parse_weights(weights))
+    ref, peers = case, None
+    if live:
+        from ._live import go_live
+
+        ref, peers = go_live(case)
+    t = value(ref, anchors=keys, currency=currency, weights=_parse_weights(weights), peers=peers)
     if fmt is OutputFormat.json:
         typer.echo(to_json(t))
     elif fmt is OutputFormat.markdown:

@@ -99,5 +99,7 @@ def get_fetcher(name: str, **kwargs: Any) -> Fetcher[Any, Any]:
     reg = registry()
     cls = reg.get(name.strip().lower())
     if cls is None:
-        raise UnknownProviderError(MSG_UNKNOWN_PROVIDER.format(name=name, known=", ".join(sorted(reg))))
+        raise UnknownProviderError(
+            MSG_UNKNOWN_PROVIDER.format(name=name, known=", ".join(sorted(reg)))
+        )
     return cls(**kwargs)

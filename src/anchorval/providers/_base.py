@@ -22,7 +22,13 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from ..errors import MSG_EMPTY, MSG_MALFORMED, EmptyResponseError, MalformedResponseError, ProviderNetworkError
+from ..errors import (
+    MSG_EMPTY,
+    MSG_MALFORMED,
+    EmptyResponseError,
+    MalformedResponseError,
+    ProviderNetworkError,
+)
 
 __all__ = [
     "Fetcher",
@@ -91,7 +97,9 @@ class RetryPolicy:
         """
         import tenacity
 
-        expo = tenacity.wait_exponential_jitter(multiplier=self.initial, max=self.maximum, jitter=self.initial / 4)
+        expo = tenacity.wait_exponential_jitter(
+            multiplier=self.initial, max=self.maximum, jitter=self.initial / 4
+        )
 
         def wait(state: tenacity.RetryCallState) -> float:
             exc = state.outcome.exception() if state.outcome else None
@@ -123,7 +131,9 @@ def dec(value: Any, field: str, provider: str, endpoint: str) -> Decimal:
     """
     if value is None or isinstance(value, bool):
         raise MalformedResponseError(
-            MSG_MALFORMED.format(provider=provider, endpoint=endpoint, why=f"field {field!r} is missing")
+            MSG_MALFORMED.format(
+                provider=provider, endpoint=endpoint, why=f"field {field!r} is missing"
+            )
         )
     try:
         d = Decimal(str(value))
@@ -131,7 +141,11 @@ def dec(value: Any, field: str, provider: str, endpoint: str) -> Decimal:
         d = Decimal("NaN")
     if not d.is_finite():
         raise MalformedResponseError(
-            MSG_MALFORMED.format(provider=provider, endpoint=endpoint, why=f"field {field!r} is not a number: {value!r}")
+            MSG_MALFORMED.format(
+                provider=provider,
+                endpoint=endpoint,
+                why=f"field {field!r} is not a number: {value!r}",
+            )
         )
     return d
 
@@ -148,7 +162,9 @@ def utc_ms(ms: Any, field: str, provider: str, endpoint: str) -> datetime:
         return datetime.fromtimestamp(int(ms) / 1000, tz=UTC)
     except (TypeError, ValueError, OverflowError):
         raise MalformedResponseError(
-            MSG_MALFORMED.format(provider=provider, endpoint=endpoint, why=f"field {field!r} is not epoch ms: {ms!r}")
+            MSG_MALFORMED.format(
+                provider=provider, endpoint=endpoint, why=f"field {field!r} is not epoch ms: {ms!r}"
+            )
         ) from None
 
 
@@ -177,7 +193,9 @@ class Fetcher(Generic[Q, D]):
     #: Optional package the fetcher needs (for the "install the live extra" message).
     requires: ClassVar[tuple[str, ...]] = ()
 
-    def __init__(self, session: Any = None, retry: RetryPolicy | None = None, timeout: float = 10.0) -> None:
+    def __init__(
+        self, session: Any = None, retry: RetryPolicy | None = None, timeout: float = 10.0
+    ) -> None:
         self.session = session
         self.retry = retry or RetryPolicy()
         self.timeout = timeout
@@ -218,7 +236,9 @@ class Fetcher(Generic[Q, D]):
         return self.transform_data(q, raw)
 
     # -- helpers for subclasses --------------------------------------------------------
-    def check_json(self, raw: Any, endpoint: str, kind: type | tuple[type, ...] = (dict, list)) -> Any:
+    def check_json(
+        self, raw: Any, endpoint: str, kind: type | tuple[type, ...] = (dict, list)
+    ) -> Any:
         """Reject empty and non-JSON answers with a typed error.
 
         Raises
@@ -233,10 +253,16 @@ class Fetcher(Generic[Q, D]):
         if isinstance(raw, str | bytes):
             text = raw[:60] if isinstance(raw, str) else raw[:60].decode("utf-8", "replace")
             raise MalformedResponseError(
-                MSG_MALFORMED.format(provider=self.name, endpoint=endpoint, why=f"not JSON: {text!r}")
+                MSG_MALFORMED.format(
+                    provider=self.name, endpoint=endpoint, why=f"not JSON: {text!r}"
+                )
             )
         if not isinstance(raw, kind):
             raise MalformedResponseError(
-                MSG_MALFORMED.format(provider=self.name, endpoint=endpoint, why=f"expected {kind}, got {type(raw).__name__}")
+                MSG_MALFORMED.format(
+                    provider=self.name,
+                    endpoint=endpoint,
+                    why=f"expected {kind}, got {type(raw).__name__}",
+                )
             )
         return raw

@@ -37,7 +37,9 @@ def make_exchange(exchange_id: str, session: Any, timeout: float) -> Any:
     try:
         import ccxt
     except ImportError:  # pragma: no cover - ccxt is in the live and test extras
-        raise ProviderUnavailableError(MSG_MISSING_EXTRA.format(what=f"the {exchange_id} provider", package="ccxt")) from None
+        raise ProviderUnavailableError(
+            MSG_MISSING_EXTRA.format(what=f"the {exchange_id} provider", package="ccxt")
+        ) from None
     config: dict[str, Any] = {"enableRateLimit": False, "timeout": int(timeout * 1000)}
     if session is not None:
         config["session"] = session
@@ -66,7 +68,9 @@ def retry_after_seconds(headers: Any) -> float | None:
         return None
 
 
-def call_ccxt(provider: str, exchange: Any, endpoint: str, fn: Callable[[], Any], symbol: str | None = None) -> Any:
+def call_ccxt(
+    provider: str, exchange: Any, endpoint: str, fn: Callable[[], Any], symbol: str | None = None
+) -> Any:
     """Call one ccxt implicit-API function and map ccxt's errors to anchorval's.
 
     Parameters
@@ -105,13 +109,19 @@ def call_ccxt(provider: str, exchange: Any, endpoint: str, fn: Callable[[], Any]
         raise ProviderTimeoutError(f"{where}: timed out ({exc.__class__.__name__})") from exc
     except ccxt.DDoSProtection as exc:  # RateLimitExceeded is a subclass; Binance 418/429
         ra = retry_after_seconds(getattr(exchange, "last_response_headers", None))
-        raise RateLimitError(f"{where}: rate limited (HTTP 429), retry after {ra}s", retry_after=ra, status=429) from exc
+        raise RateLimitError(
+            f"{where}: rate limited (HTTP 429), retry after {ra}s", retry_after=ra, status=429
+        ) from exc
     except (ccxt.ExchangeNotAvailable, ccxt.OnMaintenance) as exc:
         raise ProviderServerError(f"{where}: venue unavailable: {str(exc)[:160]}") from exc
     except ccxt.NetworkError as exc:
         raise ProviderNetworkError(f"{where}: network error: {str(exc)[:160]}") from exc
     except ccxt.BadSymbol as exc:
-        raise UnknownSymbolError(MSG_UNKNOWN_SYMBOL.format(provider=provider, symbol=symbol, detail=f" ({str(exc)[:120]})")) from exc
+        raise UnknownSymbolError(
+            MSG_UNKNOWN_SYMBOL.format(
+                provider=provider, symbol=symbol, detail=f" ({str(exc)[:120]})"
+            )
+        ) from exc
     except ccxt.BaseError as exc:
         raise ProviderError(f"{where}: {str(exc)[:200]}") from exc
 

@@ -147,7 +147,9 @@ class EquityQuote(ProviderData):
     @property
     def market_cap(self) -> Decimal | None:
         """Last price x shares outstanding (``currency``, total), when the count is known."""
-        return None if self.shares_outstanding is None else self.last_price * self.shares_outstanding
+        return (
+            None if self.shares_outstanding is None else self.last_price * self.shares_outstanding
+        )
 
 
 class FxQuery(ProviderQuery):

@@ -72,7 +72,13 @@ class BinanceUsdmFetcher(Fetcher[PerpQuery, PerpMarket]):
             s += "USDT"
         return PerpQuery(symbol=s)
 
-    def _call(self, endpoint: str, method: str, params: dict[str, Any] | None = None, symbol: str | None = None) -> Any:
+    def _call(
+        self,
+        endpoint: str,
+        method: str,
+        params: dict[str, Any] | None = None,
+        symbol: str | None = None,
+    ) -> Any:
         fn = getattr(self.exchange, method)
         return self.retry.call(
             lambda: call_ccxt(self.name, self.exchange, endpoint, lambda: fn(params or {}), symbol)
@@ -92,7 +98,9 @@ class BinanceUsdmFetcher(Fetcher[PerpQuery, PerpMarket]):
         ep = "/fapi/v1/exchangeInfo"
         info = self.check_json(self._call(ep, "fapiPublicGetExchangeInfo"), ep, dict)
         if not isinstance(info.get("symbols"), list):
-            raise MalformedResponseError(MSG_MALFORMED.format(provider=self.name, endpoint=ep, why="no 'symbols' list"))
+            raise MalformedResponseError(
+                MSG_MALFORMED.format(provider=self.name, endpoint=ep, why="no 'symbols' list")
+            )
         self._info = (now, info)
         return info
 
@@ -110,10 +118,18 @@ class BinanceUsdmFetcher(Fetcher[PerpQuery, PerpMarket]):
         entry = by_name.get(symbol)
         if entry is None or entry.get("contractType") not in PERPETUAL_CONTRACT_TYPES:
             close = difflib.get_close_matches(symbol, list(by_name), n=3, cutoff=0.6)
-            tradfi = sorted(k for k, s in by_name.items() if s.get("contractType") == "TRADIFI_PERPETUAL")
-            why = "not listed" if entry is None else f"contract type {entry.get('contractType')!r} is not a perpetual"
+            tradfi = sorted(
+                k for k, s in by_name.items() if s.get("contractType") == "TRADIFI_PERPETUAL"
+            )
+            why = (
+                "not listed"
+                if entry is None
+                else f"contract type {entry.get('contractType')!r} is not a perpetual"
+            )
             detail = f" ({why}; close matches: {', '.join(close) or 'none'}; TradFi/pre-IPO perpetuals: {', '.join(tradfi[:20]) or 'none'})"
-            raise UnknownSymbolError(MSG_UNKNOWN_SYMBOL.format(provider=self.name, symbol=symbol, detail=detail))
+            raise UnknownSymbolError(
+                MSG_UNKNOWN_SYMBOL.format(provider=self.name, symbol=symbol, detail=detail)
+            )
         return entry
 
     def extract_data(self, query: PerpQuery) -> dict[str, Any]:
@@ -147,15 +163,32 @@ class BinanceUsdmFetcher(Fetcher[PerpQuery, PerpMarket]):
             If a documented field is missing or not a number, or an answer is for another symbol.
         """
         n = self.name
-        e, pi, tk, oi = raw["exchangeInfo"], raw["premiumIndex"], raw["ticker24hr"], raw["openInterest"]
-        for ep, d in (("/fapi/v1/premiumIndex", pi), ("/fapi/v1/ticker/24hr", tk), ("/fapi/v1/openInterest", oi)):
+        e, pi, tk, oi = (
+            raw["exchangeInfo"],
+            raw["premiumIndex"],
+            raw["ticker24hr"],
+            raw["openInterest"],
+        )
+        for ep, d in (
+            ("/fapi/v1/premiumIndex", pi),
+            ("/fapi/v1/ticker/24hr", tk),
+            ("/fapi/v1/openInterest", oi),
+        ):
             if d.get("symbol") not in (None, query.symbol):
                 raise MalformedResponseError(
-                    MSG_MALFORMED.format(provider=n, endpoint=ep, why=f"answer is for {d.get('symbol')!r}, not {query.symbol!r}")
+                    MSG_MALFORMED.format(
+                        provider=n,
+                        endpoint=ep,
+                        why=f"answer is for {d.get('symbol')!r}, not {query.symbol!r}",
+                    )
                 )
         mark = dec(pi.get("markPrice"), "markPrice", n, "/fapi/v1/premiumIndex")
         oi_qty = dec(oi.get("openInterest"), "openInterest", n, "/fapi/v1/openInterest")
-        fetched = datetime.fromisoformat(raw["fetched_at"]) if raw.get("fetched_at") else datetime.now(UTC)
+        fetched = (
+            datetime.fromisoformat(raw["fetched_at"])
+            if raw.get("fetched_at")
+            else datetime.now(UTC)
+        )
         return PerpMarket(
             venue=n,
             symbol=query.symbol,
@@ -170,7 +203,9 @@ class BinanceUsdmFetcher(Fetcher[PerpQuery, PerpMarket]):
             volume_quote_24h=dec(tk.get("quoteVolume"), "quoteVolume", n, "/fapi/v1/ticker/24hr"),
             open_interest=oi_qty,
             open_interest_value=oi_qty * mark,
-            funding_rate=dec(pi.get("lastFundingRate"), "lastFundingRate", n, "/fapi/v1/premiumIndex"),
+            funding_rate=dec(
+                pi.get("lastFundingRate"), "lastFundingRate", n, "/fapi/v1/premiumIndex"
+            ),
             time=utc_ms(pi.get("time"), "time", n, "/fapi/v1/premiumIndex"),
             time_source="venue",
             fetched_at=fetched,

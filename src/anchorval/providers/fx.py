@@ -31,7 +31,11 @@ class EcbFxFetcher(Fetcher[FxQuery, FxQuote]):
     def transform_query(self, params: dict[str, Any]) -> FxQuery:
         """Normalise currency codes; default date today (UTC)."""
         q = FxQuery.model_validate(params)
-        return FxQuery(base=normalize_currency(q.base), quote=normalize_currency(q.quote), on=q.on or datetime.now(UTC).date())
+        return FxQuery(
+            base=normalize_currency(q.base),
+            quote=normalize_currency(q.quote),
+            on=q.on or datetime.now(UTC).date(),
+        )
 
     def extract_data(self, query: FxQuery) -> Any:
         """The ECB cross rate (an :class:`~anchorval.money.FxRate`)."""

@@ -39,7 +39,9 @@ class HyperliquidFetcher(Fetcher[PerpQuery, PerpMarket]):
     """
 
     name: ClassVar[str] = "hyperliquid"
-    description: ClassVar[str] = "Hyperliquid perpetuals incl. HIP-3 pre-IPO markets (vntl:...), via ccxt"
+    description: ClassVar[str] = (
+        "Hyperliquid perpetuals incl. HIP-3 pre-IPO markets (vntl:...), via ccxt"
+    )
     query_model = PerpQuery
     data_model = PerpMarket
     requires: ClassVar[tuple[str, ...]] = ("ccxt",)
@@ -69,7 +71,9 @@ class HyperliquidFetcher(Fetcher[PerpQuery, PerpMarket]):
             body["dex"] = dex
         ex = self.exchange
         raw = self.retry.call(
-            lambda: call_ccxt(self.name, ex, ENDPOINT, lambda: ex.publicPostInfo(body), query.symbol)
+            lambda: call_ccxt(
+                self.name, ex, ENDPOINT, lambda: ex.publicPostInfo(body), query.symbol
+            )
         )
         raw = self.check_json(raw, ENDPOINT, list)
         d = http_date(getattr(ex, "last_response_headers", None))
@@ -91,11 +95,19 @@ class HyperliquidFetcher(Fetcher[PerpQuery, PerpMarket]):
         """
         n, data = self.name, raw["metaAndAssetCtxs"]
         if len(data) != 2 or not isinstance(data[0], dict) or not isinstance(data[1], list):
-            raise MalformedResponseError(MSG_MALFORMED.format(provider=n, endpoint=ENDPOINT, why="expected [meta, assetCtxs]"))
+            raise MalformedResponseError(
+                MSG_MALFORMED.format(
+                    provider=n, endpoint=ENDPOINT, why="expected [meta, assetCtxs]"
+                )
+            )
         universe, ctxs = data[0].get("universe"), data[1]
         if not isinstance(universe, list) or len(universe) != len(ctxs):
             raise MalformedResponseError(
-                MSG_MALFORMED.format(provider=n, endpoint=ENDPOINT, why="meta.universe and assetCtxs differ in length")
+                MSG_MALFORMED.format(
+                    provider=n,
+                    endpoint=ENDPOINT,
+                    why="meta.universe and assetCtxs differ in length",
+                )
             )
         names = [str(u.get("name")) for u in universe]
         dex, _, coin = query.symbol.rpartition(":")
@@ -104,13 +116,19 @@ class HyperliquidFetcher(Fetcher[PerpQuery, PerpMarket]):
         if idx is None:
             close = difflib.get_close_matches(query.symbol, names, n=3, cutoff=0.5)
             detail = f" (dex {dex or 'main'!r} lists {len(names)} markets; close matches: {', '.join(close) or 'none'})"
-            raise UnknownSymbolError(MSG_UNKNOWN_SYMBOL.format(provider=n, symbol=query.symbol, detail=detail))
+            raise UnknownSymbolError(
+                MSG_UNKNOWN_SYMBOL.format(provider=n, symbol=query.symbol, detail=detail)
+            )
         c = ctxs[idx]
         mark = dec(c.get("markPx"), "markPx", n, ENDPOINT)
         oi = dec(c.get("openInterest"), "openInterest", n, ENDPOINT)
         mid = c.get("midPx")
         base_vol = c.get("dayBaseVlm")
-        fetched = datetime.fromisoformat(raw["fetched_at"]) if raw.get("fetched_at") else datetime.now(UTC)
+        fetched = (
+            datetime.fromisoformat(raw["fetched_at"])
+            if raw.get("fetched_at")
+            else datetime.now(UTC)
+        )
         when = datetime.fromisoformat(raw["http_date"]) if raw.get("http_date") else fetched
         return PerpMarket(
             venue=n,
@@ -122,7 +140,9 @@ class HyperliquidFetcher(Fetcher[PerpQuery, PerpMarket]):
             index_price=dec(c.get("oraclePx"), "oraclePx", n, ENDPOINT),
             last_price=dec(mid, "midPx", n, ENDPOINT) if mid is not None else None,
             last_price_kind="mid",
-            volume_base_24h=dec(base_vol, "dayBaseVlm", n, ENDPOINT) if base_vol is not None else None,
+            volume_base_24h=dec(base_vol, "dayBaseVlm", n, ENDPOINT)
+            if base_vol is not None
+            else None,
             volume_quote_24h=dec(c.get("dayNtlVlm"), "dayNtlVlm", n, ENDPOINT),
             open_interest=oi,
             open_interest_value=oi * mark,

@@ -34,7 +34,9 @@ def _yf() -> Any:
     try:
         import yfinance
     except ImportError:  # pragma: no cover - yfinance is in the live and test extras
-        raise ProviderUnavailableError(MSG_MISSING_EXTRA.format(what="the yahoo provider", package="yfinance")) from None
+        raise ProviderUnavailableError(
+            MSG_MISSING_EXTRA.format(what="the yahoo provider", package="yfinance")
+        ) from None
     return yfinance
 
 
@@ -72,8 +74,16 @@ class YahooEquityFetcher(Fetcher[EquityQuery, EquityQuote]):
             return fn()
         except yf.exceptions.YFRateLimitError as exc:
             raise RateLimitError(f"{self.name}: rate limited by Yahoo", status=429) from exc
-        except (yf.exceptions.YFTzMissingError, yf.exceptions.YFPricesMissingError, yf.exceptions.YFTickerMissingError) as exc:
-            raise UnknownSymbolError(MSG_UNKNOWN_SYMBOL.format(provider=self.name, symbol=str(exc.ticker), detail=f" ({exc})")) from exc
+        except (
+            yf.exceptions.YFTzMissingError,
+            yf.exceptions.YFPricesMissingError,
+            yf.exceptions.YFTickerMissingError,
+        ) as exc:
+            raise UnknownSymbolError(
+                MSG_UNKNOWN_SYMBOL.format(
+                    provider=self.name, symbol=str(exc.ticker), detail=f" ({exc})"
+                )
+            ) from exc
         except requests.exceptions.Timeout as exc:
             raise ProviderTimeoutError(f"{self.name} {ENDPOINT}: timed out") from exc
         except requests.exceptions.ConnectionError as exc:
@@ -117,7 +127,11 @@ class YahooEquityFetcher(Fetcher[EquityQuery, EquityQuote]):
         m = raw.get("chart_meta") or {}
         n = self.name
         if "currency" not in m or "regularMarketTime" not in m:
-            raise MalformedResponseError(MSG_MALFORMED.format(provider=n, endpoint=ENDPOINT, why="meta lacks currency or regularMarketTime"))
+            raise MalformedResponseError(
+                MSG_MALFORMED.format(
+                    provider=n, endpoint=ENDPOINT, why="meta lacks currency or regularMarketTime"
+                )
+            )
         shares = raw.get("shares") or {}
         count = as_of = None
         if shares:
@@ -130,9 +144,13 @@ class YahooEquityFetcher(Fetcher[EquityQuery, EquityQuote]):
             exchange=m.get("exchangeName"),
             currency=str(m["currency"]).upper(),
             last_price=dec(m.get("regularMarketPrice"), "regularMarketPrice", n, ENDPOINT),
-            previous_close=dec(prev, "chartPreviousClose", n, ENDPOINT) if prev is not None else None,
+            previous_close=dec(prev, "chartPreviousClose", n, ENDPOINT)
+            if prev is not None
+            else None,
             shares_outstanding=count,
             shares_as_of=as_of,
             time=datetime.fromtimestamp(int(m["regularMarketTime"]), tz=UTC),
-            fetched_at=datetime.fromisoformat(raw["fetched_at"]) if raw.get("fetched_at") else datetime.now(UTC),
+            fetched_at=datetime.fromisoformat(raw["fetched_at"])
+            if raw.get("fetched_at")
+            else datetime.now(UTC),
         )

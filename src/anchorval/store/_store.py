@@ -121,7 +121,9 @@ def _duckdb() -> Any:
     try:
         import duckdb
     except ImportError:  # pragma: no cover - duckdb is in the live and test extras
-        raise ProviderUnavailableError(MSG_MISSING_EXTRA.format(what="the history store", package="duckdb")) from None
+        raise ProviderUnavailableError(
+            MSG_MISSING_EXTRA.format(what="the history store", package="duckdb")
+        ) from None
     return duckdb
 
 
@@ -169,7 +171,8 @@ class Store:
             # another thread of this process is attaching or detaching the same file
             in_use = getattr(duckdb, "ResourceInUseException", ())
             return isinstance(exc, in_use) or (
-                isinstance(exc, duckdb.ConnectionException) and "different configuration" in str(exc)
+                isinstance(exc, duckdb.ConnectionException)
+                and "different configuration" in str(exc)
             )
 
         def open_() -> Any:
@@ -217,7 +220,9 @@ class Store:
         applied = []
         with self.connect() as con:
             con.execute(MIGRATIONS[1][0])
-            current = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+            current = con.execute(
+                "SELECT coalesce(max(version), 0) FROM schema_version"
+            ).fetchone()[0]
             if current > SCHEMA_VERSION:
                 raise StoreError(
                     f"history store {self.path} has schema v{current}; this anchorval reads up to v{SCHEMA_VERSION}"
@@ -255,28 +260,66 @@ class Store:
         self.migrate()
         vals = pd.DataFrame(
             [
-                {"snapshot_id": snap.snapshot_id, "case_id": snap.case_id, "anchor": a.anchor,
-                 "low": _s(a.low), "base": _s(a.base), "high": _s(a.high), "currency": snap.currency,
-                 "taken_at": snap.taken_at, "inputs_hash": snap.inputs_hash}
+                {
+                    "snapshot_id": snap.snapshot_id,
+                    "case_id": snap.case_id,
+                    "anchor": a.anchor,
+                    "low": _s(a.low),
+                    "base": _s(a.base),
+                    "high": _s(a.high),
+                    "currency": snap.currency,
+                    "taken_at": snap.taken_at,
+                    "inputs_hash": snap.inputs_hash,
+                }
                 for a in snap.anchors
             ]
         )
-        qcols = ["mark_price", "index_price", "last_price", "volume_base_24h", "volume_quote_24h",
-                 "open_interest", "funding_rate", "implied_valuation"]
+        qcols = [
+            "mark_price",
+            "index_price",
+            "last_price",
+            "volume_base_24h",
+            "volume_quote_24h",
+            "open_interest",
+            "funding_rate",
+            "implied_valuation",
+        ]
         quotes = pd.DataFrame(
             [
-                {"snapshot_id": snap.snapshot_id, "venue": q.venue, "symbol": q.symbol,
-                 "contract_type": q.contract_type, "quote_currency": q.quote_currency,
-                 **{c: _s(getattr(q, c)) for c in qcols},
-                 "quote_time": q.quote_time, "fetched_at": q.fetched_at}
+                {
+                    "snapshot_id": snap.snapshot_id,
+                    "venue": q.venue,
+                    "symbol": q.symbol,
+                    "contract_type": q.contract_type,
+                    "quote_currency": q.quote_currency,
+                    **{c: _s(getattr(q, c)) for c in qcols},
+                    "quote_time": q.quote_time,
+                    "fetched_at": q.fetched_at,
+                }
                 for q in snap.quotes
             ],
-            columns=["snapshot_id", "venue", "symbol", "contract_type", "quote_currency", *qcols, "quote_time", "fetched_at"],
+            columns=[
+                "snapshot_id",
+                "venue",
+                "symbol",
+                "contract_type",
+                "quote_currency",
+                *qcols,
+                "quote_time",
+                "fetched_at",
+            ],
         )
         fx = pd.DataFrame(
             [
-                {"snapshot_id": snap.snapshot_id, "base": r.base, "quote": r.quote, "rate": _s(r.rate),
-                 "fixing_date": r.fixing_date, "source": r.source, "assumption": r.assumption}
+                {
+                    "snapshot_id": snap.snapshot_id,
+                    "base": r.base,
+                    "quote": r.quote,
+                    "rate": _s(r.rate),
+                    "fixing_date": r.fixing_date,
+                    "source": r.source,
+                    "assumption": r.assumption,
+                }
                 for r in snap.fx
             ],
             columns=["snapshot_id", "base", "quote", "rate", "fixing_date", "source", "assumption"],
@@ -289,7 +332,15 @@ class Store:
             try:
                 con.execute(
                     "INSERT INTO snapshots VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [snap.snapshot_id, snap.case_id, snap.taken_at, snap.currency, snap.inputs_hash, snap.live, len(snap.anchors)],
+                    [
+                        snap.snapshot_id,
+                        snap.case_id,
+                        snap.taken_at,
+                        snap.currency,
+                        snap.inputs_hash,
+                        snap.live,
+                        len(snap.anchors),
+                    ],
                 )
                 con.execute(
                     """INSERT INTO valuations (snapshot_id, case_id, anchor, low, base, high, currency, taken_at, inputs_hash)
@@ -297,9 +348,12 @@ class Store:
                               CAST(high AS DECIMAL(38, 6)), currency, taken_at, inputs_hash FROM v_df"""
                 )
                 if len(quotes):
-                    casts = ", ".join(f"CAST({c} AS VARCHAR)::DECIMAL(38, {6 if c == 'implied_valuation' else 12})" for c in qcols)
+                    casts = ", ".join(
+                        f"CAST({c} AS VARCHAR)::DECIMAL(38, {6 if c == 'implied_valuation' else 12})"
+                        for c in qcols
+                    )
                     con.execute(
-                        f"""INSERT INTO quotes (snapshot_id, venue, symbol, contract_type, quote_currency, {', '.join(qcols)},
+                        f"""INSERT INTO quotes (snapshot_id, venue, symbol, contract_type, quote_currency, {", ".join(qcols)},
                                                 quote_time, fetched_at)
                             SELECT snapshot_id, venue, symbol, contract_type, quote_currency, {casts},
                                    CAST(quote_time AS TIMESTAMPTZ), CAST(fetched_at AS TIMESTAMPTZ) FROM q_df"""
@@ -355,7 +409,9 @@ class Store:
 
     def fx_rates(self, snapshot_id: str) -> Any:
         """FX rates a snapshot used (pandas DataFrame)."""
-        return self._read("SELECT * FROM fx_rates WHERE snapshot_id = ? ORDER BY base, quote", [snapshot_id])
+        return self._read(
+            "SELECT * FROM fx_rates WHERE snapshot_id = ? ORDER BY base, quote", [snapshot_id]
+        )
 
     def snapshot_ids(self, case_id: str | None = None) -> list[str]:
         """Ids of every committed snapshot (of one case), oldest first."""
