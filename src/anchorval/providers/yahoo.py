@@ -17,6 +17,7 @@ from ..errors import (
     MalformedResponseError,
     ProviderError,
     ProviderNetworkError,
+    ProviderServerError,
     ProviderTimeoutError,
     ProviderUnavailableError,
     RateLimitError,
@@ -28,6 +29,11 @@ from ._models import EquityQuery, EquityQuote
 __all__ = ["YahooEquityFetcher"]
 
 ENDPOINT = "/v8/finance/chart"
+#: Chart metadata kept in the raw stage.
+META_KEYS = (
+    "symbol", "currency", "exchangeName", "exchangeTimezoneName", "instrumentType",
+    "regularMarketPrice", "regularMarketTime", "chartPreviousClose", "previousClose",
+)
 
 
 def _yf() -> Any:
@@ -56,6 +62,7 @@ class YahooEquityFetcher(Fetcher[EquityQuery, EquityQuote]):
     query_model = EquityQuery
     data_model = EquityQuote
     requires: ClassVar[tuple[str, ...]] = ("yfinance",)
+    _symbol: str = ""
 
     def transform_query(self, params: dict[str, Any]) -> EquityQuery:
         """Upper-case; pad a Hong Kong code to four digits (``700.HK`` -> ``0700.HK``)."""
@@ -84,6 +91,17 @@ class YahooEquityFetcher(Fetcher[EquityQuery, EquityQuote]):
                     provider=self.name, symbol=str(exc.ticker), detail=f" ({exc})"
                 )
             ) from exc
+        except requests.exceptions.HTTPError as exc:
+            status = exc.response.status_code if exc.response is not None else None
+            if status == 404:
+                raise UnknownSymbolError(
+                    MSG_UNKNOWN_SYMBOL.format(provider=self.name, symbol=self._symbol, detail=" (HTTP 404)")
+                ) from exc
+            if status == 429:
+                raise RateLimitError(f"{self.name}: rate limited by Yahoo", status=429) from exc
+            if status is not None and status >= 500:
+                raise ProviderServerError(f"{self.name}: Yahoo HTTP {status}", status=status) from exc
+            raise ProviderError(f"{self.name}: {exc}") from exc
         except requests.exceptions.Timeout as exc:
             raise ProviderTimeoutError(f"{self.name} {ENDPOINT}: timed out") from exc
         except requests.exceptions.ConnectionError as exc:
@@ -97,19 +115,29 @@ class YahooEquityFetcher(Fetcher[EquityQuery, EquityQuote]):
         Returns
         -------
         dict
-            ``{'chart_meta': {...}, 'shares': {epoch_seconds: count}, 'fetched_at': iso}``.
+            ``{'chart_meta': {...}, 'shares': {'YYYY-MM-DD': count}, 'fetched_at': iso}``.
         """
         yf = _yf()
         yf.config.debug.hide_exceptions = False
+        self._symbol = query.symbol
 
         def get() -> dict[str, Any]:
             t = yf.Ticker(query.symbol, session=self.session)
             t.history(period="5d", interval="1d", auto_adjust=False, timeout=self.timeout)
-            meta = dict(t.history_metadata or {})
+            hm = t.history_metadata or {}
+            meta = {}
+            for k in META_KEYS:  # only these: other keys make yfinance load more on access
+                try:
+                    v = hm[k]
+                    # yfinance turns epoch seconds into pandas Timestamps; keep JSON's epoch
+                    meta[k] = int(v.timestamp()) if hasattr(v, "timestamp") else v
+                except KeyError:
+                    continue
             shares: dict[str, Any] = {}
             s = t.get_shares_full(start="2000-01-01")
             if s is not None and len(s):
-                shares = {str(int(ts.timestamp())): int(v) for ts, v in s.items()}
+                # the index is Yahoo's date localised to the exchange zone: keep that calendar date
+                shares = {ts.date().isoformat(): int(v) for ts, v in s.items()}
             return {"chart_meta": meta, "shares": shares}
 
         out = self.retry.call(lambda: self._guard(get))
@@ -135,9 +163,9 @@ class YahooEquityFetcher(Fetcher[EquityQuery, EquityQuote]):
         shares = raw.get("shares") or {}
         count = as_of = None
         if shares:
-            last = max(shares, key=int)
+            last = max(shares)
             count = dec(shares[last], "shares_out", n, "timeseries")
-            as_of = date.fromtimestamp(int(last))
+            as_of = date.fromisoformat(last)
         prev = m.get("chartPreviousClose", m.get("previousClose"))
         return EquityQuote(
             symbol=query.symbol,
