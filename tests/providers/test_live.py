@@ -168,3 +168,25 @@ def test_parse_duration():
     from anchorval.cli._live import parse_duration
 
     assert [parse_duration(x) for x in ("60s", "5m", "1h", "250ms", "90")] == [60, 300, 3600, 0.25, 90]
+
+
+def test_live_case_listed_company_takes_yahoo_price_and_shares(zhipu):
+    from anchorval.live import FetchOutcome, live_case
+    from anchorval.providers import EquityQuote
+
+    t = datetime(2026, 6, 23, 8, 8, tzinfo=UTC)
+    e = EquityQuote(symbol="TEST.HK", exchange="HKG", currency="HKD", last_price=Decimal("2400"),
+                    shares_outstanding=Decimal("440000000"), shares_as_of=t.date(), time=t, fetched_at=t)
+    case = live_case(zhipu, FetchOutcome(equities=[e]), now=t)
+    cap = case.capital
+    assert cap.share_price.value == Decimal("2400") and cap.share_price.source == "live:yahoo"
+    assert cap.shares_outstanding.value == Decimal("440000000") and cap.market_cap is None
+    assert case.as_of == t.date() and "live:yahoo" in case.sources
+    assert "08:08:00 UTC" in case.sources["live:yahoo"].note
+
+
+def test_targets_for_listed_case_include_yahoo(zhipu):
+    from anchorval.live import Target, case_targets
+
+    c = zhipu.case.model_copy(update={"company": zhipu.case.company.model_copy(update={"ticker": "700"})})
+    assert case_targets(c) == [Target("yahoo", "0700.HK")]
