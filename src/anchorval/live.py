@@ -78,7 +78,7 @@ class Target:
 
 
 def resolve_targets(ref: str, venue: str | None = None) -> tuple[LoadedCase | None, list[Target]]:
-    """What ``anchorval fetch REF`` fetches.
+    """Resolve what ``anchorval fetch REF`` fetches.
 
     Parameters
     ----------
@@ -203,7 +203,7 @@ def _fmt_time(t: datetime) -> str:
 
 
 def live_case(loaded: LoadedCase, outcome: FetchOutcome, now: datetime | None = None) -> Case:
-    """A copy of the case with live figures (``case.model_copy(update=...)``), re-validated.
+    """Copy the case with live figures (``case.model_copy(update=...)``), re-validated.
 
     Perp quotes: one :class:`~anchorval.domain.PerpQuote` per fetched venue, price = mark price,
     reference shares = the venue convention's multiplier on the quote date (rebases applied),
@@ -226,7 +226,8 @@ def live_case(loaded: LoadedCase, outcome: FetchOutcome, now: datetime | None = 
             title=f"{q.venue} market data (live)",
             publisher=q.venue.capitalize(),
             date=q.fetched_at.date(),
-            note=f"fetched {_fmt_time(q.fetched_at)} by anchorval; quote time {_fmt_time(q.time)} ({q.time_source})",
+            note=f"fetched {_fmt_time(q.fetched_at)} by anchorval; "
+            f"quote time {_fmt_time(q.time)} ({q.time_source})",
         )
         sources[cid] = Source(
             title=f"{q.venue} contract convention ({conv.kind})",
@@ -418,7 +419,7 @@ def value_live(
 
 
 def snapshot_of(res: LiveResult) -> Any:
-    """The store snapshot of a live valuation (anchors, quotes with implied valuation, FX used)."""
+    """Build the store snapshot of a live valuation (anchors, quotes, FX used)."""
     from .store import AnchorRow, FxRow, QuoteRow, Snapshot
 
     t = res.triangulation
@@ -590,7 +591,8 @@ def watch(
             base = next((a for a in snap.anchors if a.anchor == "perp_implied"), snap.anchors[0])
             flags = "; ".join(f.message for f in res.flags)
             errs = "; ".join(f"{k}: {v}" for k, v in res.outcome.errors.items())
-            msg = f"snapshot {snap.snapshot_id[:8]} {base.anchor} base {base.base:,.0f} {snap.currency}"
+            sid = snap.snapshot_id[:8]
+            msg = f"snapshot {sid} {base.anchor} base {base.base:,.0f} {snap.currency}"
             ev = WatchEvent(
                 i,
                 True,

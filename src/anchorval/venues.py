@@ -130,7 +130,8 @@ class VenueConvention:
             base = self.reference_shares if self.reference_shares is not None else shares
             if base is None:
                 raise MissingFigureError(
-                    f"{self.venue} {self.symbol}: a per-share venue needs the company's share count "
+                    f"{self.venue} {self.symbol}: a per-share venue needs the company's share "
+                    "count "
                     "to turn price into valuation (give reference_shares in the case)"
                 )
         for r in sorted(self.rebases, key=lambda r: r.effective):
@@ -156,7 +157,8 @@ _BLOCKBEATS = (
 )
 _HYPERHUB = (
     "hyperhub.xyz, 'Pre-IPO perps: trade[XYZ] vs Ventuals' (protocol docs captured 2026-05-06): "
-    "Ventuals contract price = valuation / 1B; trade[XYZ] IPO perps track a per-share price from an "
+    "Ventuals contract price = valuation / 1B; trade[XYZ] IPO perps track a per-share price "
+    "from an "
     "Initial Reference Price"
 )
 
@@ -171,7 +173,7 @@ CONVENTIONS: tuple[VenueConvention, ...] = (
         "reference_shares",
         _BLOCKBEATS,
         reference_shares=ONE_BILLION,
-        note="assumed to follow ANTHROPICUSDT's 1 billion reference shares; check the listing notice",
+        note="assumed to follow ANTHROPICUSDT's 1 billion reference shares; check the notice",
     ),
     VenueConvention("hyperliquid", "vntl:*", "valuation_per_1e9", _HYPERHUB),
     VenueConvention(
@@ -187,7 +189,7 @@ CONVENTIONS: tuple[VenueConvention, ...] = (
 def convention_for(
     venue: str, symbol: str, conventions: Iterable[VenueConvention] | None = None
 ) -> VenueConvention:
-    """The convention for a market: exact symbol, then ``dex:*``, then the venue's ``*``.
+    """Find the convention for a market: exact symbol, then ``dex:*``, then the venue's ``*``.
 
     Raises
     ------
@@ -375,7 +377,8 @@ def quality_flags(
     --------
     >>> from datetime import UTC
     >>> t = datetime(2026, 6, 22, tzinfo=UTC)
-    >>> [f.kind for f in quality_flags([("binance", "X", t, Decimal("1e6"), Decimal("1.718e12"))], t)]
+    >>> row = ("binance", "X", t, Decimal("1e6"), Decimal("1.718e12"))
+    >>> [f.kind for f in quality_flags([row], t)]
     ['thin_volume']
     """
     out: list[QualityFlag] = []
@@ -388,7 +391,8 @@ def quality_flags(
                 QualityFlag(
                     "stale",
                     subj,
-                    f"{subj}: quote is {age:,.0f} s old (limit {max_age_seconds:,.0f} s), from {q.time.isoformat()}",
+                    f"{subj}: quote is {age:,.0f} s old (limit {max_age_seconds:,.0f} s), "
+                    f"from {q.time.isoformat()}",
                 )
             )
         if q.volume_quote_24h is not None and q.valuation > 0:
@@ -398,7 +402,8 @@ def quality_flags(
                     QualityFlag(
                         "thin_volume",
                         subj,
-                        f"{subj}: 24h volume is {ratio:.1e} of the implied valuation (limit {min_volume_ratio:.0e}); "
+                        f"{subj}: 24h volume is {ratio:.1e} of the implied valuation "
+                        f"(limit {min_volume_ratio:.0e}); "
                         "the price moves on very little money",
                     )
                 )

@@ -35,7 +35,7 @@ def cassette_bodies(name: str) -> dict[str, str]:
 
 
 class Scripted(BaseAdapter):
-    """Answer each request from ``script(request, n)``: a (status, body, headers) tuple or an exception."""
+    """Answer requests from ``script(request, n)``: (status, body, headers) or an exception."""
 
     def __init__(self, script: Callable[[PreparedRequest, int], Any]) -> None:
         super().__init__()

@@ -68,7 +68,7 @@ def test_429_honours_retry_after():
         if n == 1:
             return (
                 429,
-                '{"code":-1003,"msg":"Too many requests; current limit is 2400 request weight per 1 MINUTE."}',
+                '{"code":-1003,"msg":"Too many requests; current limit is 2400 per 1 MINUTE."}',
                 {"Retry-After": "7"},
             )
         return 200, BIN["/fapi/v1/premiumIndex"], {}

@@ -25,7 +25,10 @@ BOTH = ("binance_anthropic.yaml", "hyperliquid_vntl.yaml")
 
 
 def fetchers(session):
-    return {"binance": BinanceUsdmFetcher(session=session), "hyperliquid": HyperliquidFetcher(session=session)}
+    return {
+        "binance": BinanceUsdmFetcher(session=session),
+        "hyperliquid": HyperliquidFetcher(session=session),
+    }
 
 
 @pytest.mark.vcr(*BOTH)
@@ -33,7 +36,10 @@ def test_value_live_uses_both_venues_and_cites_them():
     s = requests.Session()
     res = value_live("anthropic-2026-06", fetchers=fetchers(s), now=T0 + timedelta(hours=1))
     perp = res.triangulation.anchor("perp_implied")
-    b, h = Decimal("1718.20000000") * 10**9, Decimal("1702.50") * 10**9  # mark x 1e9 (both conventions)
+    b, h = (
+        Decimal("1718.20000000") * 10**9,
+        Decimal("1702.50") * 10**9,
+    )  # mark x 1e9 (both conventions)
     assert perp.low.amount == h and perp.high.amount == b and perp.base.amount == (b + h) / 2
     assert res.comparison.spread == b / h
     assert "anthropic-2026-06:live:binance" in res.triangulation.sources
@@ -74,7 +80,9 @@ def test_cli_fetch_symbol_table():
 @pytest.mark.vcr("binance_exchange_info.yaml")
 def test_cli_fetch_unknown_symbol_exit_2():
     r = CliRunner().invoke(app, ["fetch", "NOPEUSDT", "--venue", "binance"])
-    assert r.exit_code == 2 and "unknown symbol 'NOPEUSDT'" in r.output and "Traceback" not in r.output
+    assert (
+        r.exit_code == 2 and "unknown symbol 'NOPEUSDT'" in r.output and "Traceback" not in r.output
+    )
 
 
 def test_cli_fetch_unknown_venue_lists_installed():
@@ -88,11 +96,14 @@ def test_cli_value_live_marks_live_figures():
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)
     assert any(k.endswith("live:binance") for k in out["sources"])
-    assert "Live figures" in r.stderr and "binance ANTHROPICUSDT: mark 1718.2 USDT at 2026-06-22 08:00:00 UTC" in r.stderr
+    assert (
+        "Live figures" in r.stderr
+        and "binance ANTHROPICUSDT: mark 1718.2 USDT at 2026-06-22 08:00:00 UTC" in r.stderr
+    )
 
 
 def _scripted_binance(plan):
-    """Binance via an injected transport; premiumIndex answers follow ``plan`` per watch iteration."""
+    """Binance via an injected transport; premiumIndex answers follow ``plan``."""
     it = {"n": 0}
 
     def script(req, _):
@@ -111,10 +122,21 @@ def test_watch_survives_faults_with_backoff_and_keeps_going(tmp_path):
     store = Store(tmp_path / "h.duckdb")
     plan = ["ok", requests.exceptions.ReadTimeout("t"), (200, "{oops", {}), (503, "down", {}), "ok"]
     sleeps, events = [], []
-    ids = watch("anthropic-2026-06", store, every=60, count=5, venue="binance",
-                fetchers={"binance": _scripted_binance(plan)}, on_event=events.append, sleep=sleeps.append)
+    ids = watch(
+        "anthropic-2026-06",
+        store,
+        every=60,
+        count=5,
+        venue="binance",
+        fetchers={"binance": _scripted_binance(plan)},
+        on_event=events.append,
+        sleep=sleeps.append,
+    )
     assert [e.ok for e in events] == [True, False, False, False, True]
-    assert "ProviderTimeoutError" in events[1].message and "MalformedResponseError" in events[2].message
+    assert (
+        "ProviderTimeoutError" in events[1].message
+        and "MalformedResponseError" in events[2].message
+    )
     assert store.snapshot_ids("anthropic-2026-06") == ids and len(ids) == 2
     # after a success the wait is the interval; failures back off exponentially (jitter < 1 s)
     assert sleeps[0] == 60 and sleeps[1] >= 60 and sleeps[2] >= 2 * 60 and sleeps[3] >= 4 * 60
@@ -126,8 +148,15 @@ def test_watch_stops_on_unknown_symbol_keeping_committed(tmp_path):
     store = Store(tmp_path / "h.duckdb")
     plan = ["ok", (400, '{"code":-1121,"msg":"Invalid symbol."}', {})]
     with pytest.raises(UnknownSymbolError):
-        watch("anthropic-2026-06", store, every=1, count=5, venue="binance",
-              fetchers={"binance": _scripted_binance(plan)}, sleep=lambda s: None)
+        watch(
+            "anthropic-2026-06",
+            store,
+            every=1,
+            count=5,
+            venue="binance",
+            fetchers={"binance": _scripted_binance(plan)},
+            sleep=lambda s: None,
+        )
     assert len(store.snapshot_ids()) == 1
 
 
@@ -139,7 +168,14 @@ def test_watch_ctrl_c_keeps_committed(tmp_path):
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        watch("anthropic-2026-06", store, every=1, venue="binance", fetchers={"binance": _scripted_binance(["ok"])}, sleep=sleep)
+        watch(
+            "anthropic-2026-06",
+            store,
+            every=1,
+            venue="binance",
+            fetchers={"binance": _scripted_binance(["ok"])},
+            sleep=sleep,
+        )
     assert len(store.snapshot_ids()) == 2
 
 
@@ -150,11 +186,16 @@ def test_cli_watch_then_history(tmp_path, monkeypatch):
     r = CliRunner().invoke(app, ["watch", "anthropic-2026-06", "--every", "10ms", "--count", "3"])
     assert r.exit_code == 0, r.output
     assert "done: 3 snapshots committed" in r.stderr
-    r = CliRunner().invoke(app, ["history", "anthropic-2026-06", "--format", "json", "--chart", str(tmp_path / "h.html")])
+    r = CliRunner().invoke(
+        app,
+        ["history", "anthropic-2026-06", "--format", "json", "--chart", str(tmp_path / "h.html")],
+    )
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)
     perp = [a for a in out["anchors"] if a["anchor"] == "perp_implied"]
-    assert len(perp) == 3 and {Decimal(a["base"]) for a in perp} == {(Decimal("1718.2") + Decimal("1702.5")) * 10**9 / 2}
+    assert len(perp) == 3 and {Decimal(a["base"]) for a in perp} == {
+        (Decimal("1718.2") + Decimal("1702.5")) * 10**9 / 2
+    }
     assert {v["venue"] for v in out["venues"]} == {"binance", "hyperliquid"}
     html = (tmp_path / "h.html").read_text()
     assert "Implied valuation per venue" in html and "vntl:ANTHROPIC" in html
@@ -167,7 +208,13 @@ def test_cli_watch_then_history(tmp_path, monkeypatch):
 def test_parse_duration():
     from anchorval.cli._live import parse_duration
 
-    assert [parse_duration(x) for x in ("60s", "5m", "1h", "250ms", "90")] == [60, 300, 3600, 0.25, 90]
+    assert [parse_duration(x) for x in ("60s", "5m", "1h", "250ms", "90")] == [
+        60,
+        300,
+        3600,
+        0.25,
+        90,
+    ]
 
 
 def test_live_case_listed_company_takes_yahoo_price_and_shares(zhipu):
@@ -175,8 +222,16 @@ def test_live_case_listed_company_takes_yahoo_price_and_shares(zhipu):
     from anchorval.providers import EquityQuote
 
     t = datetime(2026, 6, 23, 8, 8, tzinfo=UTC)
-    e = EquityQuote(symbol="TEST.HK", exchange="HKG", currency="HKD", last_price=Decimal("2400"),
-                    shares_outstanding=Decimal("440000000"), shares_as_of=t.date(), time=t, fetched_at=t)
+    e = EquityQuote(
+        symbol="TEST.HK",
+        exchange="HKG",
+        currency="HKD",
+        last_price=Decimal("2400"),
+        shares_outstanding=Decimal("440000000"),
+        shares_as_of=t.date(),
+        time=t,
+        fetched_at=t,
+    )
     case = live_case(zhipu, FetchOutcome(equities=[e]), now=t)
     cap = case.capital
     assert cap.share_price.value == Decimal("2400") and cap.share_price.source == "live:yahoo"
@@ -188,5 +243,18 @@ def test_live_case_listed_company_takes_yahoo_price_and_shares(zhipu):
 def test_targets_for_listed_case_include_yahoo(zhipu):
     from anchorval.live import Target, case_targets
 
-    c = zhipu.case.model_copy(update={"company": zhipu.case.company.model_copy(update={"ticker": "700"})})
+    c = zhipu.case.model_copy(
+        update={"company": zhipu.case.company.model_copy(update={"ticker": "700"})}
+    )
     assert case_targets(c) == [Target("yahoo", "0700.HK")]
+
+
+@pytest.mark.parametrize("cmd", ["fetch", "watch", "history"])
+def test_commands_documented_with_example(cmd):
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    r = CliRunner().invoke(app, [cmd, "--help"])
+    assert r.exit_code == 0 and f"Example: anchorval {cmd}" in r.stdout
+    assert f"anchorval {cmd}" in (root / "docs" / "live.md").read_text()
+    assert f"anchorval {cmd}" in (root / "README.md").read_text()

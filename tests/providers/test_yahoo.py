@@ -24,7 +24,11 @@ def yf_tmp_cache(tmp_path):
 @pytest.fixture(scope="module")
 def vcr_config():
     # yfinance adds a crumb and time-dependent periods to the query: match on the path only
-    return {"record_mode": "none", "match_on": ["method", "host", "path"], "allow_playback_repeats": True}
+    return {
+        "record_mode": "none",
+        "match_on": ["method", "host", "path"],
+        "allow_playback_repeats": True,
+    }
 
 
 @pytest.mark.vcr("yahoo_0700hk.yaml")
@@ -51,7 +55,10 @@ def test_yahoo_unknown_symbol_is_typed(yf_tmp_cache):
 
     from ._transport import Scripted, session_with
 
-    body = '{"chart":{"result":null,"error":{"code":"Not Found","description":"No data found, symbol may be delisted"}}}'
+    body = (
+        '{"chart":{"result":null,"error":{"code":"Not Found",'
+        '"description":"No data found, symbol may be delisted"}}}'
+    )
 
     def script(req, n):
         if "getcrumb" in req.url:
@@ -73,7 +80,9 @@ def test_yahoo_timeout_is_typed(yf_tmp_cache):
 
     sleeps = []
     ad = Scripted(lambda req, n: requests.exceptions.ReadTimeout("t"))
-    f = YahooEquityFetcher(session=session_with(ad), retry=RetryPolicy(attempts=2, sleep=sleeps.append))
+    f = YahooEquityFetcher(
+        session=session_with(ad), retry=RetryPolicy(attempts=2, sleep=sleeps.append)
+    )
     with pytest.raises(ProviderTimeoutError):
         f.fetch(symbol="0700.HK")
     assert len(sleeps) == 1

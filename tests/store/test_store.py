@@ -65,13 +65,16 @@ def test_migration_from_v1_keeps_data(tmp_path):
     assert old.migrate(target=1) == [1]
     con = duckdb.connect(str(p))
     con.execute(
-        "INSERT INTO valuations VALUES ('s1', 'zhipu-2026-06', 'peer_multiple', 1, 2, 3, 'HKD', '2026-06-22 08:00:00+00')"
+        "INSERT INTO valuations VALUES ('s1', 'zhipu-2026-06', 'peer_multiple', 1, 2, 3, 'HKD', "
+        "'2026-06-22 08:00:00+00')"
     )
     con.execute(
-        "INSERT INTO valuations VALUES ('s1', 'zhipu-2026-06', 'last_round', 4, 5, 6, 'HKD', '2026-06-22 08:00:00+00')"
+        "INSERT INTO valuations VALUES ('s1', 'zhipu-2026-06', 'last_round', 4, 5, 6, 'HKD', "
+        "'2026-06-22 08:00:00+00')"
     )
     con.execute(
-        "INSERT INTO quotes VALUES ('s1', 'yahoo', '2513.HK', NULL, 'HKD', 2380, NULL, 2380, NULL, NULL, NULL, NULL, "
+        "INSERT INTO quotes VALUES ('s1', 'yahoo', '2513.HK', NULL, 'HKD', 2380, NULL, 2380, "
+        "NULL, NULL, NULL, NULL, "
         "'2026-06-22 08:00:00+00', '2026-06-22 08:00:01+00')"
     )
     con.close()
@@ -139,7 +142,7 @@ def _spawn_writer(path: Path, count: int, n_quotes: int) -> subprocess.Popen:
 
 def test_reader_process_while_writer_process_writes(tmp_path):
     p = tmp_path / "h.duckdb"
-    w = _spawn_writer(p, 30, 20)
+    w = _spawn_writer(p, 15, 20)
     assert w.stdout.readline().strip() == "ready"
     r = Store(p, lock_timeout=60)
     reads = 0
@@ -150,7 +153,7 @@ def test_reader_process_while_writer_process_writes(tmp_path):
             reads += 1
     out, err = w.communicate()
     assert w.returncode == 0, err
-    assert len(r.snapshot_ids()) == 30
+    assert len(r.snapshot_ids()) == 15
     assert reads >= 1
 
 

@@ -1,4 +1,4 @@
-"""``anchorval fetch``, ``anchorval watch`` and ``anchorval history``: live quotes and their history."""
+"""``anchorval fetch``, ``watch`` and ``history``: live quotes and their history."""
 
 from __future__ import annotations
 
@@ -19,7 +19,9 @@ def parse_duration(text: str) -> float:
     """``'60s'``, ``'5m'``, ``'1h'``, ``'250ms'`` or ``'90'`` (seconds) -> seconds."""
     m = _DURATION.match(text)
     if not m:
-        raise typer.BadParameter(f"expected a duration like 60s, 5m or 1h, got {text!r}", param_hint="--every")
+        raise typer.BadParameter(
+            f"expected a duration like 60s, 5m or 1h, got {text!r}", param_hint="--every"
+        )
     n, unit = Decimal(m.group(1)), m.group(2) or "s"
     return float(n * {"ms": Decimal("0.001"), "s": 1, "m": 60, "h": 3600}[unit])
 
@@ -32,7 +34,9 @@ def _need_live() -> None:
 
     for pkg in ("ccxt", "duckdb", "tenacity", "yfinance"):
         if importlib.util.find_spec(pkg) is None:
-            raise ProviderUnavailableError(MSG_MISSING_EXTRA.format(what="live market data", package=pkg))
+            raise ProviderUnavailableError(
+                MSG_MISSING_EXTRA.format(what="live market data", package=pkg)
+            )
 
 
 def _num(d: Decimal | None, digits: int = 6) -> str:
@@ -51,10 +55,20 @@ def _quote_dict(q: Any, implied: Decimal | None) -> dict[str, Any]:
 
 @handle_errors
 def fetch_cmd(
-    target: str = typer.Argument(..., help="A case id/file (fetches its markets) or a symbol: ANTHROPICUSDT, vntl:ANTHROPIC, 2513.HK."),
-    venue: str | None = typer.Option(None, "--venue", "-v", help="Provider: binance, hyperliquid, yahoo (default: by symbol, or all of a case's markets)."),
+    target: str = typer.Argument(
+        ...,
+        help="A case id/file (its markets) or a symbol: ANTHROPICUSDT, vntl:OPENAI, 0700.HK.",
+    ),
+    venue: str | None = typer.Option(
+        None,
+        "--venue",
+        "-v",
+        help="Provider: binance, hyperliquid, yahoo (default: by symbol, or a case's markets).",
+    ),
     fmt: OutputFormat = FORMAT_OPTION,
-    max_age: float = typer.Option(900, "--max-age", help="Flag quotes older than this many seconds."),
+    max_age: float = typer.Option(
+        900, "--max-age", help="Flag quotes older than this many seconds."
+    ),
 ) -> None:
     """Fetch live quotes and show the normalised data and implied valuation per venue.
 
@@ -77,30 +91,78 @@ def fetch_cmd(
         except LookupError:
             implied[(q.venue, q.symbol)] = None
     if convertible:
-        cmp = compare_venues([(q.venue, q.symbol, q.price, q.quote_currency, q.time) for q in convertible])
+        cmp = compare_venues(
+            [(q.venue, q.symbol, q.price, q.quote_currency, q.time) for q in convertible]
+        )
         implied.update({(r.venue, r.symbol): r.valuation for r in cmp.rows})
     flags = quality_flags(
-        [(q.venue, q.symbol, q.time, q.volume_quote_24h, implied[(q.venue, q.symbol)]) for q in convertible],
+        [
+            (q.venue, q.symbol, q.time, q.volume_quote_24h, implied[(q.venue, q.symbol)])
+            for q in convertible
+        ],
         now,
         max_age_seconds=max_age,
     )
     if fmt is OutputFormat.json:
-        typer.echo(json.dumps({
-            "perps": [_quote_dict(q, implied.get((q.venue, q.symbol))) for q in out.perps],
-            "equities": [_quote_dict(e, e.market_cap) for e in out.equities],
-            "spread": str(cmp.spread) if cmp else None,
-            "flags": [{"kind": f.kind, "subject": f.subject, "message": f.message} for f in flags],
-            "errors": {k: str(v) for k, v in out.errors.items()},
-        }, indent=2))
+        typer.echo(
+            json.dumps(
+                {
+                    "perps": [_quote_dict(q, implied.get((q.venue, q.symbol))) for q in out.perps],
+                    "equities": [_quote_dict(e, e.market_cap) for e in out.equities],
+                    "spread": str(cmp.spread) if cmp else None,
+                    "flags": [
+                        {"kind": f.kind, "subject": f.subject, "message": f.message} for f in flags
+                    ],
+                    "errors": {k: str(v) for k, v in out.errors.items()},
+                },
+                indent=2,
+            )
+        )
         return
-    cols = ["venue", "symbol", "type", "mark", "index", "last", "24h vol (base)", "24h vol (quote)", "open interest", "funding", "time (UTC)", "implied valuation"]
+    cols = [
+        "venue",
+        "symbol",
+        "type",
+        "mark",
+        "index",
+        "last",
+        "24h vol (base)",
+        "24h vol (quote)",
+        "open interest",
+        "funding",
+        "time (UTC)",
+        "implied valuation",
+    ]
     rows = [
-        [q.venue, q.symbol, q.contract_type, _num(q.mark_price), _num(q.index_price), _num(q.last_price) + (" (mid)" if q.last_price_kind == "mid" else ""),
-         _num(q.volume_base_24h), f"{_num(q.volume_quote_24h)} {q.quote_currency}", _num(q.open_interest), _num(q.funding_rate),
-         q.time.strftime("%Y-%m-%d %H:%M:%S"), "-" if implied.get((q.venue, q.symbol)) is None else f"{_num(implied[(q.venue, q.symbol)], 4)} {q.quote_currency}"]
+        [
+            q.venue,
+            q.symbol,
+            q.contract_type,
+            _num(q.mark_price),
+            _num(q.index_price),
+            _num(q.last_price) + (" (mid)" if q.last_price_kind == "mid" else ""),
+            _num(q.volume_base_24h),
+            f"{_num(q.volume_quote_24h)} {q.quote_currency}",
+            _num(q.open_interest),
+            _num(q.funding_rate),
+            q.time.strftime("%Y-%m-%d %H:%M:%S"),
+            "-"
+            if implied.get((q.venue, q.symbol)) is None
+            else f"{_num(implied[(q.venue, q.symbol)], 4)} {q.quote_currency}",
+        ]
         for q in out.perps
     ]
-    erows = [[e.symbol, e.exchange or "-", f"{_num(e.last_price)} {e.currency}", _num(e.shares_outstanding), f"{_num(e.market_cap, 4)} {e.currency}" if e.market_cap else "-", e.time.strftime("%Y-%m-%d %H:%M:%S")] for e in out.equities]
+    erows = [
+        [
+            e.symbol,
+            e.exchange or "-",
+            f"{_num(e.last_price)} {e.currency}",
+            _num(e.shares_outstanding),
+            f"{_num(e.market_cap, 4)} {e.currency}" if e.market_cap else "-",
+            e.time.strftime("%Y-%m-%d %H:%M:%S"),
+        ]
+        for e in out.equities
+    ]
     if fmt is OutputFormat.markdown:
         if rows:
             typer.echo("| " + " | ".join(cols) + " |\n|" + "---|" * len(cols))
@@ -125,7 +187,14 @@ def fetch_cmd(
             c.print(tab)
         if erows:
             tab = Table(title="Listed shares")
-            for col in ("symbol", "exchange", "last price", "shares outstanding", "market cap", "time (UTC)"):
+            for col in (
+                "symbol",
+                "exchange",
+                "last price",
+                "shares outstanding",
+                "market cap",
+                "time (UTC)",
+            ):
                 tab.add_column(col)
             for r in erows:
                 tab.add_row(*r)
@@ -141,10 +210,16 @@ def fetch_cmd(
 def watch_cmd(
     case: str = typer.Argument(..., help="Bundled case id or case file."),
     every: str = typer.Option("60s", "--every", help="Interval between snapshots: 60s, 5m, 1h."),
-    count: int | None = typer.Option(None, "--count", "-n", min=1, help="Stop after N iterations (default: until Ctrl-C)."),
+    count: int | None = typer.Option(
+        None, "--count", "-n", min=1, help="Stop after N iterations (default: until Ctrl-C)."
+    ),
     venue: str | None = typer.Option(None, "--venue", "-v", help="Only this provider."),
-    db: str | None = typer.Option(None, "--db", help="History database (default: $ANCHORVAL_DB or the user data dir)."),
-    max_backoff: str = typer.Option("15m", "--max-backoff", help="Longest wait after repeated network errors."),
+    db: str | None = typer.Option(
+        None, "--db", help="History database (default: $ANCHORVAL_DB or the user data dir)."
+    ),
+    max_backoff: str = typer.Option(
+        "15m", "--max-backoff", help="Longest wait after repeated network errors."
+    ),
 ) -> None:
     """Fetch, value and store a case on an interval; back off on network errors; Ctrl-C stops.
 
@@ -156,7 +231,9 @@ def watch_cmd(
 
     store = Store(db) if db else Store()
     err = console(stderr=True)
-    err.print(f"watching {case} every {every}; history in {store.path} (Ctrl-C to stop)", highlight=False)
+    err.print(
+        f"watching {case} every {every}; history in {store.path} (Ctrl-C to stop)", highlight=False
+    )
 
     def show(ev: Any) -> None:
         stamp = datetime.now(UTC).strftime("%H:%M:%S")
@@ -165,8 +242,15 @@ def watch_cmd(
 
     done: list[str] = []
     try:
-        done = watch(case, store, every=parse_duration(every), count=count, venue=venue, on_event=show,
-                     max_backoff=parse_duration(max_backoff))
+        done = watch(
+            case,
+            store,
+            every=parse_duration(every),
+            count=count,
+            venue=venue,
+            on_event=show,
+            max_backoff=parse_duration(max_backoff),
+        )
     except KeyboardInterrupt:
         n = len(store.snapshot_ids(None)) if store.path.exists() else 0
         err.print(f"stopped; {n} snapshots in {store.path}", highlight=False)
@@ -177,10 +261,16 @@ def watch_cmd(
 @handle_errors
 def history_cmd(
     case: str = typer.Argument(..., help="Case id (as stored by watch)."),
-    since: str | None = typer.Option(None, "--since", help="Only snapshots at or after this date/time (ISO 8601, UTC)."),
+    since: str | None = typer.Option(
+        None, "--since", help="Only snapshots at or after this date/time (ISO 8601, UTC)."
+    ),
     fmt: OutputFormat = FORMAT_OPTION,
-    chart: str | None = typer.Option(None, "--chart", help="Also write an HTML chart of implied valuation over time."),
-    db: str | None = typer.Option(None, "--db", help="History database (default: $ANCHORVAL_DB or the user data dir)."),
+    chart: str | None = typer.Option(
+        None, "--chart", help="Also write an HTML chart of implied valuation over time."
+    ),
+    db: str | None = typer.Option(
+        None, "--db", help="History database (default: $ANCHORVAL_DB or the user data dir)."
+    ),
 ) -> None:
     """Show implied valuation over time per anchor and per venue, from the history store.
 
@@ -194,25 +284,46 @@ def history_cmd(
         try:
             when = datetime.fromisoformat(since)
         except ValueError:
-            raise typer.BadParameter(f"not an ISO date/time: {since!r}", param_hint="--since") from None
+            raise typer.BadParameter(
+                f"not an ISO date/time: {since!r}", param_hint="--since"
+            ) from None
         if when.tzinfo is None:
             when = when.replace(tzinfo=UTC)
     store = Store(db) if db else Store()
     h = store.history(case, when)
     if h.empty:
-        raise MissingFigureError(f"no snapshots of {case!r} in {store.path}" + (f" since {since}" if since else ""))
+        raise MissingFigureError(
+            f"no snapshots of {case!r} in {store.path}" + (f" since {since}" if since else "")
+        )
     q = store.quotes(case, when)
     if fmt is OutputFormat.json:
         from ..report._render import jsonable
 
-        rows = [{k: jsonable(v.to_pydatetime() if hasattr(v, "to_pydatetime") else v) for k, v in r.items()} for r in h.to_dict("records")]
+        rows = [
+            {
+                k: jsonable(v.to_pydatetime() if hasattr(v, "to_pydatetime") else v)
+                for k, v in r.items()
+            }
+            for r in h.to_dict("records")
+        ]
         venues = [
-            {"taken_at": jsonable(r["quote_time"].to_pydatetime() if hasattr(r["quote_time"], "to_pydatetime") else r["quote_time"]),
-             "venue": r["venue"], "symbol": r["symbol"], "mark_price": jsonable(r["mark_price"]),
-             "implied_valuation": jsonable(r["implied_valuation"]), "currency": r["quote_currency"]}
+            {
+                "taken_at": jsonable(
+                    r["quote_time"].to_pydatetime()
+                    if hasattr(r["quote_time"], "to_pydatetime")
+                    else r["quote_time"]
+                ),
+                "venue": r["venue"],
+                "symbol": r["symbol"],
+                "mark_price": jsonable(r["mark_price"]),
+                "implied_valuation": jsonable(r["implied_valuation"]),
+                "currency": r["quote_currency"],
+            }
             for r in q.to_dict("records")
         ]
-        typer.echo(json.dumps({"case": case, "anchors": rows, "venues": venues}, indent=2, default=str))
+        typer.echo(
+            json.dumps({"case": case, "anchors": rows, "venues": venues}, indent=2, default=str)
+        )
     else:
         piv = h.pivot_table(index="taken_at", columns="anchor", values="base", aggfunc="first")
         ccy = h["currency"].iloc[0]
@@ -222,7 +333,13 @@ def history_cmd(
         if fmt is OutputFormat.markdown:
             typer.echo(f"| time (UTC) | {' | '.join(cols)} |\n|---|" + "---|" * len(cols))
             for t, r in piv.iterrows():
-                typer.echo(f"| {t:%Y-%m-%d %H:%M:%S} | " + " | ".join("-" if v is None or v != v else format_number(Decimal(v), 4) for v in r) + " |")
+                typer.echo(
+                    f"| {t:%Y-%m-%d %H:%M:%S} | "
+                    + " | ".join(
+                        "-" if v is None or v != v else format_number(Decimal(v), 4) for v in r
+                    )
+                    + " |"
+                )
         else:
             from rich.table import Table
 
@@ -231,7 +348,10 @@ def history_cmd(
             for c in cols:
                 tab.add_column(c, justify="right")
             for t, r in piv.iterrows():
-                tab.add_row(f"{t:%Y-%m-%d %H:%M:%S}", *("-" if v is None or v != v else format_number(Decimal(v), 4) for v in r))
+                tab.add_row(
+                    f"{t:%Y-%m-%d %H:%M:%S}",
+                    *("-" if v is None or v != v else format_number(Decimal(v), 4) for v in r),
+                )
             console().print(tab)
     if chart:
         write_text(chart, history_html(case, h, q))
@@ -239,7 +359,7 @@ def history_cmd(
 
 
 def history_html(case: str, h: Any, q: Any) -> str:
-    """A standalone HTML page: base (with low-high band) per anchor and implied valuation per venue."""
+    """Render a standalone HTML page: base (low-high band) per anchor, implied value per venue."""
     import plotly.graph_objects as go
 
     from ..report._render import ReportSection, plotly_div, render_page
@@ -247,23 +367,50 @@ def history_html(case: str, h: Any, q: Any) -> str:
     fig = go.Figure()
     for anchor, g in h.groupby("anchor"):
         x = list(g["taken_at"])
-        fig.add_trace(go.Scatter(x=x + x[::-1], y=[float(v) for v in g["high"]] + [float(v) for v in g["low"]][::-1],
-                                 fill="toself", opacity=0.15, line={"width": 0}, name=f"{anchor} low-high", showlegend=False, hoverinfo="skip"))
-        fig.add_trace(go.Scatter(x=x, y=[float(v) for v in g["base"]], mode="lines+markers", name=str(anchor)))
-    fig.update_layout(yaxis_title=f"valuation ({h['currency'].iloc[0]})", xaxis_title="time (UTC)", height=460)
+        fig.add_trace(
+            go.Scatter(
+                x=x + x[::-1],
+                y=[float(v) for v in g["high"]] + [float(v) for v in g["low"]][::-1],
+                fill="toself",
+                opacity=0.15,
+                line={"width": 0},
+                name=f"{anchor} low-high",
+                showlegend=False,
+                hoverinfo="skip",
+            )
+        )
+        fig.add_trace(
+            go.Scatter(x=x, y=[float(v) for v in g["base"]], mode="lines+markers", name=str(anchor))
+        )
+    fig.update_layout(
+        yaxis_title=f"valuation ({h['currency'].iloc[0]})", xaxis_title="time (UTC)", height=460
+    )
     secs = [ReportSection("anchors", "Valuation per anchor over time", plotly_div(fig))]
     qv = q[q["implied_valuation"].notna()] if not q.empty else q
     if not qv.empty:
         f2 = go.Figure()
         for (v, s), g in qv.groupby(["venue", "symbol"]):
-            f2.add_trace(go.Scatter(x=list(g["quote_time"]), y=[float(x) for x in g["implied_valuation"]], mode="lines+markers", name=f"{v} {s}"))
-        f2.update_layout(yaxis_title="implied valuation (quote currency)", xaxis_title="quote time (UTC)", height=420)
+            f2.add_trace(
+                go.Scatter(
+                    x=list(g["quote_time"]),
+                    y=[float(x) for x in g["implied_valuation"]],
+                    mode="lines+markers",
+                    name=f"{v} {s}",
+                )
+            )
+        f2.update_layout(
+            yaxis_title="implied valuation (quote currency)",
+            xaxis_title="quote time (UTC)",
+            height=420,
+        )
         secs.append(ReportSection("venues", "Implied valuation per venue", plotly_div(f2)))
-    return render_page(f"{case}: valuation history", secs, subtitle=f"{h['snapshot_id'].nunique()} snapshots")
+    return render_page(
+        f"{case}: valuation history", secs, subtitle=f"{h['snapshot_id'].nunique()} snapshots"
+    )
 
 
 def go_live(case: str) -> tuple[Any, Any]:
-    """For ``anchorval value --live``: fetch quotes, print what is live and when, return (case, peers)."""
+    """Fetch quotes for ``value --live``, print what is live and when; return (case, peers)."""
     _need_live()
     from ..live import value_live
 
@@ -271,10 +418,18 @@ def go_live(case: str) -> tuple[Any, Any]:
     err = console(stderr=True)
     err.print("[bold]Live figures[/bold] (sources live:<venue>):", highlight=False)
     for q in res.outcome.perps:
-        err.print(f"  {q.venue} {q.symbol}: mark {_num(q.mark_price)} {q.quote_currency} at {q.time:%Y-%m-%d %H:%M:%S} UTC "
-                  f"(fetched {q.fetched_at:%H:%M:%S})", highlight=False)
+        err.print(
+            f"  {q.venue} {q.symbol}: mark {_num(q.mark_price)} {q.quote_currency} "
+            f"at {q.time:%Y-%m-%d %H:%M:%S} UTC "
+            f"(fetched {q.fetched_at:%H:%M:%S})",
+            highlight=False,
+        )
     for e in res.outcome.equities:
-        err.print(f"  yahoo {e.symbol}: {_num(e.last_price)} {e.currency} at {e.time:%Y-%m-%d %H:%M:%S} UTC", highlight=False)
+        err.print(
+            f"  yahoo {e.symbol}: {_num(e.last_price)} {e.currency} "
+            f"at {e.time:%Y-%m-%d %H:%M:%S} UTC",
+            highlight=False,
+        )
     if res.comparison and len(res.comparison.rows) > 1:
         err.print(f"  spread between venues {res.comparison.spread:.4f}x", highlight=False)
     for f in res.flags:

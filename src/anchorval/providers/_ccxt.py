@@ -127,7 +127,7 @@ def call_ccxt(
 
 
 def http_date(headers: Any) -> Any:
-    """The HTTP ``Date`` header as an aware datetime, or None."""
+    """Return the HTTP ``Date`` header as an aware datetime, or None."""
     if not headers:
         return None
     for k, v in dict(headers).items():

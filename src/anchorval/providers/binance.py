@@ -105,7 +105,7 @@ class BinanceUsdmFetcher(Fetcher[PerpQuery, PerpMarket]):
         return info
 
     def market_entry(self, symbol: str) -> dict[str, Any]:
-        """The exchangeInfo entry of ``symbol``.
+        """Return the exchangeInfo entry of ``symbol``.
 
         Raises
         ------
@@ -126,7 +126,9 @@ class BinanceUsdmFetcher(Fetcher[PerpQuery, PerpMarket]):
                 if entry is None
                 else f"contract type {entry.get('contractType')!r} is not a perpetual"
             )
-            detail = f" ({why}; close matches: {', '.join(close) or 'none'}; TradFi/pre-IPO perpetuals: {', '.join(tradfi[:20]) or 'none'})"
+            offer = ", ".join(tradfi[:20]) or "none"
+            near = ", ".join(close) or "none"
+            detail = f" ({why}; close matches: {near}; TradFi/pre-IPO perpetuals: {offer})"
             raise UnknownSymbolError(
                 MSG_UNKNOWN_SYMBOL.format(provider=self.name, symbol=symbol, detail=detail)
             )

@@ -38,7 +38,7 @@ class EcbFxFetcher(Fetcher[FxQuery, FxQuote]):
         )
 
     def extract_data(self, query: FxQuery) -> Any:
-        """The ECB cross rate (an :class:`~anchorval.money.FxRate`)."""
+        """Return the ECB cross rate (an :class:`~anchorval.money.FxRate`)."""
         assert query.on is not None
         return EcbRates().rate(query.base, query.quote, query.on)
 

@@ -115,7 +115,8 @@ class HyperliquidFetcher(Fetcher[PerpQuery, PerpMarket]):
         idx = next((i for i, nm in enumerate(names) if nm in wanted or (dex and nm == coin)), None)
         if idx is None:
             close = difflib.get_close_matches(query.symbol, names, n=3, cutoff=0.5)
-            detail = f" (dex {dex or 'main'!r} lists {len(names)} markets; close matches: {', '.join(close) or 'none'})"
+            listed = f"dex {dex or 'main'!r} lists {len(names)} markets"
+            detail = f" ({listed}; close matches: {', '.join(close) or 'none'})"
             raise UnknownSymbolError(
                 MSG_UNKNOWN_SYMBOL.format(provider=n, symbol=query.symbol, detail=detail)
             )

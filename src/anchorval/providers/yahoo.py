@@ -31,8 +31,15 @@ __all__ = ["YahooEquityFetcher"]
 ENDPOINT = "/v8/finance/chart"
 #: Chart metadata kept in the raw stage.
 META_KEYS = (
-    "symbol", "currency", "exchangeName", "exchangeTimezoneName", "instrumentType",
-    "regularMarketPrice", "regularMarketTime", "chartPreviousClose", "previousClose",
+    "symbol",
+    "currency",
+    "exchangeName",
+    "exchangeTimezoneName",
+    "instrumentType",
+    "regularMarketPrice",
+    "regularMarketTime",
+    "chartPreviousClose",
+    "previousClose",
 )
 
 
@@ -95,12 +102,16 @@ class YahooEquityFetcher(Fetcher[EquityQuery, EquityQuote]):
             status = exc.response.status_code if exc.response is not None else None
             if status == 404:
                 raise UnknownSymbolError(
-                    MSG_UNKNOWN_SYMBOL.format(provider=self.name, symbol=self._symbol, detail=" (HTTP 404)")
+                    MSG_UNKNOWN_SYMBOL.format(
+                        provider=self.name, symbol=self._symbol, detail=" (HTTP 404)"
+                    )
                 ) from exc
             if status == 429:
                 raise RateLimitError(f"{self.name}: rate limited by Yahoo", status=429) from exc
             if status is not None and status >= 500:
-                raise ProviderServerError(f"{self.name}: Yahoo HTTP {status}", status=status) from exc
+                raise ProviderServerError(
+                    f"{self.name}: Yahoo HTTP {status}", status=status
+                ) from exc
             raise ProviderError(f"{self.name}: {exc}") from exc
         except requests.exceptions.Timeout as exc:
             raise ProviderTimeoutError(f"{self.name} {ENDPOINT}: timed out") from exc

@@ -27,10 +27,12 @@ _V1 = [
 _V2 = [
     """CREATE TABLE snapshots (
         snapshot_id VARCHAR PRIMARY KEY, case_id VARCHAR NOT NULL, taken_at TIMESTAMPTZ NOT NULL,
-        currency VARCHAR NOT NULL, inputs_hash VARCHAR NOT NULL, live BOOLEAN NOT NULL DEFAULT false,
+        currency VARCHAR NOT NULL, inputs_hash VARCHAR NOT NULL,
+        live BOOLEAN NOT NULL DEFAULT false,
         n_anchors INTEGER NOT NULL)""",
     """INSERT INTO snapshots
-        SELECT snapshot_id, any_value(case_id), min(taken_at), any_value(currency), 'unknown (schema v1)',
+        SELECT snapshot_id, any_value(case_id), min(taken_at), any_value(currency),
+               'unknown (schema v1)',
                false, count(*)
         FROM valuations GROUP BY snapshot_id""",
     "ALTER TABLE valuations ADD COLUMN inputs_hash VARCHAR DEFAULT 'unknown (schema v1)'",

@@ -9,6 +9,7 @@ while ``anchorval watch`` runs) can open the file between writes; a lock conflic
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -112,6 +113,11 @@ class Snapshot:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+#: Open connections by resolved path: [connection, users]. Guarded by _SHARED_LOCK.
+_SHARED: dict[str, list[Any]] = {}
+_SHARED_LOCK = threading.Lock()
+
+
 def _s(d: Decimal | None) -> str | None:
     """Decimal as plain text for an exact CAST in SQL (no binary float on the way)."""
     return None if d is None else format(d, "f")
@@ -153,7 +159,7 @@ class Store:
     # -- connections -----------------------------------------------------------------
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[Any]:
-        """A DuckDB connection held for the ``with`` block (retried while the file is locked).
+        """Open a DuckDB cursor for the ``with`` block (retried while the file is locked).
 
         Raises
         ------
@@ -166,23 +172,24 @@ class Store:
         self.path.parent.mkdir(parents=True, exist_ok=True)
 
         def locked(exc: BaseException) -> bool:
-            if isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower():
-                return True  # another process holds the file
-            # another thread of this process is attaching or detaching the same file
-            in_use = getattr(duckdb, "ResourceInUseException", ())
-            return isinstance(exc, in_use) or (
-                isinstance(exc, duckdb.ConnectionException)
-                and "different configuration" in str(exc)
-            )
+            # another process holds the file
+            return isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower()
+
+        key = str(self.path.resolve())
 
         def open_() -> Any:
-            # Readers open read-write too: within one process DuckDB refuses to mix read-only
-            # and read-write connections to one file, and across processes only one may hold
-            # it at a time anyway. The lock is held only for one read or one write.
-            return duckdb.connect(str(self.path))
+            # One connection per file and process, shared by threads through cursors (DuckDB's
+            # MVCC isolates them); closed when the last user leaves, so another process can open
+            # the file between reads and writes.
+            with _SHARED_LOCK:
+                entry = _SHARED.get(key)
+                if entry is None:
+                    entry = _SHARED[key] = [duckdb.connect(key), 0]
+                entry[1] += 1
+                return entry[0].cursor()
 
         try:
-            con = tenacity.Retrying(
+            cur = tenacity.Retrying(
                 retry=tenacity.retry_if_exception(locked),
                 wait=tenacity.wait_random_exponential(multiplier=0.02, max=0.5),
                 stop=tenacity.stop_after_delay(self.lock_timeout),
@@ -191,13 +198,19 @@ class Store:
         except duckdb.Error as exc:
             raise StoreError(f"cannot open history store {self.path}: {exc}") from exc
         try:
-            yield con
+            yield cur
         finally:
-            con.close()
+            cur.close()
+            with _SHARED_LOCK:
+                entry = _SHARED[key]
+                entry[1] -= 1
+                if entry[1] == 0:
+                    entry[0].close()
+                    del _SHARED[key]
 
     # -- schema ------------------------------------------------------------------------
     def schema_version(self) -> int:
-        """The database's schema version, migrating it to :data:`SCHEMA_VERSION` first."""
+        """Return the schema version, after migrating to :data:`SCHEMA_VERSION`."""
         self.migrate()
         with self.connect(read_only=True) as con:
             return int(con.execute("SELECT max(version) FROM schema_version").fetchone()[0])
@@ -225,7 +238,8 @@ class Store:
             ).fetchone()[0]
             if current > SCHEMA_VERSION:
                 raise StoreError(
-                    f"history store {self.path} has schema v{current}; this anchorval reads up to v{SCHEMA_VERSION}"
+                    f"history store {self.path} has schema v{current}; "
+                    f"this anchorval reads up to v{SCHEMA_VERSION}"
                 )
             for v in range(current + 1, target + 1):
                 con.execute("BEGIN TRANSACTION")
@@ -343,25 +357,30 @@ class Store:
                     ],
                 )
                 con.execute(
-                    """INSERT INTO valuations (snapshot_id, case_id, anchor, low, base, high, currency, taken_at, inputs_hash)
-                       SELECT snapshot_id, case_id, anchor, CAST(low AS DECIMAL(38, 6)), CAST(base AS DECIMAL(38, 6)),
-                              CAST(high AS DECIMAL(38, 6)), currency, taken_at, inputs_hash FROM v_df"""
+                    """INSERT INTO valuations (snapshot_id, case_id, anchor, low, base, high,
+                                             currency, taken_at, inputs_hash)
+                       SELECT snapshot_id, case_id, anchor, CAST(low AS DECIMAL(38, 6)),
+                              CAST(base AS DECIMAL(38, 6)), CAST(high AS DECIMAL(38, 6)),
+                              currency, taken_at, inputs_hash FROM v_df"""
                 )
                 if len(quotes):
                     casts = ", ".join(
-                        f"CAST({c} AS VARCHAR)::DECIMAL(38, {6 if c == 'implied_valuation' else 12})"
+                        f"CAST({c} AS VARCHAR)::DECIMAL(38, {6 if c == 'implied_valuation' else 12})"  # noqa: E501
                         for c in qcols
                     )
                     con.execute(
-                        f"""INSERT INTO quotes (snapshot_id, venue, symbol, contract_type, quote_currency, {", ".join(qcols)},
-                                                quote_time, fetched_at)
-                            SELECT snapshot_id, venue, symbol, contract_type, quote_currency, {casts},
-                                   CAST(quote_time AS TIMESTAMPTZ), CAST(fetched_at AS TIMESTAMPTZ) FROM q_df"""
+                        f"""INSERT INTO quotes (snapshot_id, venue, symbol, contract_type,
+                                                quote_currency,
+                                                {", ".join(qcols)}, quote_time, fetched_at)
+                            SELECT snapshot_id, venue, symbol, contract_type, quote_currency,
+                                   {casts}, CAST(quote_time AS TIMESTAMPTZ),
+                                   CAST(fetched_at AS TIMESTAMPTZ) FROM q_df"""
                     )
                 if len(fx):
                     con.execute(
-                        """INSERT INTO fx_rates SELECT snapshot_id, base, quote, CAST(rate AS VARCHAR)::DECIMAL(38, 18),
-                                  CAST(fixing_date AS DATE), source, CAST(assumption AS BOOLEAN) FROM f_df"""
+                        """INSERT INTO fx_rates SELECT snapshot_id, base, quote,
+                                  CAST(rate AS VARCHAR)::DECIMAL(38, 18), CAST(fixing_date AS DATE),
+                                  source, CAST(assumption AS BOOLEAN) FROM f_df"""
                     )
                 con.execute("COMMIT")
             except Exception as exc:
@@ -401,7 +420,7 @@ class Store:
         return self._read(sql, [case_id, since, since])
 
     def quotes(self, case_id: str | None = None, since: datetime | None = None) -> Any:
-        """Stored quotes (pandas DataFrame), optionally of one case's snapshots, oldest first."""
+        """Return stored quotes (pandas DataFrame), of one case if given, oldest first."""
         sql = """SELECT q.* FROM quotes q LEFT JOIN snapshots s USING (snapshot_id)
                  WHERE (? IS NULL OR s.case_id = ?) AND (? IS NULL OR q.quote_time >= ?)
                  ORDER BY q.quote_time, q.venue"""
