@@ -17,6 +17,7 @@ from .anchors import ANCHORS, AnchorContext, AnchorResult
 from .cases import bundled_case_ids, load_case, resolve_case
 from .domain import Case, Figure, Source
 from .errors import AnchorvalError, CaseError
+from .live import value_live
 from .money import FxRate, FxTable, Money, parse_amount, parse_number
 from .triangulate import Triangulation, triangulate
 from .workflows import value
@@ -44,4 +45,5 @@ __all__ = [
     "resolve_case",
     "triangulate",
     "value",
+    "value_live",
 ]

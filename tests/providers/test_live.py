@@ -258,3 +258,23 @@ def test_commands_documented_with_example(cmd):
     assert r.exit_code == 0 and f"Example: anchorval {cmd}" in r.stdout
     assert f"anchorval {cmd}" in (root / "docs" / "live.md").read_text()
     assert f"anchorval {cmd}" in (root / "README.md").read_text()
+
+
+def test_cli_missing_extra_names_it(monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "ccxt" else real(name, *a))
+    r = CliRunner().invoke(app, ["fetch", "ANTHROPICUSDT"])
+    assert r.exit_code == 2 and "pip install 'anchorval[live]'" in r.output and "'ccxt'" in r.output
+
+
+def test_cli_watch_ctrl_c_stops_cleanly(tmp_path, monkeypatch):
+    import anchorval.live
+
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(anchorval.live, "watch", interrupted)
+    r = CliRunner().invoke(app, ["watch", "anthropic-2026-06", "--db", str(tmp_path / "h.duckdb")])
+    assert r.exit_code == 0 and "stopped; 0 snapshots" in r.stderr
