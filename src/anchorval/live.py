@@ -202,7 +202,12 @@ def _fmt_time(t: datetime) -> str:
     return t.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-def live_case(loaded: LoadedCase, outcome: FetchOutcome, now: datetime | None = None) -> Case:
+def live_case(
+    loaded: LoadedCase,
+    outcome: FetchOutcome,
+    now: datetime | None = None,
+    notes: Sequence[str] = (),
+) -> Case:
     """Copy the case with live figures (``case.model_copy(update=...)``), re-validated.
 
     Perp quotes: one :class:`~anchorval.domain.PerpQuote` per fetched venue, price = mark price,
@@ -286,7 +291,20 @@ def live_case(loaded: LoadedCase, outcome: FetchOutcome, now: datetime | None = 
                 else None,
             )
         )
-    update: dict[str, Any] = {"as_of": now.date(), "sources": sources}
+    live_notes = [
+        f"Live: {q.venue} {q.symbol} mark {q.price} {q.quote_currency} at {_fmt_time(q.time)} "
+        f"(fetched {_fmt_time(q.fetched_at)})"
+        for q in outcome.perps
+    ] + [
+        f"Live: yahoo {e.symbol} {e.last_price} {e.currency} at {_fmt_time(e.time)}"
+        for e in outcome.equities
+    ]
+    live_notes += [f"Live fetch failed: {k}: {v}" for k, v in outcome.errors.items()]
+    update: dict[str, Any] = {
+        "as_of": now.date(),
+        "sources": sources,
+        "notes": (*case.notes, *live_notes, *notes),
+    }
     if perps:
         update["perps"] = tuple(perps)
     if outcome.equities and case.capital is not None:
@@ -393,9 +411,6 @@ def value_live(
     targets = case_targets(loaded.case, venue)
     outcome = fetch_targets(targets, fetchers)
     now = now or datetime.now(UTC)
-    case = live_case(loaded, outcome, now)
-    lc = LoadedCase(case=case, peers=loaded.peers, origin=loaded.origin)
-    t = value_loaded(lc)
     comparison = None
     rows = []
     if outcome.perps:
@@ -415,6 +430,8 @@ def value_live(
                     f"yahoo {e.symbol}: last price is {age:,.0f} s old (market closed?)",
                 )
             )
+    case = live_case(loaded, outcome, now, notes=[f"Quality: {f.message}" for f in flags])
+    t = value_loaded(LoadedCase(case=case, peers=loaded.peers, origin=loaded.origin))
     return LiveResult(t, case, outcome, comparison, flags, now, loaded.peers)
 
 

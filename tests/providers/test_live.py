@@ -264,7 +264,9 @@ def test_cli_missing_extra_names_it(monkeypatch):
     import importlib.util
 
     real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "ccxt" else real(name, *a))
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "ccxt" else real(name, *a)
+    )
     r = CliRunner().invoke(app, ["fetch", "ANTHROPICUSDT"])
     assert r.exit_code == 2 and "pip install 'anchorval[live]'" in r.output and "'ccxt'" in r.output
 
@@ -278,3 +280,22 @@ def test_cli_watch_ctrl_c_stops_cleanly(tmp_path, monkeypatch):
     monkeypatch.setattr(anchorval.live, "watch", interrupted)
     r = CliRunner().invoke(app, ["watch", "anthropic-2026-06", "--db", str(tmp_path / "h.duckdb")])
     assert r.exit_code == 0 and "stopped; 0 snapshots" in r.stderr
+
+
+@pytest.mark.vcr(*BOTH)
+def test_value_live_report_notes_live_figures_and_flags():
+    from anchorval.report._render import render_html
+
+    res = value_live(
+        "anthropic-2026-06", fetchers=fetchers(requests.Session()), now=T0 + timedelta(hours=1)
+    )
+    notes = res.triangulation.notes
+    assert any(
+        n.startswith(
+            "Live: binance ANTHROPICUSDT mark 1718.20000000 USDT at 2026-06-22 08:00:00 UTC"
+        )
+        for n in notes
+    )
+    assert any(n.startswith("Quality: binance ANTHROPICUSDT: quote is 3,600 s old") for n in notes)
+    html = render_html(res.triangulation)
+    assert "live:binance" in html and "Live: hyperliquid vntl:ANTHROPIC" in html
