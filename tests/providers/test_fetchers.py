@@ -119,3 +119,42 @@ def test_ecb_stages():
     usd, _ = e.per_eur("USD", d.on)
     hkd, _ = e.per_eur("HKD", d.on)
     assert d.rate == hkd / usd
+
+
+@pytest.mark.vcr("ecb_daily.yaml")
+def test_ecb_daily_stages(session):
+    from datetime import date
+
+    from anchorval.providers import EcbDailyFxFetcher
+
+    f = EcbDailyFxFetcher(session=session)
+    q = f.transform_query({"base": "usd", "quote": "HK$"})
+    assert (q.base, q.quote) == ("USD", "HKD")
+    raw = f.extract_data(q)
+    assert "<Cube currency='HKD' rate='8.9790'/>" in raw["xml"]
+    d = f.transform_data(q, raw)
+    # closed form: HKD per EUR / USD per EUR, from the file's strings
+    assert d.rate == Decimal("8.9790") / Decimal("1.1534") and d.on == date(2026, 11, 20)
+    from anchorval.errors import FxRateMissingError
+
+    with pytest.raises(FxRateMissingError, match="SEK"):
+        f.transform_data(f.transform_query({"base": "USD", "quote": "SEK"}), raw)
+
+
+def test_ecb_daily_faults():
+    from anchorval.errors import MalformedResponseError, RateLimitError
+    from anchorval.providers import EcbDailyFxFetcher, RetryPolicy
+
+    from ._transport import Scripted, session_with
+
+    sleeps = []
+    ad = Scripted(lambda req, n: (429, "slow down", {"Retry-After": "3"}))
+    f = EcbDailyFxFetcher(
+        session=session_with(ad), retry=RetryPolicy(attempts=2, sleep=sleeps.append)
+    )
+    with pytest.raises(RateLimitError):
+        f.fetch(base="USD", quote="HKD")
+    assert sleeps == [3.0]
+    ad = Scripted(lambda req, n: (200, "<html>maintenance", {}))
+    with pytest.raises(MalformedResponseError, match="not XML"):
+        EcbDailyFxFetcher(session=session_with(ad)).fetch(base="USD", quote="HKD")

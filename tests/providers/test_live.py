@@ -87,7 +87,7 @@ def test_cli_fetch_unknown_symbol_exit_2():
 
 def test_cli_fetch_unknown_venue_lists_installed():
     r = CliRunner().invoke(app, ["fetch", "X", "--venue", "kraken"])
-    assert r.exit_code == 2 and "installed: binance, ecb, hyperliquid, yahoo" in r.output
+    assert r.exit_code == 2 and "installed: binance, ecb, ecb-daily, hyperliquid, yahoo" in r.output
 
 
 @pytest.mark.vcr(*BOTH)

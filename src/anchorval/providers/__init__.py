@@ -2,7 +2,7 @@
 
 >>> from anchorval.providers import provider_names
 >>> provider_names()
-['binance', 'ecb', 'hyperliquid', 'yahoo']
+['binance', 'ecb', 'ecb-daily', 'hyperliquid', 'yahoo']
 
 Third-party packages may add providers through the ``anchorval.providers`` entry-point group
 (each entry point names a :class:`Fetcher` subclass), as xarray does for its backends.
@@ -16,12 +16,14 @@ from ..errors import MSG_UNKNOWN_PROVIDER, UnknownProviderError
 from ._base import Fetcher, ProviderData, ProviderQuery, RetryPolicy
 from ._models import EquityQuery, EquityQuote, FxQuery, FxQuote, PerpMarket, PerpQuery
 from .binance import BinanceUsdmFetcher
+from .ecb_daily import EcbDailyFxFetcher
 from .fx import EcbFxFetcher
 from .hyperliquid import HyperliquidFetcher
 from .yahoo import YahooEquityFetcher
 
 __all__ = [
     "BinanceUsdmFetcher",
+    "EcbDailyFxFetcher",
     "EcbFxFetcher",
     "EquityQuery",
     "EquityQuote",
@@ -42,7 +44,14 @@ __all__ = [
 ]
 
 _BUILTIN: dict[str, type[Fetcher[Any, Any]]] = {
-    f.name: f for f in (BinanceUsdmFetcher, HyperliquidFetcher, YahooEquityFetcher, EcbFxFetcher)
+    f.name: f
+    for f in (
+        BinanceUsdmFetcher,
+        HyperliquidFetcher,
+        YahooEquityFetcher,
+        EcbFxFetcher,
+        EcbDailyFxFetcher,
+    )
 }
 
 
