@@ -45,6 +45,7 @@ from .venues import (
 
 __all__ = [
     "KNOWN_MARKETS",
+    "FetchOutcome",
     "LiveResult",
     "Target",
     "WatchEvent",

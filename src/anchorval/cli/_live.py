@@ -325,7 +325,35 @@ def history_cmd(
             json.dumps({"case": case, "anchors": rows, "venues": venues}, indent=2, default=str)
         )
     else:
-        piv = h.pivot_table(index="taken_at", columns="anchor", values="base", aggfunc="first")
+        import pandas as pd
+
+        long = h[["taken_at", "anchor", "base"]].rename(
+            columns={"anchor": "column", "base": "value"}
+        )
+        if not q.empty:
+            # implied valuation per venue (quote currency), on the snapshot's row
+            when = dict(zip(h["snapshot_id"], h["taken_at"], strict=False))
+            qv = q[q["implied_valuation"].notna() & q["snapshot_id"].isin(when)]
+            long = pd.concat(
+                [
+                    long,
+                    pd.DataFrame(
+                        {
+                            "taken_at": qv["snapshot_id"].map(when),
+                            "column": qv["venue"]
+                            + " "
+                            + qv["symbol"]
+                            + " ("
+                            + qv["quote_currency"]
+                            + ")",
+                            "value": qv["implied_valuation"],
+                        }
+                    ),
+                ]
+            )
+        piv = long.pivot_table(
+            index="taken_at", columns="column", values="value", aggfunc="first", sort=False
+        )
         ccy = h["currency"].iloc[0]
         from ..money import format_number
 
@@ -343,7 +371,9 @@ def history_cmd(
         else:
             from rich.table import Table
 
-            tab = Table(title=f"{case}: base valuation per anchor over time ({ccy}, totals)")
+            tab = Table(
+                title=f"{case}: base valuation per anchor ({ccy}) and implied valuation per venue"
+            )
             tab.add_column("time (UTC)")
             for c in cols:
                 tab.add_column(c, justify="right")
