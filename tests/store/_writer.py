@@ -53,5 +53,6 @@ if __name__ == "__main__":
     print("ready", flush=True)
     for i in range(count):
         snap = make_snapshot(i, n_quotes=n_quotes)
+        print(f"writing {snap.snapshot_id}", flush=True)
         s.write_snapshot(snap)
         print(snap.snapshot_id, flush=True)
