@@ -149,7 +149,9 @@ class ProviderNetworkError(ProviderError, ConnectionError):
         HTTP status code, when there was a response.
     """
 
-    def __init__(self, message: str, *, retry_after: float | None = None, status: int | None = None) -> None:
+    def __init__(
+        self, message: str, *, retry_after: float | None = None, status: int | None = None
+    ) -> None:
         super().__init__(message)
         self.retry_after = retry_after
         self.status = status
