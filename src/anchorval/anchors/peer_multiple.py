@@ -127,7 +127,7 @@ def price_to_sales(peer: Case, ctx: AnchorContext, metric: str = "ps", d: Deriva
         (d.ref(rev_fig, "financials.revenue", peer),),
         (rate,),
     )
-    for alt in rev_fig.alternatives:
+    for j, alt in enumerate(rev_fig.alternatives):
         if not alt.is_money:
             continue
         arev, arate = d.convert(alt.money(), peer.as_of, mcap.currency)
@@ -135,7 +135,7 @@ def price_to_sales(peer: Case, ctx: AnchorContext, metric: str = "ps", d: Deriva
             f"{label} at an alternative revenue figure",
             f"{label} if revenue were {alt.display()} ({alt.source})",
             f"{format_money(numerator)} / {format_money(arev)} = {numerator.amount / arev.amount:,.1f}x",
-            (d.ref(alt, "financials.revenue.alternatives", peer),),
+            (d.ref(alt, f"financials.revenue.alternatives[{j}]", peer),),
             (arate,),
         )
     return multiple
