@@ -11,6 +11,14 @@ from ._case import (
     PeerSpec,
     PerpQuote,
 )
+from ._fundamental import (
+    CapTable,
+    DcfInputs,
+    OpmInputs,
+    ShareClass,
+    SubscriptionPlan,
+    UnitEconomics,
+)
 from ._figure import (
     CountFigure,
     Figure,
@@ -23,6 +31,12 @@ from ._figure import (
 )
 
 __all__ = [
+    "CapTable",
+    "DcfInputs",
+    "OpmInputs",
+    "ShareClass",
+    "SubscriptionPlan",
+    "UnitEconomics",
     "ArrMultipleSpec",
     "CapitalStructure",
     "Case",
