@@ -11,14 +11,6 @@ from ._case import (
     PeerSpec,
     PerpQuote,
 )
-from ._fundamental import (
-    CapTable,
-    DcfInputs,
-    OpmInputs,
-    ShareClass,
-    SubscriptionPlan,
-    UnitEconomics,
-)
 from ._figure import (
     CountFigure,
     Figure,
@@ -28,6 +20,14 @@ from ._figure import (
     RatioFigure,
     Source,
     iter_figures,
+)
+from ._fundamental import (
+    CapTable,
+    DcfInputs,
+    OpmInputs,
+    ShareClass,
+    SubscriptionPlan,
+    UnitEconomics,
 )
 
 __all__ = [
