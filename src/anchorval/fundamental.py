@@ -1,5 +1,6 @@
-"""Orchestration for the fundamental anchors used by ``anchorval dcf``: load a case, run the DCF
-and the reverse DCF against a target or the case's own marks.
+"""Orchestration for ``anchorval dcf``: load a case, run the DCF and the reverse DCF.
+
+The reverse DCF runs against a given target or against the case's own marks.
 
 Examples
 --------

@@ -86,15 +86,23 @@ def test_failure_probability_and_distress_proceeds():
     p = _params(probability_of_failure=D("0.2"), distress_proceeds=D("0.5"))
     full = dcf_value(_params())
     r = dcf_value(p)
-    assert r.operating_assets == pytest.approx(full.pv_sum * D("0.8") + full.pv_sum * D("0.5") * D("0.2"))
+    assert r.operating_assets == pytest.approx(
+        full.pv_sum * D("0.8") + full.pv_sum * D("0.5") * D("0.2")
+    )
 
 
 def test_paths_follow_the_spreadsheet_rules():
     p = _params(
-        revenue_growth_year1=D("0.8"), revenue_growth_years_2_5=D("0.5"), terminal_growth=D("0.03"),
-        operating_margin=D("-0.4"), target_margin=D("0.3"), margin_convergence_year=6,
-        effective_tax_rate=D("0.05"), marginal_tax_rate=D("0.25"),
-        cost_of_capital_initial=D("0.14"), cost_of_capital_mature=D("0.09"),
+        revenue_growth_year1=D("0.8"),
+        revenue_growth_years_2_5=D("0.5"),
+        terminal_growth=D("0.03"),
+        operating_margin=D("-0.4"),
+        target_margin=D("0.3"),
+        margin_convergence_year=6,
+        effective_tax_rate=D("0.05"),
+        marginal_tax_rate=D("0.25"),
+        cost_of_capital_initial=D("0.14"),
+        cost_of_capital_mature=D("0.09"),
     )
     ys = dcf_value(p).years
     assert [y.revenue_growth for y in ys[1:6]] == [D("0.8")] + [D("0.5")] * 4
@@ -103,7 +111,9 @@ def test_paths_follow_the_spreadsheet_rules():
     assert ys[6].operating_margin == D("0.3")
     assert ys[3].operating_margin == pytest.approx(D("0.3") - D("0.7") / 6 * 3, abs=D("1e-25"))
     assert ys[10].tax_rate == D("0.25") and ys[5].tax_rate == D("0.05")
-    assert ys[10].cost_of_capital == D("0.09") and ys[7].cost_of_capital == D("0.14") - 2 * D("0.01")
+    assert ys[10].cost_of_capital == D("0.09") and ys[7].cost_of_capital == D("0.14") - 2 * D(
+        "0.01"
+    )
     # one-year lag: year t reinvests for revenue t -> t+1
     assert ys[3].reinvestment == (ys[4].revenue - ys[3].revenue) / p.sales_to_capital
 
@@ -119,26 +129,47 @@ def test_paths_follow_the_spreadsheet_rules():
 )
 def test_value_falls_as_cost_of_capital_rises(g1, g, margin, s2c, r, bump):
     base = dict(
-        revenue_growth_year1=g1, revenue_growth_years_2_5=g, terminal_growth=D("0.03"),
-        operating_margin=margin, target_margin=margin, sales_to_capital=s2c, terminal_roic=D("0.15"),
+        revenue_growth_year1=g1,
+        revenue_growth_years_2_5=g,
+        terminal_growth=D("0.03"),
+        operating_margin=margin,
+        target_margin=margin,
+        sales_to_capital=s2c,
+        terminal_roic=D("0.15"),
     )
     lo = dcf_value(_params(cost_of_capital_initial=r + D("0.02"), cost_of_capital_mature=r, **base))
     assume(all(y.fcff > 0 for y in lo.years[1:]))
-    hi = dcf_value(_params(cost_of_capital_initial=r + D("0.02") + bump, cost_of_capital_mature=r + bump, **base))
+    hi = dcf_value(
+        _params(
+            cost_of_capital_initial=r + D("0.02") + bump, cost_of_capital_mature=r + bump, **base
+        )
+    )
     assert hi.equity_value < lo.equity_value
 
 
 def _young():
     return _params(
-        revenue=D(30), operating_margin=D("-0.3"), revenue_growth_year1=D("0.9"),
-        revenue_growth_years_2_5=D("0.4"), terminal_growth=D("0.04"), target_margin=D("0.3"),
-        margin_convergence_year=7, sales_to_capital=D(1), sales_to_capital_late=D(2),
-        effective_tax_rate=D(0), cost_of_capital_initial=D("0.12"), cost_of_capital_mature=D("0.085"),
-        probability_of_failure=D("0.1"), distress_proceeds=D("0.3"), cash=D(65),
+        revenue=D(30),
+        operating_margin=D("-0.3"),
+        revenue_growth_year1=D("0.9"),
+        revenue_growth_years_2_5=D("0.4"),
+        terminal_growth=D("0.04"),
+        target_margin=D("0.3"),
+        margin_convergence_year=7,
+        sales_to_capital=D(1),
+        sales_to_capital_late=D(2),
+        effective_tax_rate=D(0),
+        cost_of_capital_initial=D("0.12"),
+        cost_of_capital_mature=D("0.085"),
+        probability_of_failure=D("0.1"),
+        distress_proceeds=D("0.3"),
+        cash=D(65),
     )
 
 
-@pytest.mark.parametrize("solve_for,field", [("growth", "revenue_growth_years_2_5"), ("margin", "target_margin")])
+@pytest.mark.parametrize(
+    "solve_for,field", [("growth", "revenue_growth_years_2_5"), ("margin", "target_margin")]
+)
 def test_reverse_dcf_round_trips(solve_for, field):
     # growth mode sets years 1-5 to one rate, so start from a case with g1 = g2-5
     p = _young().replace(revenue_growth_year1=D("0.4"))
@@ -158,9 +189,13 @@ def test_reverse_dcf_for_a_market_value():
 
 
 def test_bad_inputs_name_the_field():
-    with pytest.raises(ModelInputError, match="^target_margin: an operating margin cannot exceed 100%"):
+    with pytest.raises(
+        ModelInputError, match="^target_margin: an operating margin cannot exceed 100%"
+    ):
         _params(target_margin=D("1.2"))
-    with pytest.raises(ModelInputError, match="^terminal_growth: .* must be below the mature cost of capital"):
+    with pytest.raises(
+        ModelInputError, match="^terminal_growth: .* must be below the mature cost of capital"
+    ):
         _params(terminal_growth=D("0.09"))
     with pytest.raises(ModelInputError, match="^margin_convergence_year"):
         _params(margin_convergence_year=11)

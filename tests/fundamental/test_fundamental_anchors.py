@@ -38,20 +38,33 @@ def tri():
 def test_new_anchors_are_registered_and_skipped_without_inputs():
     assert {"dcf", "opm_last_round", "opm_perp"} <= set(ANCHORS)
     t = anchorval.value("anthropic-2026-06")
-    assert [a.anchor for a in t.anchors] == ["peer_multiple", "perp_implied", "arr_multiple", "last_round"]
+    assert [a.anchor for a in t.anchors] == [
+        "peer_multiple",
+        "perp_implied",
+        "arr_multiple",
+        "last_round",
+    ]
     assert {"dcf", "opm_last_round", "opm_perp"} <= set(t.skipped)
     # the foundation's ARR grid is untouched when no unit economics are given
-    assert [str(c.value) for c in t.anchor("arr_multiple").cells][:3] == ["826B USD", "1.239T USD", "1.652T USD"]
-    assert t.anchor("arr_multiple").base.amount == Decimal("140e9") * Decimal("0.59") * 15 / 2 + Decimal(
-        "200e9"
-    ) * Decimal("0.59") * 15 / 2
+    assert [str(c.value) for c in t.anchor("arr_multiple").cells][:3] == [
+        "826B USD",
+        "1.239T USD",
+        "1.652T USD",
+    ]
+    assert (
+        t.anchor("arr_multiple").base.amount
+        == Decimal("140e9") * Decimal("0.59") * 15 / 2 + Decimal("200e9") * Decimal("0.59") * 15 / 2
+    )
 
 
 def test_example_case_has_every_assumption_cited_to_the_assumption_source(example):
     c = example.case
     assert c.sources["assumption"].publisher == "anchorval case author"
     for path, fig in c.figures().items():
-        if path.startswith(("dcf.", "unit_economics.", "cap_table.", "opm.")) and path != "dcf.revenue":
+        if (
+            path.startswith(("dcf.", "unit_economics.", "cap_table.", "opm."))
+            and path != "dcf.revenue"
+        ):
             assert fig.source == "assumption", path
 
 
@@ -79,7 +92,9 @@ def test_opm_last_round_anchor(tri, example):
     assert alloc.per_share["Series H"] == pytest.approx(965.0, rel=1e-9)
     common = alloc.per_share["Common"]
     assert float(a.high.amount) == pytest.approx(common * 1e9, rel=1e-9)
-    assert float(a.base.amount) == pytest.approx(common * (1 - dlom_finnerty(0.6, 2.0)) * 1e9, rel=1e-9)
+    assert float(a.base.amount) == pytest.approx(
+        common * (1 - dlom_finnerty(0.6, 2.0)) * 1e9, rel=1e-9
+    )
     assert a.low <= a.base <= a.high < tri.anchor("last_round").base
 
 
@@ -101,7 +116,9 @@ def test_unit_economics_from_inputs(example):
     assert pro.margin == pytest.approx(1 - pro.tokens_per_month / 1_000_000 * 3 / 20)
     # Max: peak deduction 3x on 30% of use: 3000 / (1 + 0.3 x 2)
     assert mx.tokens_per_month == pytest.approx(Decimal(3000) / Decimal("1.6") * 52 / 12 * 50000)
-    assert ue.path[-1].gross_margin == pytest.approx(1 - 3 * Decimal("0.6") ** 5 / (6 * Decimal("0.8") ** 5))
+    assert ue.path[-1].gross_margin == pytest.approx(
+        1 - 3 * Decimal("0.6") ** 5 / (6 * Decimal("0.8") ** 5)
+    )
     assert ue.to_frame().shape == (6, 3)
 
 
@@ -114,21 +131,26 @@ def test_arr_multiple_scaled_by_gross_margin_relative_to_software(tri):
 
 
 def test_unit_economics_helpers():
-    assert inference_cost_per_mtok(Decimal("2.5"), Decimal(500), Decimal("0.5")) == Decimal("2.5") / (
-        Decimal(500) * 3600 * Decimal("0.5")
-    ) * 1_000_000
+    assert (
+        inference_cost_per_mtok(Decimal("2.5"), Decimal(500), Decimal("0.5"))
+        == Decimal("2.5") / (Decimal(500) * 3600 * Decimal("0.5")) * 1_000_000
+    )
     assert heavy_user_units_per_month(Decimal(10), None) == Decimal(10) * Decimal(168) / 5 * 52 / 12
     path = gross_margin_path(Decimal(10), Decimal(8), Decimal("0.5"), years=2)
     assert [p.gross_margin for p in path] == [Decimal("0.2"), Decimal("0.6"), Decimal("0.8")]
 
 
 def test_dcf_cli_year_table_and_reverse_dcf():
-    res = runner.invoke(app, ["dcf", EXAMPLE, "--solve-for", "growth", "--target", "1.7T USD", "--format", "json"])
+    res = runner.invoke(
+        app, ["dcf", EXAMPLE, "--solve-for", "growth", "--target", "1.7T USD", "--format", "json"]
+    )
     assert res.exit_code == 0, res.output
     import json
 
     data = json.loads(res.output)
-    assert [y["year"] for y in data["years"]][:2] == ["base", "1"] and data["years"][-1]["year"] == "terminal"
+    assert [y["year"] for y in data["years"]][:2] == ["base", "1"] and data["years"][-1][
+        "year"
+    ] == "terminal"
     implied = Decimal(data["reverse_dcf"][0]["implied"])
     c = resolve_case(EXAMPLE).case
     p = dcf_params(c.dcf).replace(revenue_growth_year1=implied, revenue_growth_years_2_5=implied)
@@ -144,7 +166,9 @@ def test_value_report_shows_the_dcf_year_table(tmp_path):
     res = runner.invoke(app, ["value", EXAMPLE, "--report", str(out)])
     assert res.exit_code == 0, res.output
     html = out.read_text()
-    assert "Young-company DCF (FCFF)" in html and "discount factor" in html and "OPM backsolve" in html
+    assert (
+        "Young-company DCF (FCFF)" in html and "discount factor" in html and "OPM backsolve" in html
+    )
 
 
 def _bad_case(tmp_path, old, new):
@@ -160,12 +184,25 @@ def _bad_case(tmp_path, old, new):
 @pytest.mark.parametrize(
     "old,new,field,why",
     [
-        ("value: 30%, low: 20%, high: 40%", "value: 120%, low: 20%, high: 130%",
-         "dcf.target_operating_margin", "cannot exceed 100%"),
-        ("terminal_growth: {value: 4%", "terminal_growth: {value: 9%", "dcf", "terminal_growth: 9.00% must be below"),
-        ("  fully_diluted_shares: {value: 1e9", "  total_liquidation_preference: {value: 50B USD, as_of: 2026-05-01, "
-         "source: assumption}\n  fully_diluted_shares: {value: 1e9", "cap_table",
-         "total_liquidation_preference: 50,000,000,000.00 does not equal the sum"),
+        (
+            "value: 30%, low: 20%, high: 40%",
+            "value: 120%, low: 20%, high: 130%",
+            "dcf.target_operating_margin",
+            "cannot exceed 100%",
+        ),
+        (
+            "terminal_growth: {value: 4%",
+            "terminal_growth: {value: 9%",
+            "dcf",
+            "terminal_growth: 9.00% must be below",
+        ),
+        (
+            "  fully_diluted_shares: {value: 1e9",
+            "  total_liquidation_preference: {value: 50B USD, as_of: 2026-05-01, "
+            "source: assumption}\n  fully_diluted_shares: {value: 1e9",
+            "cap_table",
+            "total_liquidation_preference: 50,000,000,000.00 does not equal the sum",
+        ),
     ],
 )
 def test_bad_case_file_one_line_naming_the_field_exit_2(tmp_path, old, new, field, why):

@@ -1,4 +1,4 @@
-"""Black-Scholes, OPM breakpoints / backsolve and DLOM: published values, closed forms, properties."""
+"""Black-Scholes, OPM breakpoints / backsolve and DLOM: published values, oracles, properties."""
 
 import math
 
@@ -44,7 +44,11 @@ def test_black_scholes_hull_textbook_example():
 
 
 @given(
-    s=st.floats(1, 1000), k=st.floats(1, 1000), r=st.floats(0, 0.2), sigma=st.floats(0.05, 2), t=st.floats(0.05, 10)
+    s=st.floats(1, 1000),
+    k=st.floats(1, 1000),
+    r=st.floats(0, 0.2),
+    sigma=st.floats(0.05, 2),
+    t=st.floats(0.05, 10),
 )
 def test_put_call_parity(s, k, r, sigma, t):
     c = black_scholes(s, k, r, sigma, t, "call")
@@ -75,7 +79,9 @@ def test_finnerty_small_variance_limit_is_arithmetic_average_volatility():
 
 def test_dlom_rises_with_volatility_and_term_and_chaffe_is_the_atm_put():
     assert dlom_finnerty(0.4, 2) < dlom_finnerty(0.6, 2) < dlom_finnerty(0.6, 3)
-    assert dlom_chaffe(0.6, 2, 0.04) == pytest.approx(_bs_closed_form(1, 1, 0.04, 0.6, 2)[1], abs=1e-12)
+    assert dlom_chaffe(0.6, 2, 0.04) == pytest.approx(
+        _bs_closed_form(1, 1, 0.04, 0.6, 2)[1], abs=1e-12
+    )
 
 
 def test_single_common_class_value_per_share_is_equity_over_shares():
@@ -89,7 +95,15 @@ def _cap_table():
         OpmClass("Common", "common", 100.0),
         OpmClass("A", "preferred", 50.0, issue_price=1.0, seniority=2),
         OpmClass("B", "preferred", 50.0, issue_price=4.0, seniority=1),
-        OpmClass("P", "preferred", 20.0, issue_price=2.0, participating=True, participation_cap=3.0, seniority=2),
+        OpmClass(
+            "P",
+            "preferred",
+            20.0,
+            issue_price=2.0,
+            participating=True,
+            participation_cap=3.0,
+            seniority=2,
+        ),
         OpmClass("Opt", "option", 10.0, strike=2.0),
     ]
 

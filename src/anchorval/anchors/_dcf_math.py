@@ -1,5 +1,6 @@
-"""Young-company FCFF DCF in the manner of Damodaran's ``fcffsimpleginzu`` spreadsheet, and the
-reverse DCF (implied expectations).
+"""Young-company FCFF DCF (Damodaran's ``fcffsimpleginzu`` mechanics) and the reverse DCF.
+
+The reverse DCF solves for the implied expectations (growth or margin) behind a market value.
 
 Pure Decimal maths on plain numbers in one currency, usable directly from Python::
 
@@ -178,8 +179,10 @@ class DcfParams:
         if self.terminal_growth >= self.cost_of_capital_mature:
             raise ModelInputError(
                 "terminal_growth",
-                f"terminal growth {self.terminal_growth:.2%} must be below the mature cost of capital "
-                f"{self.cost_of_capital_mature:.2%} (a growing perpetuity has no finite value otherwise)",
+                f"terminal growth {self.terminal_growth:.2%} must be below the mature cost of "
+                "capital "
+                f"{self.cost_of_capital_mature:.2%} (a growing perpetuity has no finite value "
+                "otherwise)",
             )
         if self.terminal_roic is not None and self.terminal_roic <= 0:
             raise ModelInputError(
@@ -561,7 +564,8 @@ def solve_dcf(
                 hi=f"{hi:.0%}",
                 target=f"{target:,.0f}",
                 detail=f"the DCF equity value runs from {min(vals):,.0f} to {max(vals):,.0f} "
-                f"(at the ends of the interval) and {min(fs) * float(abs(target)) + float(target):,.0f} at its lowest",
+                "(at the ends of the interval) and "
+                f"{min(fs) * float(abs(target)) + float(target):,.0f} at its lowest",
             )
         )
     x = (

@@ -44,7 +44,7 @@ __all__ = [
 
 
 def norm_cdf(x: float) -> float:
-    """Standard normal cumulative distribution function, ``0.5 * erfc(-x / sqrt(2))``.
+    """Return the standard normal CDF, ``0.5 * erfc(-x / sqrt(2))``.
 
     Parameters
     ----------
@@ -216,7 +216,7 @@ def dlom_chaffe(volatility: float, term: float, rate: float) -> float:
     Returns
     -------
     float
-        Discount as a decimal (can exceed the Finnerty discount; it is an upper-bound style measure).
+        Discount as a decimal (usually above the Finnerty discount; an upper-bound style measure).
 
     Raises
     ------
@@ -413,9 +413,8 @@ def opm_breakpoints(classes: Sequence[OpmClass]) -> tuple[Breakpoint, ...]:
                 active.pop(c.name, None)
             else:
                 active[c.name] = c.as_converted
-            done.append(
-                f"{c.name} {'reaches its cap' if what == 'cap' else 'converts' if what == 'convert' else 'exercises'}"
-            )
+            verb = {"cap": "reaches its cap", "convert": "converts"}.get(what, "exercises")
+            done.append(f"{c.name} {verb}")
             i += 1
         label = "; ".join(done)
     total_n = sum(active.values())
@@ -448,7 +447,7 @@ class OpmAllocation:
     calls: tuple[float, ...] = field(default=())
 
     def to_frame(self) -> Any:
-        """Per-class table as a pandas DataFrame (columns ``value``, ``per_share``, ``share_of_equity``)."""
+        """Per-class table as a pandas DataFrame (``value``, ``per_share``, ``share_of_equity``)."""
         import pandas as pd
 
         rows = [

@@ -1,6 +1,8 @@
-"""Young-company DCF anchor (FCFF, Damodaran's young-growth spreadsheet), with the reverse DCF
-against the case's marks: what revenue growth must come true for the last round, the perp mark or
-the listed market cap."""
+"""Young-company DCF anchor (FCFF, Damodaran's young-growth spreadsheet) with the reverse DCF.
+
+The reverse DCF runs against the case's marks: what revenue growth must come true for the last
+round, the perp mark or the listed market cap.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +18,8 @@ from ._dcf_math import DcfParams, DcfResult, dcf_value, solve_dcf
 __all__ = ["dcf", "dcf_params", "dcf_targets"]
 
 CAVEAT = (
-    "A DCF is only as good as its growth, margin, reinvestment and cost-of-capital paths; for a young "
+    "A DCF is only as good as its growth, margin, reinvestment and cost-of-capital paths; for a "
+    "young "
     "firm most of the value sits in the terminal value, years away."
 )
 
@@ -127,8 +130,8 @@ def dcf(case: Case, ctx: AnchorContext) -> AnchorResult:
         corners of the growth, margin and cost-of-capital ranges (equal to base for point inputs).
         ``cells`` holds the year-by-year table (value = PV of the year's FCFF; the terminal row
         holds PV of the terminal value). ``metrics['result']`` is the base
-        :class:`~anchorval.anchors._dcf_math.DcfResult` (``.to_frame()``), ``metrics['implied_growth']``
-        the years 1-5 growth each mark needs.
+        :class:`~anchorval.anchors._dcf_math.DcfResult` (``.to_frame()``),
+        ``metrics['implied_growth']`` the years 1-5 growth each mark needs.
 
     Raises
     ------
@@ -162,7 +165,8 @@ def dcf(case: Case, ctx: AnchorContext) -> AnchorResult:
     )
     d.step(
         "Revenue path",
-        "growth g1 in year 1, g2-5 in years 2-5, falling linearly to the terminal rate over years 6-10",
+        "growth g1 in year 1, g2-5 in years 2-5, falling linearly to the terminal rate over years "
+        "6-10",
         f"g1 {_pct(p.revenue_growth_year1)}, g2-5 {_pct(p.revenue_growth_years_2_5)}, terminal "
         f"{_pct(p.terminal_growth)}: revenue year 5 {m(y5.revenue)}, year 10 {m(y10.revenue)}",
         ref("revenue_growth_year1") + ref("revenue_growth_years_2_5") + ref("terminal_growth"),
@@ -170,14 +174,16 @@ def dcf(case: Case, ctx: AnchorContext) -> AnchorResult:
     d.step(
         "Operating margin path",
         "year-1 margin converging linearly to the target by the convergence year",
-        f"{_pct(y1.operating_margin)} in year 1 -> {_pct(p.target_margin)} by year {p.margin_convergence_year}",
+        f"{_pct(y1.operating_margin)} in year 1 -> {_pct(p.target_margin)} by year "
+        f"{p.margin_convergence_year}",
         ref("operating_margin_year1")
         + ref("target_operating_margin")
         + ref("margin_convergence_year"),
     )
     d.step(
         "Taxes and net operating losses",
-        "effective rate years 1-5 moving to the marginal rate by year 10; losses carried forward shield profit",
+        "effective rate years 1-5 moving to the marginal rate by year 10; losses carried forward "
+        "shield profit",
         f"{_pct(p.effective_tax_rate)} -> {_pct(p.marginal_tax_rate)}; NOL at start {m(p.nol)}, "
         f"at year 10 {m(y10.nol)}",
         ref("effective_tax_rate") + ref("marginal_tax_rate") + ref("nol"),
@@ -194,23 +200,28 @@ def dcf(case: Case, ctx: AnchorContext) -> AnchorResult:
     d.step(
         "Cost of capital path",
         "initial rate years 1-5, moving linearly to the mature rate by year 10",
-        f"{_pct(p.cost_of_capital_initial)} -> {_pct(p.cost_of_capital_mature)}; year-10 discount factor "
+        f"{_pct(p.cost_of_capital_initial)} -> {_pct(p.cost_of_capital_mature)}; year-10 discount "
+        "factor "
         f"{y10.discount_factor:.4f}",
         ref("cost_of_capital_initial") + ref("cost_of_capital_mature"),
     )
     d.step("PV of FCFF, years 1-10", "sum of FCFF_t x discount factor_t", m(r.pv_fcff))
     d.step(
         "Terminal value",
-        "EBIT(1-t)_11 x (1 - g / terminal ROIC) / (mature cost of capital - g), discounted at the year-10 factor",
-        f"FCFF_11 {m(term.fcff)} / ({_pct(p.cost_of_capital_mature)} - {_pct(p.terminal_growth)}) = {m(r.terminal_value)}; "
-        f"ROIC {_pct(r.terminal_roic)}; PV {m(r.pv_terminal_value)} ({r.terminal_share:.0%} of value)",
+        "EBIT(1-t)_11 x (1 - g / terminal ROIC) / (mature cost of capital - g), discounted at the "
+        "year-10 factor",
+        f"FCFF_11 {m(term.fcff)} / ({_pct(p.cost_of_capital_mature)} - {_pct(p.terminal_growth)}) "
+        f"= {m(r.terminal_value)}; "
+        f"ROIC {_pct(r.terminal_roic)}; PV {m(r.pv_terminal_value)} ({r.terminal_share:.0%} of "
+        "value)",
         ref("terminal_growth") + ref("terminal_roic") + ref("cost_of_capital_mature"),
     )
     if p.probability_of_failure > 0:
         d.step(
             "Failure adjustment",
             "PV x (1 - p(failure)) + distress proceeds x p(failure)",
-            f"{m(r.pv_sum)} x (1 - {_pct(p.probability_of_failure)}) + proceeds x {_pct(p.probability_of_failure)} "
+            f"{m(r.pv_sum)} x (1 - {_pct(p.probability_of_failure)}) + proceeds x "
+            f"{_pct(p.probability_of_failure)} "
             f"= {m(r.operating_assets)}",
             ref("probability_of_failure") + ref("distress_proceeds"),
         )
@@ -260,9 +271,11 @@ def dcf(case: Case, ctx: AnchorContext) -> AnchorResult:
         implied[label] = sol.value
         d.step(
             f"Reverse DCF: {label}",
-            "revenue growth in years 1-5 (others held) at which the DCF equity value equals the mark",
+            "revenue growth in years 1-5 (others held) at which the DCF equity value equals the "
+            "mark",
             f"{format_money(target)} needs {_pct(sol.value)} a year in years 1-5 "
-            f"(case: {_pct(p.revenue_growth_year1)} / {_pct(p.revenue_growth_years_2_5)}); revenue year 10 "
+            f"(case: {_pct(p.revenue_growth_year1)} / {_pct(p.revenue_growth_years_2_5)}); "
+            "revenue year 10 "
             f"{m(sol.result.years[10].revenue)}",
             (),
             (trate,) if trate.base != trate.quote else (),
@@ -274,7 +287,8 @@ def dcf(case: Case, ctx: AnchorContext) -> AnchorResult:
         )
     if y10.nol > 0:
         d.warnings.append(
-            f"Net operating losses of {m(y10.nol)} remain unused at year 10; the terminal year ignores them."
+            f"Net operating losses of {m(y10.nol)} remain unused at year 10; the terminal year "
+            "ignores them."
         )
     ue = case.unit_economics
     if ue is not None and ue.inference_cost_per_mtok is not None:
@@ -284,7 +298,8 @@ def dcf(case: Case, ctx: AnchorContext) -> AnchorResult:
             and ue.inference_cost_per_mtok.unit == ue.api_price_per_mtok.unit
         ):
             d.warnings.append(
-                f"Target operating margin {_pct(p.target_margin)} is above today's token gross margin "
+                f"Target operating margin {_pct(p.target_margin)} is above today's token gross "
+                "margin "
                 f"{_pct(gm_now)}; it needs inference cost per token to keep falling."
             )
     cells = []
@@ -321,7 +336,7 @@ def dcf(case: Case, ctx: AnchorContext) -> AnchorResult:
 
 
 def dcf_result(case: Case, which: Which = "base") -> DcfResult:
-    """The DCF of a case's ``dcf`` section (amounts in the revenue's currency).
+    """Compute the DCF of a case's ``dcf`` section (amounts in the revenue's currency).
 
     Raises
     ------

@@ -28,7 +28,8 @@ from ._opm_math import (
 __all__ = ["opm_classes", "opm_last_round", "opm_perp"]
 
 CAVEAT = (
-    "The OPM depends on volatility and time to exit, which are assumptions; the DLOM models bracket "
+    "The OPM depends on volatility and time to exit, which are assumptions; the DLOM models "
+    "bracket "
     "rather than measure the discount a buyer of illiquid common stock would ask."
 )
 
@@ -113,7 +114,7 @@ def _common_view(
     cur: str,
     prefix: str,
 ) -> tuple[Money, Money, Money, dict]:
-    """Append the common-share, DLOM and common-stock-view steps; return (low, base, high, metrics)."""
+    """Append the common-share, DLOM and common-view steps; return low, base, high, metrics."""
     common = _common_name(classes)
     n_fd = sum(c.as_converted for c in classes)
     per_common = alloc.per_share[common]
@@ -126,12 +127,14 @@ def _common_view(
     d.step(
         f"{prefix}Value per common share (marketable)",
         "OPM value of the common class / common shares",
-        f"{per_common:,.4f} {cur} per share ({alloc.class_values[common] / alloc.equity_value:.1%} of equity "
+        f"{per_common:,.4f} {cur} per share "
+        f"({alloc.class_values[common] / alloc.equity_value:.1%} of equity "
         f"to {common})",
     )
     d.step(
         f"{prefix}DLOM",
-        "Finnerty (2012) average-strike put: e^{-qT}[N(v sqrt(T)/2) - N(-v sqrt(T)/2)]; Chaffe (1993) "
+        "Finnerty (2012) average-strike put: e^{-qT}[N(v sqrt(T)/2) - N(-v sqrt(T)/2)]; Chaffe "
+        "(1993) "
         "protective put: Black-Scholes at-the-money put / value",
         f"Finnerty {d_f:.1%}, Chaffe {d_c:.1%} (volatility {vol_d:.0%}, {t:g} years to liquidity)",
         refs,
@@ -185,7 +188,8 @@ def _setup(
     if opm.round_class not in {c.name for c in classes}:
         raise ModelInputError(
             "opm.round_class",
-            f"{opm.round_class!r} is not a class of cap_table ({', '.join(c.name for c in classes)})",
+            f"{opm.round_class!r} is not a class of cap_table "
+            f"({', '.join(c.name for c in classes)})",
         )
     cur = cap.currency or (opm.round_price.unit if opm.round_price else d.currency)
     return d, cap, opm, classes, cur
@@ -259,7 +263,8 @@ def opm_last_round(case: Case, ctx: AnchorContext) -> AnchorResult:
     post = Money(price_m.amount * Decimal(repr(n_fd)), cur)
     d.step(
         "OPM backsolve: total equity value",
-        f"equity value at which the Black-Scholes call spreads give {opm.round_class} its round price",
+        f"equity value at which the Black-Scholes call spreads give {opm.round_class} its round "
+        "price",
         f"{format_money(eq)} (vs {format_money(post)} = round price x all shares as if common; "
         f"{eq / post:.1%})",
         _opm_refs(d, opm),
@@ -276,7 +281,8 @@ def opm_last_round(case: Case, ctx: AnchorContext) -> AnchorResult:
     metrics["equity_value"] = eq
     metrics["round_price"] = price_m
     d.warnings.append(
-        "The common-stock view prices every share as non-marketable common; the round's preferred carries "
+        "The common-stock view prices every share as non-marketable common; the round's preferred "
+        "carries "
         "preferences the common does not."
     )
     return d.result(
@@ -292,7 +298,7 @@ def opm_last_round(case: Case, ctx: AnchorContext) -> AnchorResult:
 
 
 def opm_perp(case: Case, ctx: AnchorContext) -> AnchorResult:
-    """The common-stock view of the perp marks: OPM allocation of the perp-implied equity, then DLOM.
+    """Value the perp marks as common stock: OPM allocation of the perp-implied equity, then DLOM.
 
     The perp-implied valuation (price x reference shares) is taken as the total equity value; the
     OPM splits it among the cap table's classes and the DLOM discounts the common share.
@@ -359,7 +365,8 @@ def opm_perp(case: Case, ctx: AnchorContext) -> AnchorResult:
         else Money(Decimal(repr(median(float(b.amount) for b in bases))), bases[0].currency)
     )
     d.warnings.append(
-        "The perp's reference share count is a venue convention; its implied value is treated here as the "
+        "The perp's reference share count is a venue convention; its implied value is treated "
+        "here as the "
         "total equity value."
     )
     return d.result(

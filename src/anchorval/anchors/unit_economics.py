@@ -1,5 +1,7 @@
-"""AI unit economics: token price vs inference cost, cost per task, subscription-plan margins, the
-gross-margin path as cost per token falls, and the gross-margin adjustment of an ARR multiple.
+"""AI unit economics and the gross-margin adjustment of an ARR multiple.
+
+Token price vs inference cost, cost per task, subscription-plan margins on a heavy user, and the
+gross-margin path as cost per token falls.
 
 The maths are pure Decimal functions; :func:`unit_economics` reads a case's ``unit_economics``
 section, and :func:`gross_margin_adjustment` is what the ARR-multiple anchor calls (it changes
@@ -379,7 +381,8 @@ def unit_economics(
         d.step(
             "Inference cost per 1M tokens",
             "GPU-hour cost / (tokens per GPU-second x 3600 x utilisation) x 1e6",
-            f"{format_money(Money(gpu, cur))} / ({ue.tokens_per_gpu_second.base:,} x 3600 x {util:.0%}) x 1e6 = "
+            f"{format_money(Money(gpu, cur))} / ({ue.tokens_per_gpu_second.base:,} x 3600 x "
+            f"{util:.0%}) x 1e6 = "
             f"{format_money(Money(cost, cur), digits=4)}",
             r_cost,
         )
@@ -397,7 +400,8 @@ def unit_economics(
         r_tpt = d.ref(ue.tokens_per_task, f"{p}.tokens_per_task")
         d.step(
             "Cost per task",
-            "tokens per task / 1e6 x inference cost per 1M tokens (revenue per task at the API price)",
+            "tokens per task / 1e6 x inference cost per 1M tokens (revenue per task at the API "
+            "price)",
             f"{tpt:,} tokens: cost {format_money(Money(cost_task, cur), digits=4)}, "
             f"API revenue {format_money(Money(rev_task, cur), digits=4)}",
             (r_tpt, *r_cost, r_price),
@@ -407,7 +411,8 @@ def unit_economics(
             d.step(
                 "Inference cost per user per month",
                 "cost per task x tasks per user per month",
-                f"{format_money(Money(cost_task, cur), digits=4)} x {ue.tasks_per_user_month.base:,} = "
+                f"{format_money(Money(cost_task, cur), digits=4)} x "
+                f"{ue.tasks_per_user_month.base:,} = "
                 f"{format_money(Money(cost_user, cur), digits=4)}",
                 (r_tpt, d.ref(ue.tasks_per_user_month, f"{p}.tasks_per_user_month")),
             )
@@ -442,7 +447,8 @@ def unit_economics(
         )
         d.step(
             f"Plan margin on a heavy user: {pl.name}",
-            "1 - (units within the 5-hour and weekly quotas, peak deductions applied, x 52/12 weeks x tokens "
+            "1 - (units within the 5-hour and weekly quotas, peak deductions applied, x 52/12 "
+            "weeks x tokens "
             "per unit) x inference cost per token / monthly price",
             f"{tokens:,.0f} tokens/month cost {format_money(Money(cost_m, cur), digits=4)} vs "
             f"{format_money(Money(price_m, cur), digits=4)}: margin {margin:.1%}",
@@ -450,8 +456,10 @@ def unit_economics(
         )
         if margin < 0:
             d.warnings.append(
-                f"Plan {pl.name}: a heavy user costs {format_money(Money(cost_m, cur), digits=3)} a month in "
-                f"inference against a {format_money(Money(price_m, cur), digits=3)} price (margin {margin:.0%})."
+                f"Plan {pl.name}: a heavy user costs {format_money(Money(cost_m, cur), digits=3)} "
+                "a month in "
+                f"inference against a {format_money(Money(price_m, cur), digits=3)} price (margin "
+                f"{margin:.0%})."
             )
     path: tuple[GrossMarginPoint, ...] = ()
     if ue.cost_decline_per_year is not None:
@@ -495,7 +503,7 @@ def gross_margin_adjustment(d: Derivation, case: Case) -> Decimal | None:
     Raises
     ------
     ModelInputError
-        If the token gross margin is not positive (a multiple of negative gross profit is meaningless).
+        If the token gross margin is not positive (a multiple of negative gross profit is void).
     """
     ue = case.unit_economics
     if ue is None or ue.software_gross_margin is None:
@@ -505,7 +513,8 @@ def gross_margin_adjustment(d: Derivation, case: Case) -> Decimal | None:
     if res.gross_margin <= 0:
         raise ModelInputError(
             "unit_economics.inference_cost_per_mtok",
-            f"token gross margin is {res.gross_margin:.1%}; an ARR multiple cannot be scaled by a non-positive margin",
+            f"token gross margin is {res.gross_margin:.1%}; an ARR multiple cannot be scaled by a "
+            "non-positive margin",
         )
     factor = res.gross_margin / bench
     d.step(

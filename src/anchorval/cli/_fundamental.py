@@ -10,7 +10,7 @@ import typer
 from ._common import FORMAT_OPTION, OutputFormat, console, handle_errors
 
 
-class SolveFor(str, Enum):
+class SolveFor(str, Enum):  # noqa: UP042 - same pattern as OutputFormat
     """What the reverse DCF solves for."""
 
     growth = "growth"
@@ -82,10 +82,14 @@ def run_to_dict(run: Any) -> dict[str, Any]:
 
 @handle_errors
 def dcf_cmd(
-    case: str = typer.Argument(..., help="Bundled case id or path to a case file with a `dcf:` section."),
+    case: str = typer.Argument(
+        ..., help="Bundled case id or path to a case file with a `dcf:` section."
+    ),
     fmt: OutputFormat = FORMAT_OPTION,
     solve_for: SolveFor | None = typer.Option(
-        None, "--solve-for", help="Reverse DCF: solve for revenue growth (years 1-5) or the target margin."
+        None,
+        "--solve-for",
+        help="Reverse DCF: solve for revenue growth (years 1-5) or the target margin.",
     ),
     target: str | None = typer.Option(
         None, "--target", help="Equity value to match, e.g. '1.7T USD' (default: the case's marks)."
@@ -110,26 +114,39 @@ def dcf_cmd(
     summary = [
         ("PV of FCFF, years 1-10", _fmt("money", r.pv_fcff)),
         ("Terminal value", _fmt("money", r.terminal_value)),
-        ("PV of terminal value", f"{_fmt('money', r.pv_terminal_value)} ({r.terminal_share:.0%} of value)"),
+        (
+            "PV of terminal value",
+            f"{_fmt('money', r.pv_terminal_value)} ({r.terminal_share:.0%} of value)",
+        ),
         ("Operating assets (after failure)", _fmt("money", r.operating_assets)),
         ("Equity value", _fmt("money", r.equity_value)),
     ]
     if r.value_per_share is not None:
         summary.append(("Value per share", f"{r.value_per_share:,.2f}"))
-    solved = [
-        (label, m, s) for (label, m), s in zip(run.targets, run.solutions, strict=True)
-    ]
+    solved = [(label, m, s) for (label, m), s in zip(run.targets, run.solutions, strict=True)]
     what = {"growth": "revenue growth, years 1-5", "margin": "target operating margin"}
     if fmt is OutputFormat.markdown:
         out = [f"# {run.case.company.name}: young-company DCF ({run.currency}, totals)", ""]
         out.append("| year | " + " | ".join(c[1] for c in _COLS) + " |")
         out.append("|---|" + "---:|" * len(_COLS))
         for y in years:
-            out.append(f"| {_year_label(y.year)} | " + " | ".join(_fmt(k, getattr(y, a)) for a, _, k in _COLS) + " |")
+            out.append(
+                f"| {_year_label(y.year)} | "
+                + " | ".join(_fmt(k, getattr(y, a)) for a, _, k in _COLS)
+                + " |"
+            )
         out += [""] + [f"- **{k}**: {v}" for k, v in summary]
         if solved:
-            out += ["", "## Reverse DCF", "", f"| target | value | implied {what[solve_for.value]} |", "|---|---:|---:|"]
-            out += [f"| {lbl} | {_fmt('money', m.amount)} | {s.value:.2%} |" for lbl, m, s in solved]
+            out += [
+                "",
+                "## Reverse DCF",
+                "",
+                f"| target | value | implied {what[solve_for.value]} |",
+                "|---|---:|---:|",
+            ]
+            out += [
+                f"| {lbl} | {_fmt('money', m.amount)} | {s.value:.2%} |" for lbl, m, s in solved
+            ]
         out += [f"- not solved: {k}: {v}" for k, v in run.failures]
         typer.echo("\n".join(out))
         return

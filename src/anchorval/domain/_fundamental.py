@@ -1,4 +1,4 @@
-"""Case sections for the fundamental and private-market anchors: DCF, unit economics, cap table, OPM.
+"""Case sections of the fundamental and private-market anchors: DCF, unit economics, OPM.
 
 Every number is a cited :class:`~anchorval.domain.Figure`; assumptions that no source gives must
 cite a source entry that says so (publisher ``'anchorval case author'``).
@@ -335,14 +335,15 @@ class ShareClass(FrozenModel):
             got = self.liquidation_preference.base
             if abs(got - want) > Decimal("0.005") * max(abs(want), Decimal(1)):
                 raise ValueError(
-                    f"liquidation_preference: {got:,.2f} does not equal shares x issue price x multiple "
+                    f"liquidation_preference: {got:,.2f} does not equal shares x issue price x "
+                    "multiple "
                     f"= {want:,.2f}"
                 )
         return self
 
     @property
     def preference(self) -> Decimal:
-        """Total liquidation preference (money): shares x issue price x multiple (0 if not preferred)."""
+        """Total liquidation preference (money): shares x issue price x multiple (0 if common)."""
         if self.kind != "preferred" or self.issue_price is None:
             return Decimal(0)
         mult = self.preference_multiple.base if self.preference_multiple else Decimal(1)
@@ -381,7 +382,8 @@ class CapTable(FrozenModel):
             got = self.total_liquidation_preference.base
             if abs(got - total) > Decimal("0.005") * max(total, Decimal(1)):
                 raise ValueError(
-                    f"total_liquidation_preference: {got:,.2f} does not equal the sum of the classes' "
+                    f"total_liquidation_preference: {got:,.2f} does not equal the sum of the "
+                    "classes' "
                     f"preferences {total:,.2f}"
                 )
         if self.fully_diluted_shares is not None:
@@ -395,7 +397,8 @@ class CapTable(FrozenModel):
             got = self.fully_diluted_shares.base
             if abs(got - total) > Decimal("0.005") * total:
                 raise ValueError(
-                    f"fully_diluted_shares: {got:,.0f} does not equal the classes' as-converted total {total:,.0f}"
+                    f"fully_diluted_shares: {got:,.0f} does not equal the classes' as-converted "
+                    f"total {total:,.0f}"
                 )
         return self
 
