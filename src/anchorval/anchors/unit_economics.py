@@ -70,7 +70,7 @@ def inference_cost_per_mtok(
     Examples
     --------
     >>> inference_cost_per_mtok(Decimal("3.6"), Decimal(1000))
-    Decimal('1')
+    Decimal('1.000000')
     """
     if gpu_hour_cost <= 0:
         raise ModelInputError("gpu_hour_cost", f"must be positive, got {gpu_hour_cost}")
