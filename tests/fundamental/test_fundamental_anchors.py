@@ -10,7 +10,7 @@ import anchorval
 from anchorval.anchors import ANCHORS, AnchorContext
 from anchorval.anchors._dcf_math import dcf_value
 from anchorval.anchors._opm_math import dlom_finnerty, opm_allocate
-from anchorval.anchors.dcf import dcf_params
+from anchorval.anchors.dcf import dcf_params, dcf_result
 from anchorval.anchors.opm_backsolve import opm_classes
 from anchorval.anchors.unit_economics import (
     gross_margin_path,
@@ -78,7 +78,8 @@ def test_dcf_anchor_equals_the_dcf_of_its_inputs(tri, example):
     # reverse DCF against the marks: the perp needs more growth than the round
     ig = a.metrics["implied_growth"]
     assert ig["perp mark binance:ANTHROPICUSDT"] > ig["last round post-money (Series H)"]
-    assert a.metrics["result"].to_frame().shape == (12, 12)
+    assert dcf_result(example.case).to_frame().shape == (12, 12)
+    assert len(a.metrics["years"]) == 12
     assert all(f.source_id in ("assumption", "blockbeats-zh") for f in a.figures)
 
 
@@ -159,6 +160,20 @@ def test_dcf_cli_year_table_and_reverse_dcf():
     assert res.exit_code == 0 and "Reverse DCF" in res.output and "terminal" in res.output
     res = runner.invoke(app, ["dcf", EXAMPLE, "-f", "markdown"])
     assert res.exit_code == 0 and "| year |" in res.output
+
+
+def test_value_json_and_markdown_with_the_new_anchors():
+    import json
+
+    res = runner.invoke(app, ["value", EXAMPLE, "--format", "json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    keys = [a["anchor"] for a in data["anchors"]]
+    assert {"dcf", "opm_last_round", "opm_perp"} <= set(keys)
+    dcf = data["anchors"][keys.index("dcf")]
+    assert [c["inputs"]["year"] for c in dcf["cells"]][-1] == "terminal"
+    res = runner.invoke(app, ["value", EXAMPLE, "--format", "markdown"])
+    assert res.exit_code == 0 and "## Young-company DCF (FCFF)" in res.output
 
 
 def test_value_report_shows_the_dcf_year_table(tmp_path):

@@ -6,6 +6,7 @@ round, the perp mark or the listed market cap.
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 from typing import Literal
 
@@ -15,7 +16,7 @@ from ..money import Money, format_money
 from ._base import AnchorContext, AnchorResult, Derivation, GridCell
 from ._dcf_math import DcfParams, DcfResult, dcf_value, solve_dcf
 
-__all__ = ["dcf", "dcf_params", "dcf_targets"]
+__all__ = ["dcf", "dcf_params", "dcf_result", "dcf_targets"]
 
 CAVEAT = (
     "A DCF is only as good as its growth, margin, reinvestment and cost-of-capital paths; for a "
@@ -129,8 +130,9 @@ def dcf(case: Case, ctx: AnchorContext) -> AnchorResult:
         base = equity value with every figure's base; low/high = the pessimistic / optimistic
         corners of the growth, margin and cost-of-capital ranges (equal to base for point inputs).
         ``cells`` holds the year-by-year table (value = PV of the year's FCFF; the terminal row
-        holds PV of the terminal value). ``metrics['result']`` is the base
-        :class:`~anchorval.anchors._dcf_math.DcfResult` (``.to_frame()``),
+        holds PV of the terminal value). ``metrics['years']`` is the same table as plain rows
+        (JSON-ready; :func:`dcf_result` gives the :class:`~anchorval.anchors._dcf_math.DcfResult`
+        with ``.to_frame()``),
         ``metrics['implied_growth']`` the years 1-5 growth each mark needs.
 
     Raises
@@ -236,7 +238,16 @@ def dcf(case: Case, ctx: AnchorContext) -> AnchorResult:
     fx = (rate,) if rate.base != rate.quote else ()
     if cur != d.currency:
         d.step("In the report currency", "equity value x FX", base, (), fx)
-    metrics: dict = {"result": r, "dcf_currency": cur, "terminal_share": r.terminal_share}
+    metrics: dict = {
+        "dcf_currency": cur,
+        "years": [dataclasses.asdict(y) for y in r.years],
+        "pv_fcff": Money(r.pv_fcff, cur),
+        "terminal_value": Money(r.terminal_value, cur),
+        "pv_terminal_value": Money(r.pv_terminal_value, cur),
+        "operating_assets": Money(r.operating_assets, cur),
+        "equity_value": Money(r.equity_value, cur),
+        "terminal_share": r.terminal_share,
+    }
     if r.value_per_share is not None:
         vps = Money(r.value_per_share, cur)
         metrics["value_per_share"] = vps
