@@ -17,6 +17,7 @@ from .anchors import ANCHORS, AnchorContext, AnchorResult
 from .cases import bundled_case_ids, load_case, resolve_case
 from .domain import Case, Figure, Source
 from .errors import AnchorvalError, CaseError
+from .fundamental import DcfRun, run_dcf
 from .money import FxRate, FxTable, Money, parse_amount, parse_number
 from .triangulate import Triangulation, triangulate
 from .workflows import value
@@ -29,6 +30,7 @@ __all__ = [
     "AnchorResult",
     "AnchorvalError",
     "Case",
+    "DcfRun",
     "CaseError",
     "Figure",
     "FxRate",
@@ -42,6 +44,7 @@ __all__ = [
     "parse_amount",
     "parse_number",
     "resolve_case",
+    "run_dcf",
     "triangulate",
     "value",
 ]

@@ -544,7 +544,7 @@ def solve_dcf(
     def f(x: float) -> float:
         return float((eq(x) - target) / abs(target)) if target else float(eq(x))
 
-    n = 80
+    n = 40
     xs = [lo + (hi - lo) * i / n for i in range(n + 1)]
     fs = [f(x) for x in xs]
     bracket = None
