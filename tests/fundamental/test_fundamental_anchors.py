@@ -208,22 +208,25 @@ def _bad_case(tmp_path, old, new):
         (
             "terminal_growth: {value: 4%",
             "terminal_growth: {value: 9%",
-            "dcf",
-            "terminal_growth: 9.00% must be below",
+            "dcf.terminal_growth",
+            "9.00% must be below the mature cost of capital 8.50%",
         ),
         (
             "  fully_diluted_shares: {value: 1e9",
             "  total_liquidation_preference: {value: 50B USD, as_of: 2026-05-01, "
             "source: assumption}\n  fully_diluted_shares: {value: 1e9",
-            "cap_table",
-            "total_liquidation_preference: 50,000,000,000.00 does not equal the sum",
+            "cap_table.total_liquidation_preference",
+            "50,000,000,000.00 does not equal the sum",
         ),
     ],
 )
 def test_bad_case_file_one_line_naming_the_field_exit_2(tmp_path, old, new, field, why):
     p = _bad_case(tmp_path, old, new)
-    res = runner.invoke(app, ["value", str(p)])
-    assert res.exit_code == 2
-    lines = [ln for ln in res.output.strip().splitlines() if ln]
-    assert len(lines) == 1 and "Traceback" not in res.output
-    assert f"{p}:" in lines[0] and field in lines[0] and why in lines[0]
+    for cmd in ("value", "dcf"):
+        res = runner.invoke(app, [cmd, str(p)])
+        assert res.exit_code == 2
+        lines = [ln for ln in res.output.strip().splitlines() if ln]
+        assert len(lines) == 1 and "Traceback" not in res.output
+        assert (
+            lines[0].startswith(f"error: {p}:") and f": {field}: " in lines[0] and why in lines[0]
+        )

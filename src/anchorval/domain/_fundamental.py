@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, model_validator
+from pydantic import AfterValidator, ValidationInfo, field_validator, model_validator
 
 from ._figure import (
     CountFigure,
@@ -133,7 +133,6 @@ class DcfInputs(FrozenModel):
     margin_convergence_year: ForecastYearFigure
     revenue_growth_year1: GrowthFigure
     revenue_growth_years_2_5: GrowthFigure
-    terminal_growth: GrowthFigure
     sales_to_capital: MultipleFigure
     sales_to_capital_late: MultipleFigure | None = None
     effective_tax_rate: RatioFigure
@@ -141,6 +140,8 @@ class DcfInputs(FrozenModel):
     nol: MoneyFigure | None = None
     cost_of_capital_initial: PositiveRateFigure
     cost_of_capital_mature: PositiveRateFigure
+    # after cost_of_capital_mature, so its validator can compare the two
+    terminal_growth: GrowthFigure
     terminal_roic: PositiveRateFigure | None = None
     probability_of_failure: RatioFigure | None = None
     distress_proceeds: Figure | None = None
@@ -150,6 +151,17 @@ class DcfInputs(FrozenModel):
     non_operating_assets: MoneyFigure | None = None
     shares_outstanding: CountFigure | None = None
     reinvestment_lag: Literal[0, 1] = 1
+
+    @field_validator("terminal_growth")
+    @classmethod
+    def _below_cost_of_capital(cls, g: Figure, info: ValidationInfo) -> Figure:
+        r = info.data.get("cost_of_capital_mature")
+        if r is not None and g.hi >= r.lo:
+            raise ValueError(
+                f"{g.hi:.2%} must be below the mature cost of capital {r.lo:.2%} "
+                "(a growing perpetuity has no finite value otherwise)"
+            )
+        return g
 
     @model_validator(mode="after")
     def _check(self) -> DcfInputs:
@@ -166,13 +178,6 @@ class DcfInputs(FrozenModel):
                 )
             if dp.unit == "ratio" and not all(0 <= v <= 1 for v in _vals(dp)):
                 raise ValueError("distress_proceeds: a share of value must lie in 0%-100%")
-        g = self.terminal_growth.hi
-        r = self.cost_of_capital_mature.lo
-        if g >= r:
-            raise ValueError(
-                f"terminal_growth: {g:.2%} must be below the mature cost of capital {r:.2%} "
-                "(a growing perpetuity has no finite value otherwise)"
-            )
         return self
 
 
@@ -367,6 +372,36 @@ class CapTable(FrozenModel):
     total_liquidation_preference: MoneyFigure | None = None
     fully_diluted_shares: CountFigure | None = None
 
+    @field_validator("total_liquidation_preference")
+    @classmethod
+    def _preferences_sum(cls, f: Figure | None, info: ValidationInfo) -> Figure | None:
+        classes = info.data.get("classes")
+        if f is not None and classes is not None:
+            total = sum((c.preference for c in classes), Decimal(0))
+            if abs(f.base - total) > Decimal("0.005") * max(total, Decimal(1)):
+                raise ValueError(
+                    f"{f.base:,.2f} does not equal the sum of the classes' preferences {total:,.2f}"
+                )
+        return f
+
+    @field_validator("fully_diluted_shares")
+    @classmethod
+    def _shares_sum(cls, f: Figure | None, info: ValidationInfo) -> Figure | None:
+        classes = info.data.get("classes")
+        if f is not None and classes is not None:
+            total = sum(
+                (
+                    c.shares.base * (c.conversion_ratio.base if c.conversion_ratio else 1)
+                    for c in classes
+                ),
+                Decimal(0),
+            )
+            if abs(f.base - total) > Decimal("0.005") * total:
+                raise ValueError(
+                    f"{f.base:,.0f} does not equal the classes' as-converted total {total:,.0f}"
+                )
+        return f
+
     @model_validator(mode="after")
     def _check(self) -> CapTable:
         names = [c.name for c in self.classes]
@@ -377,29 +412,6 @@ class CapTable(FrozenModel):
         curs = {f.unit for c in self.classes for f in (c.issue_price, c.strike) if f is not None}
         if len(curs) > 1:
             raise ValueError(f"classes: issue prices and strikes mix currencies {sorted(curs)}")
-        if self.total_liquidation_preference is not None:
-            total = sum((c.preference for c in self.classes), Decimal(0))
-            got = self.total_liquidation_preference.base
-            if abs(got - total) > Decimal("0.005") * max(total, Decimal(1)):
-                raise ValueError(
-                    f"total_liquidation_preference: {got:,.2f} does not equal the sum of the "
-                    "classes' "
-                    f"preferences {total:,.2f}"
-                )
-        if self.fully_diluted_shares is not None:
-            total = sum(
-                (
-                    c.shares.base * (c.conversion_ratio.base if c.conversion_ratio else 1)
-                    for c in self.classes
-                ),
-                Decimal(0),
-            )
-            got = self.fully_diluted_shares.base
-            if abs(got - total) > Decimal("0.005") * total:
-                raise ValueError(
-                    f"fully_diluted_shares: {got:,.0f} does not equal the classes' as-converted "
-                    f"total {total:,.0f}"
-                )
         return self
 
     @property
