@@ -230,3 +230,18 @@ def test_bad_case_file_one_line_naming_the_field_exit_2(tmp_path, old, new, fiel
         assert (
             lines[0].startswith(f"error: {p}:") and f": {field}: " in lines[0] and why in lines[0]
         )
+
+
+def test_unreachable_target_is_one_line_exit_2():
+    res = runner.invoke(app, ["dcf", EXAMPLE, "--solve-for", "margin", "--target", "1000T USD"])
+    assert res.exit_code == 2
+    assert res.output.startswith("error: reverse DCF (margin): no value in [-100%, 100%]")
+    assert len(res.output.strip().splitlines()) == 1
+
+
+def test_every_new_command_is_documented():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    text = (root / "README.md").read_text() + (root / "docs" / "fundamental.md").read_text()
+    assert "anchorval dcf" in text and "--solve-for" in text and "--target" in text
