@@ -41,7 +41,8 @@ def test_no_growth_no_reinvestment_constant_margin_is_the_perpetuity():
 
 def test_damodaran_spreadsheet_published_example_reproduced():
     # Published worked example: A. Damodaran's young/growth-firm spreadsheet fcffsimpleginzu.xlsx
-    # (NYU Stern, pages.stern.nyu.edu/~adamodar, 2024 edition), whose shipped example is Amazon:
+    # (NYU Stern, pages.stern.nyu.edu/~adamodar; the version whose shipped example is Amazon on its
+    # 2023 financials):
     # revenue $574,785M, EBIT $36,852M plus a $28,287M R&D capitalisation adjustment (year-1
     # margin 11.33%), growth 12% in years 1-5, target margin 14% by year 5, sales-to-capital 1.5,
     # risk-free rate 4.08% (= terminal growth), initial cost of capital 8.60%, mature cost of

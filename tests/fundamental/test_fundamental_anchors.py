@@ -245,3 +245,19 @@ def test_every_new_command_is_documented():
     root = Path(__file__).resolve().parents[2]
     text = (root / "README.md").read_text() + (root / "docs" / "fundamental.md").read_text()
     assert "anchorval dcf" in text and "--solve-for" in text and "--target" in text
+
+
+def test_opm_perp_with_two_venues_takes_the_median(example):
+    from anchorval.anchors.opm_backsolve import opm_perp
+
+    c = example.case
+    q = c.perps[0]
+    q2 = q.model_copy(
+        update={"venue": "other", "price": q.price.model_copy(update={"value": Decimal(1000)})}
+    )
+    c2 = c.model_copy(update={"perps": (q, q2)})
+    ctx = AnchorContext.for_case(c2)
+    a = opm_perp(c2, ctx)
+    one = [opm_perp(c.model_copy(update={"perps": (x,)}), ctx).base.amount for x in (q, q2)]
+    assert a.base.amount == pytest.approx((one[0] + one[1]) / 2, rel=Decimal("1e-20"))
+    assert a.low.amount < min(one) and a.high.amount > max(one)

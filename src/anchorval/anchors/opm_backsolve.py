@@ -10,7 +10,6 @@ then gives the value of a non-marketable common share.
 from __future__ import annotations
 
 from decimal import Decimal
-from statistics import median
 
 from ..domain import CapTable, Case, OpmInputs
 from ..errors import ModelInputError
@@ -359,11 +358,8 @@ def opm_perp(case: Case, ctx: AnchorContext) -> AnchorResult:
         highs.append(hi)
         metrics[f"{q.venue}:{q.symbol}"] = m
     bases.sort()
-    base = (
-        bases[len(bases) // 2]
-        if len(bases) % 2
-        else Money(Decimal(repr(median(float(b.amount) for b in bases))), bases[0].currency)
-    )
+    mid = len(bases) // 2
+    base = bases[mid] if len(bases) % 2 else (bases[mid - 1] + bases[mid]) * Decimal("0.5")
     d.warnings.append(
         "The perp's reference share count is a venue convention; its implied value is treated "
         "here as the "
