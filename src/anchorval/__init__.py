@@ -21,6 +21,8 @@ __version__ = "0.1.0"
 
 #: public name -> module that defines it
 _EXPORTS: dict[str, str] = {
+    "run_dcf": "anchorval.fundamental",
+    "DcfRun": "anchorval.fundamental",
     "ANCHORS": "anchorval.anchors",
     "AnchorContext": "anchorval.anchors",
     "AnchorResult": "anchorval.anchors",
@@ -43,6 +45,8 @@ _EXPORTS: dict[str, str] = {
 }
 
 __all__ = [
+    "run_dcf",
+    "DcfRun",
     "ANCHORS",
     "AnchorContext",
     "AnchorResult",
@@ -84,6 +88,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .cases import bundled_case_ids, load_case, resolve_case
     from .domain import Case, Figure, Source
     from .errors import AnchorvalError, CaseError
+    from .fundamental import DcfRun, run_dcf
     from .money import FxRate, FxTable, Money, parse_amount, parse_number
     from .triangulate import Triangulation, triangulate
     from .workflows import value

@@ -24,6 +24,10 @@ __all__ = [
     "MSG_BAD_AMOUNT",
     "MSG_UNKNOWN_CASE",
     "MSG_MISSING_FIGURE",
+    "MSG_BAD_INPUT",
+    "MSG_NO_SOLUTION",
+    "ModelInputError",
+    "SolveError",
 ]
 
 MSG_UNKNOWN_CURRENCY = "unknown currency {code!r} (known: ISO 4217 codes with ECB rates, plus USDT)"
@@ -100,3 +104,28 @@ class CaseError(AnchorvalError, ValueError):
             where += ": "
         what = f"{self.field}: " if self.field else ""
         return f"{where}{what}{self.message}"
+
+
+MSG_BAD_INPUT = "{field}: {why}"
+MSG_NO_SOLUTION = "{what}: no value in [{lo}, {hi}] reaches the target {target}; {detail}"
+
+
+class ModelInputError(AnchorvalError, ValueError):
+    """An input to a valuation model (DCF, OPM, DLOM, unit economics) is out of its domain.
+
+    Parameters
+    ----------
+    field : str
+        Name (or dotted path) of the offending input, e.g. ``'target_margin'``.
+    why : str
+        What is wrong, in one line.
+    """
+
+    def __init__(self, field: str, why: str) -> None:
+        self.field = field
+        self.why = why
+        super().__init__(MSG_BAD_INPUT.format(field=field, why=why))
+
+
+class SolveError(AnchorvalError, ValueError):
+    """A root search (reverse DCF, OPM backsolve) found no solution in its bracket."""

@@ -7,6 +7,7 @@ import itertools
 from ..domain import Case
 from ..money import Money, format_money
 from ._base import AnchorContext, AnchorResult, Derivation, GridCell
+from .unit_economics import gross_margin_adjustment
 
 __all__ = ["arr_multiple"]
 
@@ -67,12 +68,16 @@ def arr_multiple(case: Case, ctx: AnchorContext) -> AnchorResult:
         refs[:2],
         (rate,),
     )
+    # gross-margin adjustment (unit economics); None when the case gives no software benchmark
+    gm_factor = gross_margin_adjustment(d, case)
     cells: list[GridCell] = []
     for arr_pt, share_pt, mult in itertools.product(
         spec.market_arr.points, spec.share.points, spec.multiples.points
     ):
         arr_m, _ = d.convert(Money(arr_pt, spec.market_arr.unit), case.as_of)
         value = arr_m * share_pt * mult
+        if gm_factor is not None:
+            value = value * gm_factor
         inputs = {"market_arr": format_money(arr_m), "multiple": f"{mult:g}x"}
         if len(spec.share.points) > 1:
             inputs["share"] = f"{share_pt:.1%}"
@@ -87,6 +92,8 @@ def arr_multiple(case: Case, ctx: AnchorContext) -> AnchorResult:
         refs,
     )
     base = m_base * spec.share.base * spec.multiples.base
+    if gm_factor is not None:
+        base = base * gm_factor
     d.step(
         "Base case",
         "base market ARR x base share x median multiple",

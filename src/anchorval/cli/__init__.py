@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import typer
 
+from ._fundamental import dcf_cmd
 from ._value import cases_cmd, value_cmd
 
 app = typer.Typer(
@@ -40,6 +41,7 @@ def _root(
 
 app.command("value")(value_cmd)
 app.command("cases")(cases_cmd)
+app.command("dcf")(dcf_cmd)
 
 
 def main() -> None:

@@ -21,8 +21,22 @@ from ._figure import (
     Source,
     iter_figures,
 )
+from ._fundamental import (
+    CapTable,
+    DcfInputs,
+    OpmInputs,
+    ShareClass,
+    SubscriptionPlan,
+    UnitEconomics,
+)
 
 __all__ = [
+    "CapTable",
+    "DcfInputs",
+    "OpmInputs",
+    "ShareClass",
+    "SubscriptionPlan",
+    "UnitEconomics",
     "ArrMultipleSpec",
     "CapitalStructure",
     "Case",

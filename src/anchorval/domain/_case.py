@@ -20,6 +20,7 @@ from ._figure import (
     Source,
     iter_figures,
 )
+from ._fundamental import CapTable, DcfInputs, OpmInputs, UnitEconomics
 
 __all__ = [
     "ArrMultipleSpec",
@@ -269,6 +270,9 @@ class Case(FrozenModel):
         Weights of each anchor in the blended view (non-negative; normalised to sum 1).
     notes : tuple of str
         Editorial notes (which disagreeing figure is primary and why).
+    dcf, unit_economics, cap_table, opm : optional
+        Inputs of the DCF, AI unit economics and OPM backsolve / DLOM anchors
+        (see :mod:`anchorval.domain._fundamental`).
     """
 
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -285,6 +289,10 @@ class Case(FrozenModel):
     fx_rates: tuple[FxRateSpec, ...] = ()
     blend_weights: dict[str, Decimal] = Field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    dcf: DcfInputs | None = None
+    unit_economics: UnitEconomics | None = None
+    cap_table: CapTable | None = None
+    opm: OpmInputs | None = None
 
     @model_validator(mode="after")
     def _check_sources(self) -> Case:
