@@ -24,6 +24,10 @@ __all__ = [
     "MSG_BAD_AMOUNT",
     "MSG_UNKNOWN_CASE",
     "MSG_MISSING_FIGURE",
+    "ContradictoryInputError",
+    "MSG_UNLOCK_EXCEEDS_LOCKED",
+    "MSG_DATE_BEFORE_LISTING",
+    "MSG_MISSING_MARKET_FIGURES",
 ]
 
 MSG_UNKNOWN_CURRENCY = "unknown currency {code!r} (known: ISO 4217 codes with ECB rates, plus USDT)"
@@ -32,6 +36,12 @@ MSG_NO_FX_RATE = "no FX rate for {base}/{quote} on {date}{detail}"
 MSG_BAD_AMOUNT = "cannot parse amount {text!r}: {why}"
 MSG_UNKNOWN_CASE = "unknown case {name!r}: not a file and not a bundled case (bundled: {known})"
 MSG_MISSING_FIGURE = "case {case!r} lacks figure {field!r} needed by {needed_by}"
+MSG_UNLOCK_EXCEEDS_LOCKED = (
+    "{field}: lock-up expiries release {unlocked} shares in total but only {locked} shares "
+    "are locked ({total} total - {unrestricted} unrestricted at listing)"
+)
+MSG_DATE_BEFORE_LISTING = "{field}: date {date} is before the listing date {listing}"
+MSG_MISSING_MARKET_FIGURES = "case {case!r} lacks figures needed by {needed_by}: {fields}"
 
 
 class AnchorvalError(Exception):
@@ -100,3 +110,7 @@ class CaseError(AnchorvalError, ValueError):
             where += ": "
         what = f"{self.field}: " if self.field else ""
         return f"{where}{what}{self.message}"
+
+
+class ContradictoryInputError(AnchorvalError, ValueError):
+    """Inputs that cannot all hold: an unlock above the locked shares, a date before listing."""

@@ -21,8 +21,30 @@ from ._figure import (
     Source,
     iter_figures,
 )
+from ._market import (
+    FreeFloat,
+    GrowthFigure,
+    GrowthScenario,
+    IndexInclusion,
+    LockUp,
+    MarketStructure,
+    PremiumAttribution,
+    Reflexivity,
+    RevenueTarget,
+    RunRate,
+)
 
 __all__ = [
+    "FreeFloat",
+    "GrowthFigure",
+    "GrowthScenario",
+    "IndexInclusion",
+    "LockUp",
+    "MarketStructure",
+    "PremiumAttribution",
+    "Reflexivity",
+    "RevenueTarget",
+    "RunRate",
     "ArrMultipleSpec",
     "CapitalStructure",
     "Case",

@@ -20,6 +20,7 @@ from ._figure import (
     Source,
     iter_figures,
 )
+from ._market import MarketStructure
 
 __all__ = [
     "ArrMultipleSpec",
@@ -267,6 +268,8 @@ class Case(FrozenModel):
         Case-given FX rates (win over ECB).
     blend_weights : dict of str to Decimal
         Weights of each anchor in the blended view (non-negative; normalised to sum 1).
+    market : MarketStructure, optional
+        Free float, lock-ups, index inclusions, P/S path inputs (see ``anchorval.market``).
     notes : tuple of str
         Editorial notes (which disagreeing figure is primary and why).
     """
@@ -284,6 +287,7 @@ class Case(FrozenModel):
     peer: PeerSpec | None = None
     fx_rates: tuple[FxRateSpec, ...] = ()
     blend_weights: dict[str, Decimal] = Field(default_factory=dict)
+    market: MarketStructure | None = None
     notes: tuple[str, ...] = ()
 
     @model_validator(mode="after")
