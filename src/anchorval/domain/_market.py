@@ -232,14 +232,15 @@ class RunRate(FrozenModel):
         Annualised revenue (money per year) on the figure's as-of date.
     price_growth_qoq : Figure, optional
         Price change quarter on quarter (ratio, 0.83 = +83%).
-    volume_multiple_qoq : Figure, optional
-        Revenue (or volume) multiple quarter on quarter (x, 4 = four times the previous quarter).
+    revenue_multiple_qoq : Figure, optional
+        Revenue multiple quarter on quarter (x, 4 = four times the previous quarter), e.g. of
+        pay-as-you-go token revenue.
     """
 
     segment: str = "total"
     run_rate: PositiveMoneyFigure
     price_growth_qoq: GrowthFigure | None = None
-    volume_multiple_qoq: MultipleFigure | None = None
+    revenue_multiple_qoq: MultipleFigure | None = None
 
 
 class Reflexivity(FrozenModel):
