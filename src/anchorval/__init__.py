@@ -20,6 +20,7 @@ from .errors import AnchorvalError, CaseError
 from .money import FxRate, FxTable, Money, parse_amount, parse_number
 from .triangulate import Triangulation, triangulate
 from .workflows import value
+from .workflows_market import market_structure
 
 __version__ = "0.1.0"
 
@@ -39,6 +40,7 @@ __all__ = [
     "__version__",
     "bundled_case_ids",
     "load_case",
+    "market_structure",
     "parse_amount",
     "parse_number",
     "resolve_case",

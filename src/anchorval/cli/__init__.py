@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import typer
 
+from ._market import market_cmd
 from ._value import cases_cmd, value_cmd
 
 app = typer.Typer(
@@ -38,6 +39,7 @@ def _root(
 
 app.command("value")(value_cmd)
 app.command("cases")(cases_cmd)
+app.command("market")(market_cmd)
 
 
 def main() -> None:

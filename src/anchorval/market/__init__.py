@@ -1,4 +1,4 @@
-"""Market structure of a newly listed company: free float, lock-ups, index demand, P/S path, premium.
+"""Market structure of a newly listed company: float, lock-ups, index demand, P/S path, premium.
 
 Pure maths on frozen models: every function takes numbers, :class:`~anchorval.money.Money` or a
 :class:`~anchorval.domain.Case` and returns frozen results; nothing here reads files or the network.

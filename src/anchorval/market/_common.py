@@ -62,12 +62,12 @@ class Cited:
 
     def citation(self) -> str:
         """One line: ``'path = value (source id, as of date)'``."""
-        tag = " ASSUMPTION" if self.assumption else ""
+        tag = " ASSUMPTION" if self.assumption and self.source_id != ASSUMPTION_SOURCE_ID else ""
         return f"{self.path} = {self.display} ({self.source_id}{tag}, as of {self.as_of})"
 
 
 def is_assumption(case: Case, source_id: str) -> bool:
-    """True when ``source_id`` names the case author's assumptions rather than a document.
+    """Tell whether ``source_id`` names the case author's assumptions rather than a document.
 
     Parameters
     ----------
@@ -131,11 +131,14 @@ def check_market_sources(case: Case) -> None:
     if m is None:
         return
     items = [(f"market.lockups[{i}].source", lu.source) for i, lu in enumerate(m.lockups)]
-    items += [(f"market.index_inclusions[{i}].source", x.source) for i, x in enumerate(m.index_inclusions)]
+    items += [
+        (f"market.index_inclusions[{i}].source", x.source) for i, x in enumerate(m.index_inclusions)
+    ]
     for path, sid in items:
         if sid not in case.sources:
             raise CaseError(
-                f"source {sid!r} is not declared in sources (declared: {', '.join(sorted(case.sources))})",
+                f"source {sid!r} is not declared in sources "
+                f"(declared: {', '.join(sorted(case.sources))})",
                 file=case.id,
                 field=path,
             )

@@ -61,7 +61,7 @@ def decompose(
     scenario: str = "user input",
     figures: tuple[Cited, ...] = (),
 ) -> PremiumSplit:
-    """Split a market cap into fundamental value and premium, and the premium into structure and narrative.
+    """Split a market cap into fundamental value and premium, the premium into structure and story.
 
     Parameters
     ----------
@@ -104,13 +104,21 @@ def decompose(
     if structural_share_of_premium is not None:
         if not (0 <= structural_share_of_premium <= 1):
             raise ContradictoryInputError(
-                f"structural share of the premium must lie in 0%-100%, got {structural_share_of_premium * 100}%"
+                "structural share of the premium must lie in 0%-100%, "
+                f"got {structural_share_of_premium * 100}%"
             )
         structural = premium * structural_share_of_premium
         narrative = premium - structural
     return PremiumSplit(
-        scenario, market_cap, fundamental, premium, premium / market_cap,
-        structural_share_of_premium, structural, narrative, figures,
+        scenario,
+        market_cap,
+        fundamental,
+        premium,
+        premium / market_cap,
+        structural_share_of_premium,
+        structural,
+        narrative,
+        figures,
     )
 
 
@@ -130,7 +138,7 @@ class DecompositionResult:
     splits: tuple[PremiumSplit, ...]
 
     def to_frame(self) -> Any:
-        """The splits as a pandas DataFrame (amounts are floats, totals in ``currency``)."""
+        """Return the splits as a pandas DataFrame (amounts are floats, totals in ``currency``)."""
         import pandas as pd
 
         def f(m: Money | None) -> float | None:

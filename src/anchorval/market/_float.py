@@ -61,7 +61,9 @@ def implied_total_shares(shares: Decimal, share_of_total: Decimal) -> Decimal:
     Decimal('439621723')
     """
     if not (0 < share_of_total <= 1):
-        raise ContradictoryInputError(f"a share of the total must lie in (0%, 100%], got {share_of_total * 100}%")
+        raise ContradictoryInputError(
+            f"a share of the total must lie in (0%, 100%], got {share_of_total * 100}%"
+        )
     if shares < 0:
         raise ContradictoryInputError(f"a share count cannot be negative, got {shares}")
     return shares / share_of_total
@@ -91,7 +93,8 @@ def float_pct(float_shares: Decimal, total_shares: Decimal) -> Decimal:
         raise ContradictoryInputError(f"total shares must be positive, got {total_shares}")
     if float_shares > total_shares:
         raise ContradictoryInputError(
-            f"free float {format_number(float_shares, 6)} exceeds total shares {format_number(total_shares, 6)}"
+            f"free float {format_number(float_shares, 6)} exceeds total shares "
+            f"{format_number(total_shares, 6)}"
         )
     return float_shares / total_shares
 
@@ -195,16 +198,21 @@ def share_counts(case: Case) -> ShareCounts:
     ff = case.market.free_float if case.market else None
     cap = case.capital
     so = cap.shares_outstanding if cap else None
-    if ff is None or (so is None and (ff.unrestricted_shares is None or ff.unrestricted_pct is None)):
+    if ff is None or (
+        so is None and (ff.unrestricted_shares is None or ff.unrestricted_pct is None)
+    ):
         missing = []
         if ff is None:
             missing.append("market.free_float")
         if so is None:
             missing.append(
-                "capital.shares_outstanding (or market.free_float.unrestricted_shares and unrestricted_pct)"
+                "capital.shares_outstanding (or market.free_float.unrestricted_shares "
+                "and unrestricted_pct)"
             )
         raise MissingFigureError(
-            MSG_MISSING_MARKET_FIGURES.format(case=case.id, needed_by="free float", fields=", ".join(missing))
+            MSG_MISSING_MARKET_FIGURES.format(
+                case=case.id, needed_by="free float", fields=", ".join(missing)
+            )
         )
     figures: list[Cited] = []
     bases: list[ShareBasis] = []
@@ -242,21 +250,32 @@ def share_counts(case: Case) -> ShareCounts:
     if so is not None:
         ref = cite(case, so, "capital.shares_outstanding")
         figures.append(ref)
-        stated = ShareBasis("capital.shares_outstanding (stated)", "as given", so.base, (ref,), primary=True)
+        stated = ShareBasis(
+            "capital.shares_outstanding (stated)", "as given", so.base, (ref,), primary=True
+        )
         total = so.base
         bases = [stated, *bases]
     else:
-        bases[0] = ShareBasis(bases[0].label, bases[0].formula, bases[0].total_shares, bases[0].figures, True)
+        bases[0] = ShareBasis(
+            bases[0].label, bases[0].formula, bases[0].total_shares, bases[0].figures, True
+        )
         total = bases[0].total_shares
     # keep distinct totals only (the stated count often is one of the implied ones)
     distinct: list[ShareBasis] = []
     for b in bases:
-        same = [d for d in distinct if abs(d.total_shares - b.total_shares) <= SAME_TOTAL_TOLERANCE * d.total_shares]
+        same = [
+            d
+            for d in distinct
+            if abs(d.total_shares - b.total_shares) <= SAME_TOTAL_TOLERANCE * d.total_shares
+        ]
         if same:
             d = same[0]
             distinct[distinct.index(d)] = ShareBasis(
-                f"{d.label}; also {b.label}", d.formula if d.formula != "as given" else b.formula,
-                d.total_shares, d.figures + b.figures, d.primary or b.primary,
+                f"{d.label}; also {b.label}",
+                d.formula if d.formula != "as given" else b.formula,
+                d.total_shares,
+                d.figures + b.figures,
+                d.primary or b.primary,
             )
         else:
             distinct.append(b)
@@ -270,7 +289,8 @@ def share_counts(case: Case) -> ShareCounts:
         figures.append(cite(case, ff.unrestricted_pct, f"{base_path}.unrestricted_pct"))
     if unrestricted > total:
         raise ContradictoryInputError(
-            f"{base_path}.unrestricted_shares: {format_number(unrestricted, 6)} unrestricted shares exceed "
+            f"{base_path}.unrestricted_shares: {format_number(unrestricted, 6)} unrestricted "
+            "shares exceed "
             f"the {format_number(total, 6)} total shares"
         )
     return ShareCounts(total, unrestricted, ff.share_class, tuple(distinct), tuple(figures))
@@ -350,13 +370,14 @@ class FreeFloatResult:
     fx: tuple[FxRate, ...] = field(default_factory=tuple)
 
     def to_frame(self) -> Any:
-        """The float table as a pandas DataFrame, one row per share-count basis.
+        """Return the float table as a pandas DataFrame, one row per share-count basis.
 
         Returns
         -------
         pandas.DataFrame
-            Columns: ``basis``, ``formula``, ``primary``, ``total_shares``, ``float_shares`` (counts),
-            ``float_pct`` (decimal), ``market_cap_<CCY>`` and ``float_value_<CCY>`` (floats, totals).
+            Columns: ``basis``, ``formula``, ``primary``, ``total_shares``, ``float_shares``
+            (counts), ``float_pct`` (decimal), ``market_cap_<CCY>`` and ``float_value_<CCY>``
+            (floats, totals).
         """
         import pandas as pd
 
@@ -387,7 +408,7 @@ def free_float(
     fx: FxTable,
     currencies: Sequence[str],
 ) -> FreeFloatResult:
-    """The free float of a case on its as-of date, on every share-count basis.
+    """Compute the free float of a case on its as-of date, on every share-count basis.
 
     Parameters
     ----------
@@ -429,7 +450,8 @@ def free_float(
         return out
 
     rows = tuple(
-        FloatRow(b, float_pct(float_shares, b.total_shares), conv(price * b.total_shares)) for b in counts.bases
+        FloatRow(b, float_pct(float_shares, b.total_shares), conv(price * b.total_shares))
+        for b in counts.bases
     )
     fpct = float_pct(float_shares, counts.total_shares)
     warnings: list[str] = []
@@ -440,13 +462,15 @@ def free_float(
         figures.append(cite(case, stated, "market.free_float.circulating_pct_max"))
         if fpct > stated.base:
             warnings.append(
-                f"computed float {pct(fpct)} on {case.as_of} is above the stated upper bound {pct(stated.base)}"
+                f"computed float {pct(fpct)} on {case.as_of} is above the stated upper bound "
+                f"{pct(stated.base)}"
             )
     totals = [b.total_shares for b in counts.bases]
     if len(totals) > 1:
         warnings.append(
-            f"the figures imply {len(totals)} different share totals, from {format_number(min(totals), 6)} "
-            f"to {format_number(max(totals), 6)} ({(max(totals) / min(totals) - 1) * 100:.2f}% apart); "
+            f"the figures imply {len(totals)} different share totals, from "
+            f"{format_number(min(totals), 6)} to {format_number(max(totals), 6)} "
+            f"({(max(totals) / min(totals) - 1) * 100:.2f}% apart); "
             "every basis is shown"
         )
     return FreeFloatResult(

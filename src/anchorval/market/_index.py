@@ -114,7 +114,9 @@ def days_of_volume(shares: Decimal, adv_shares: Decimal) -> Decimal:
     return shares / adv_shares
 
 
-def sensitivity_points(low: Decimal, high: Decimal, base: Decimal | None = None, n: int = 5) -> list[Decimal]:
+def sensitivity_points(
+    low: Decimal, high: Decimal, base: Decimal | None = None, n: int = 5
+) -> list[Decimal]:
     """Evenly spaced points from ``low`` to ``high`` (inclusive) plus ``base``, sorted and distinct.
 
     Parameters
@@ -229,7 +231,7 @@ class IndexDemandResult:
         return self.rows[len(self.rows) // 2]
 
     def to_frame(self) -> Any:
-        """The sensitivity table as a pandas DataFrame.
+        """Return the sensitivity table as a pandas DataFrame.
 
         Returns
         -------
@@ -251,8 +253,12 @@ class IndexDemandResult:
                 "shares": float(r.shares),
                 "pct_of_float": float(r.pct_of_float),
                 "days_of_adv": None if r.days_of_adv is None else float(r.days_of_adv),
-                "days_of_adv_min": None if r.days_of_adv_range is None else float(r.days_of_adv_range[0]),
-                "days_of_adv_max": None if r.days_of_adv_range is None else float(r.days_of_adv_range[1]),
+                "days_of_adv_min": None
+                if r.days_of_adv_range is None
+                else float(r.days_of_adv_range[0]),
+                "days_of_adv_max": None
+                if r.days_of_adv_range is None
+                else float(r.days_of_adv_range[1]),
                 "is_base": r.is_base,
                 "assumed": self.tracking_assets_assumed,
             }
@@ -330,7 +336,15 @@ def index_demand(
             days = days_of_volume(shares, base)
             rng = (days_of_volume(shares, hi), days_of_volume(shares, lo))
         rows.append(
-            IndexDemandRow(a, demand, shares, shares / float_shares, days, rng, base_assets is not None and a == base_assets)
+            IndexDemandRow(
+                a,
+                demand,
+                shares,
+                shares / float_shares,
+                days,
+                rng,
+                base_assets is not None and a == base_assets,
+            )
         )
     return IndexDemandResult(
         index=index,

@@ -58,7 +58,9 @@ def float_after_unlocks(unrestricted: Decimal, unlocks: Iterable[Decimal]) -> De
     total = unrestricted
     for u in unlocks:
         if u < 0:
-            raise ContradictoryInputError(f"a lock-up expiry cannot release a negative number of shares ({u})")
+            raise ContradictoryInputError(
+                f"a lock-up expiry cannot release a negative number of shares ({u})"
+            )
         total += u
     return total
 
@@ -162,26 +164,28 @@ class LockUpCalendar:
         return shares, lower
 
     def timeline(self) -> list[tuple[date | None, Decimal, bool]]:
-        """Steps of tradable shares: ``(date, shares after it, lower bound?)``, listing first.
+        """Return the steps of tradable shares ``(date, shares after, lower bound?)``.
 
         Returns
         -------
         list of tuple
             The first entry is the listing (``listing_date``, unrestricted shares, False).
         """
-        out: list[tuple[date | None, Decimal, bool]] = [(self.listing_date, self.unrestricted_at_listing, False)]
+        out: list[tuple[date | None, Decimal, bool]] = [
+            (self.listing_date, self.unrestricted_at_listing, False)
+        ]
         out += [(r.date, r.float_after, r.float_after_is_lower_bound) for r in self.rows]
         return out
 
     def to_frame(self) -> Any:
-        """The lock-up calendar as a pandas DataFrame, one row per expiry.
+        """Return the lock-up calendar as a pandas DataFrame, one row per expiry.
 
         Returns
         -------
         pandas.DataFrame
-            Columns: ``date``, ``label``, ``size_known``, ``shares``, ``shares_min`` (counts, NaN when
-            unknown), ``pct_of_total``, ``pct_of_float`` (decimals), ``value`` (float, total, in
-            ``currency``), ``currency``, ``float_before``, ``float_after`` (counts),
+            Columns: ``date``, ``label``, ``size_known``, ``shares``, ``shares_min`` (counts,
+            NaN when unknown), ``pct_of_total``, ``pct_of_float`` (decimals), ``value`` (float,
+            total, in ``currency``), ``currency``, ``float_before``, ``float_after`` (counts),
             ``float_after_is_lower_bound``.
         """
         import pandas as pd
@@ -206,8 +210,20 @@ class LockUpCalendar:
             }
             for r in self.rows
         ]
-        cols = ["date", "label", "size_known", "shares", "shares_min", "pct_of_total", "pct_of_float",
-                "value", "currency", "float_before", "float_after", "float_after_is_lower_bound"]
+        cols = [
+            "date",
+            "label",
+            "size_known",
+            "shares",
+            "shares_min",
+            "pct_of_total",
+            "pct_of_float",
+            "value",
+            "currency",
+            "float_before",
+            "float_after",
+            "float_after_is_lower_bound",
+        ]
         return pd.DataFrame(rows, columns=cols)
 
 
@@ -240,7 +256,9 @@ def lockup_calendar(case: Case, counts: ShareCounts, price: Money) -> LockUpCale
     listing = case.company.listing_date
     if lockups and listing is None:
         raise MissingFigureError(
-            MSG_MISSING_MARKET_FIGURES.format(case=case.id, needed_by="lock-up calendar", fields="company.listing_date")
+            MSG_MISSING_MARKET_FIGURES.format(
+                case=case.id, needed_by="lock-up calendar", fields="company.listing_date"
+            )
         )
     total = counts.total_shares
     order = sorted(range(len(lockups)), key=lambda i: lockups[i].date)
@@ -293,8 +311,12 @@ def lockup_calendar(case: Case, counts: ShareCounts, price: Money) -> LockUpCale
                 float_before=before,
                 float_after=float_now,
                 float_after_is_lower_bound=lower,
-                pct_of_float=(added / before) if before > 0 and (shares is not None or smin) else None,
-                value=price * shares if shares is not None else (price * smin if smin is not None else None),
+                pct_of_float=(added / before)
+                if before > 0 and (shares is not None or smin)
+                else None,
+                value=price * shares
+                if shares is not None
+                else (price * smin if smin is not None else None),
                 figures=tuple(refs),
                 note=lu.note,
             )

@@ -54,7 +54,7 @@ def growth_path(
     Returns
     -------
     tuple of Decimal, shape (periods,)
-        ``g_k = start + (end - start) x min(k - 1, fade_periods) / fade_periods`` for k = 1..periods.
+        ``g_k = start + (end - start) x min(k - 1, fade) / fade`` for k = 1..periods.
 
     Raises
     ------
@@ -73,7 +73,10 @@ def growth_path(
             raise ContradictoryInputError(f"a growth rate must be above -100%, got {g * 100}%")
     if end is None:
         return (start,) * periods
-    return tuple(start + (end - start) * min(k - 1, fade_periods) / fade_periods for k in range(1, periods + 1))
+    return tuple(
+        start + (end - start) * min(k - 1, fade_periods) / fade_periods
+        for k in range(1, periods + 1)
+    )
 
 
 def revenue_path(base: Money, rates: Sequence[Decimal]) -> tuple[Money, ...]:
@@ -127,7 +130,11 @@ def ps_multiple(market_cap: Money, revenue: Money) -> Decimal:
 
 
 def periods_to_target_ps(
-    market_cap: Money, base_revenue: Money, rates: Sequence[Decimal], target_ps: Decimal, hold_last: bool = True
+    market_cap: Money,
+    base_revenue: Money,
+    rates: Sequence[Decimal],
+    target_ps: Decimal,
+    hold_last: bool = True,
 ) -> int | None:
     """Periods until P/S at a constant price falls to ``target_ps`` or below.
 
@@ -186,7 +193,9 @@ def periods_to_target_ps(
     return n + extra
 
 
-def required_growth(market_cap: Money, base_revenue: Money, target_ps: Decimal, periods: int) -> Decimal:
+def required_growth(
+    market_cap: Money, base_revenue: Money, target_ps: Decimal, periods: int
+) -> Decimal:
     """Constant growth per period needed to bring P/S to ``target_ps`` in ``periods`` periods.
 
     Parameters
@@ -297,7 +306,7 @@ def ps_path(
     base_label: str = "revenue",
     figures: tuple[Cited, ...] = (),
 ) -> PSPath:
-    """The P/S path of one growth scenario at a constant price.
+    """Compute the P/S path of one growth scenario at a constant price.
 
     Parameters
     ----------
@@ -327,13 +336,26 @@ def ps_path(
     step = PERIOD_MONTHS[period]
     revs = revenue_path(base_revenue, rates)
     points = tuple(
-        PSPoint(k, add_months(base_date, k * step), rates[k - 1] if k else None, r, ps_multiple(market_cap, r))
+        PSPoint(
+            k,
+            add_months(base_date, k * step),
+            rates[k - 1] if k else None,
+            r,
+            ps_multiple(market_cap, r),
+        )
         for k, r in enumerate(revs)
     )
     k = periods_to_target_ps(market_cap, base_revenue, rates, target_ps)
     return PSPath(
-        name, description, period, base_label, points, target_ps, k,
-        add_months(base_date, k * step) if k is not None else None, figures,
+        name,
+        description,
+        period,
+        base_label,
+        points,
+        target_ps,
+        k,
+        add_months(base_date, k * step) if k is not None else None,
+        figures,
     )
 
 
@@ -493,8 +515,12 @@ class ReflexivityResult:
                     "ps_low": float(t.ps_low),
                     "ps_high": float(t.ps_high),
                     "stated_ps": None if t.stated_ps is None else float(t.stated_ps),
-                    "implied_growth_low": None if t.implied_growth_low is None else float(t.implied_growth_low),
-                    "implied_growth_high": None if t.implied_growth_high is None else float(t.implied_growth_high),
+                    "implied_growth_low": None
+                    if t.implied_growth_low is None
+                    else float(t.implied_growth_low),
+                    "implied_growth_high": None
+                    if t.implied_growth_high is None
+                    else float(t.implied_growth_high),
                     "alternative": t.is_alternative,
                 }
                 for t in self.targets
@@ -507,7 +533,13 @@ class ReflexivityResult:
 
         return pd.DataFrame(
             [
-                {"by": r.by, "base": r.base_label, "period": r.period, "periods": r.periods, "growth": float(r.growth)}
+                {
+                    "by": r.by,
+                    "base": r.base_label,
+                    "period": r.period,
+                    "periods": r.periods,
+                    "growth": float(r.growth),
+                }
                 for r in self.required
             ]
         )

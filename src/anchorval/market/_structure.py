@@ -1,4 +1,4 @@
-"""The whole market-structure analysis of one case: float, lock-ups, index demand, P/S path, premium.
+"""The market-structure analysis of one case: float, lock-ups, index demand, P/S path, premium.
 
 :func:`analyse_market` is pure: it takes a frozen :class:`~anchorval.domain.Case` and an
 :class:`~anchorval.money.FxTable` and returns a frozen :class:`MarketStructureResult`. Loading
@@ -14,7 +14,12 @@ from decimal import Decimal
 from typing import Any
 
 from ..domain import Case, Source
-from ..errors import MSG_DATE_BEFORE_LISTING, MSG_MISSING_MARKET_FIGURES, ContradictoryInputError, MissingFigureError
+from ..errors import (
+    MSG_DATE_BEFORE_LISTING,
+    MSG_MISSING_MARKET_FIGURES,
+    ContradictoryInputError,
+    MissingFigureError,
+)
 from ..money import FxRate, FxTable, Money, format_money, format_number
 from ._common import Cited, check_market_sources, cite, is_assumption, pct, periods_between
 from ._decomposition import DecompositionResult, PremiumSplit, decompose
@@ -50,7 +55,7 @@ class MarketStructureResult:
         Case date.
     currency : str
         Currency of the share price (amounts below are in it unless stated).
-    float : FreeFloatResult
+    free_float : FreeFloatResult
         Free float on every share-count basis.
     lockups : LockUpCalendar
         Lock-up expiries and tradable shares over time.
@@ -72,7 +77,7 @@ class MarketStructureResult:
     company: str
     as_of: date
     currency: str
-    float: FreeFloatResult
+    free_float: FreeFloatResult
     lockups: LockUpCalendar
     index: tuple[IndexDemandResult, ...] = ()
     reflexivity: ReflexivityResult | None = None
@@ -84,12 +89,12 @@ class MarketStructureResult:
     @property
     def market_cap(self) -> Money:
         """Share price x primary total shares (total, :attr:`currency`)."""
-        return self.float.market_cap[self.currency]
+        return self.free_float.market_cap[self.currency]
 
     @property
     def warnings(self) -> tuple[str, ...]:
         """Every warning of every part, in report order."""
-        out = list(self.float.warnings)
+        out = list(self.free_float.warnings)
         for x in self.index:
             out += x.warnings
         if self.reflexivity is not None:
@@ -100,7 +105,7 @@ class MarketStructureResult:
     def fx_rates(self) -> tuple[FxRate, ...]:
         """FX rates used anywhere, de-duplicated."""
         seen: dict[tuple[str, str, date], FxRate] = {}
-        groups = [self.float.fx, *(x.fx for x in self.index)]
+        groups = [self.free_float.fx, *(x.fx for x in self.index)]
         if self.reflexivity is not None:
             groups.append(self.reflexivity.fx)
         for g in groups:
@@ -113,7 +118,7 @@ class MarketStructureResult:
     def figures(self) -> tuple[Cited, ...]:
         """Every cited figure, de-duplicated by path."""
         seen: dict[str, Cited] = {}
-        groups: list[Sequence[Cited]] = [self.float.figures]
+        groups: list[Sequence[Cited]] = [self.free_float.figures]
         groups += [r.figures for r in self.lockups.rows]
         groups += [x.figures for x in self.index]
         if self.reflexivity is not None:
@@ -137,7 +142,10 @@ class MarketStructureResult:
         """
         import pandas as pd
 
-        out: dict[str, Any] = {"float": self.float.to_frame(), "lockups": self.lockups.to_frame()}
+        out: dict[str, Any] = {
+            "float": self.free_float.to_frame(),
+            "lockups": self.lockups.to_frame(),
+        }
         frames = [x.to_frame() for x in self.index]
         out["index_demand"] = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
         if self.reflexivity is not None:
@@ -149,11 +157,11 @@ class MarketStructureResult:
         return out
 
     def to_frame(self) -> Any:
-        """The float table (see :meth:`tables` for the others)."""
-        return self.float.to_frame()
+        """Return the float table (see :meth:`tables` for the others)."""
+        return self.free_float.to_frame()
 
     def to_dict(self) -> dict[str, Any]:
-        """The stable JSON structure (``anchorval.market/1``, see ``docs/market.md``)."""
+        """Return the stable JSON structure (``anchorval.market/1``, see ``docs/market.md``)."""
         from ..report._market import market_to_dict
 
         return market_to_dict(self)
@@ -187,7 +195,10 @@ def missing_market_figures(case: Case) -> list[str]:
         missing.append("market.free_float (unrestricted_shares and/or unrestricted_pct)")
     so = cap.shares_outstanding if cap else None
     if so is None and (ff is None or ff.unrestricted_shares is None or ff.unrestricted_pct is None):
-        missing.append("capital.shares_outstanding (or market.free_float.unrestricted_shares with unrestricted_pct)")
+        missing.append(
+            "capital.shares_outstanding (or market.free_float.unrestricted_shares "
+            "with unrestricted_pct)"
+        )
     return missing
 
 
@@ -249,17 +260,23 @@ def analyse_market(
     --------
     >>> from anchorval.cases import load_case
     >>> r = analyse_market(load_case("zhipu-2026-06"))
-    >>> f"{r.float.float_pct:.2%}"
+    >>> f"{r.free_float.float_pct:.2%}"
     '2.67%'
     """
     check_market_sources(case)
     missing = missing_market_figures(case)
     if missing:
         raise MissingFigureError(
-            MSG_MISSING_MARKET_FIGURES.format(case=case.id, needed_by="anchorval market", fields="; ".join(missing))
+            MSG_MISSING_MARKET_FIGURES.format(
+                case=case.id, needed_by="anchorval market", fields="; ".join(missing)
+            )
         )
     fx = fx if fx is not None else FxTable(overrides=[r.to_rate() for r in case.fx_rates])
-    assert case.capital is not None and case.capital.share_price is not None and case.market is not None
+    assert (
+        case.capital is not None
+        and case.capital.share_price is not None
+        and case.market is not None
+    )
     price = case.capital.share_price.money()
     local = price.currency
     currencies = list(dict.fromkeys([local, currency or case.report_currency, "USD"]))
@@ -279,7 +296,9 @@ def analyse_market(
         path = f"market.index_inclusions[{i}]"
         if listing is not None and inc.effective < listing:
             raise ContradictoryInputError(
-                MSG_DATE_BEFORE_LISTING.format(field=f"{path}.effective", date=inc.effective, listing=listing)
+                MSG_DATE_BEFORE_LISTING.format(
+                    field=f"{path}.effective", date=inc.effective, listing=listing
+                )
             )
         res = _index_demand(case, i, price, cal, fx, tracking_assets, average_daily_volume)
         if isinstance(res, str):
@@ -302,7 +321,9 @@ def analyse_market(
         s = structural_share
         if s is None and pa.structural_share_of_premium is not None:
             s = pa.structural_share_of_premium.base
-            refs.append(cite(case, pa.structural_share_of_premium, f"{path}.structural_share_of_premium"))
+            refs.append(
+                cite(case, pa.structural_share_of_premium, f"{path}.structural_share_of_premium")
+            )
         splits.append(decompose(mcap, mcap * pa.fundamental_share.base, s, pa.name, tuple(refs)))
     if fundamental is not None:
         fund_local = fx.convert(fundamental, local, case.as_of)
@@ -318,7 +339,7 @@ def analyse_market(
         company=case.company.name,
         as_of=case.as_of,
         currency=local,
-        float=ff,
+        free_float=ff,
         lockups=cal,
         index=tuple(index),
         reflexivity=refl,
@@ -327,7 +348,9 @@ def analyse_market(
         notes=case.notes,
     )
     used = {f.source_id for f in result.figures}
-    used |= {lu.source for lu in case.market.lockups} | {x.source for x in case.market.index_inclusions}
+    used |= {lu.source for lu in case.market.lockups} | {
+        x.source for x in case.market.index_inclusions
+    }
     sources = {k: v for k, v in case.sources.items() if k in used}
     return MarketStructureResult(**{**result.__dict__, "sources": sources})
 
@@ -359,7 +382,11 @@ def _adv_shares(
         lo, base, hi = (to_shares(adv.money(w)) for w in ("lo", "base", "hi"))  # type: ignore[arg-type]
     else:
         lo, base, hi = adv.lo, adv.base, adv.hi
-    return (lo, base, hi), is_assumption(case, adv.source), [cite(case, adv, "market.average_daily_volume")]
+    return (
+        (lo, base, hi),
+        is_assumption(case, adv.source),
+        [cite(case, adv, "market.average_daily_volume")],
+    )
 
 
 def _index_demand(
@@ -395,18 +422,23 @@ def _index_demand(
         )
     if assumed:
         warnings.append(
-            f"assets tracking {inc.index} are an ASSUMPTION ({inc.tracking_assets.display() if inc.tracking_assets else ''}), "
+            f"assets tracking {inc.index} are an ASSUMPTION "
+            f"({inc.tracking_assets.display() if inc.tracking_assets else ''}), "
             "not a sourced figure: read the demand as a sensitivity, not a fact"
         )
     adv, adv_assumed, adv_refs = _adv_shares(case, price, fx, adv_override)
     refs += adv_refs
     if adv is None:
-        warnings.append("no average daily volume (market.average_daily_volume or --adv): days of volume not computed")
+        warnings.append(
+            "no average daily volume (market.average_daily_volume or --adv): "
+            "days of volume not computed"
+        )
     elif adv_assumed:
         warnings.append("average daily volume is an ASSUMPTION, not a sourced figure")
     if inc.effective != case.as_of:
         warnings.append(
-            f"demand in shares uses the {case.as_of} price ({format_money(price, digits=6)}), not the price on the "
+            f"demand in shares uses the {case.as_of} price ({format_money(price, digits=6)}), "
+            "not the price on the "
             f"effective date {inc.effective}"
         )
     fshares, flower = cal.float_at(inc.effective)
@@ -420,11 +452,26 @@ def _index_demand(
 
     announced = None
     if inc.announced is not None:
-        announced = inc.announced.strftime("%Y-%m") if inc.announced_precision == "month" else inc.announced.isoformat()
+        announced = (
+            inc.announced.strftime("%Y-%m")
+            if inc.announced_precision == "month"
+            else inc.announced.isoformat()
+        )
     res = index_demand(
-        inc.index, inc.effective, inc.weight.base, points, price, fshares, conv,
-        base_assets=base, adv_shares=adv, announced=announced, float_is_lower_bound=flower,
-        tracking_assets_assumed=assumed, adv_assumed=adv_assumed, figures=tuple(refs),
+        inc.index,
+        inc.effective,
+        inc.weight.base,
+        points,
+        price,
+        fshares,
+        conv,
+        base_assets=base,
+        adv_shares=adv,
+        announced=announced,
+        float_is_lower_bound=flower,
+        tracking_assets_assumed=assumed,
+        adv_assumed=adv_assumed,
+        figures=tuple(refs),
         warnings=tuple(warnings),
     )
     return IndexDemandResult(**{**res.__dict__, "fx": tuple(rates.values())})
@@ -463,13 +510,21 @@ def _reflexivity(
     period_label = fin.revenue_period if fin and fin.revenue_period else "trailing"
     bases = {
         "revenue": (base_rev, base_date, f"{period_label} revenue"),
-        "run_rate": (rr_local, rr.run_rate.as_of if rr else None, f"{rr.segment} run rate (annualised)" if rr else ""),
+        "run_rate": (
+            rr_local,
+            rr.run_rate.as_of if rr else None,
+            f"{rr.segment} run rate (annualised)" if rr else "",
+        ),
     }
     stated_now = spec.stated_ps_now.base if spec and spec.stated_ps_now else None
     if spec and spec.stated_ps_now is not None:
         refs.append(cite(case, spec.stated_ps_now, "market.reflexivity.stated_ps_now"))
-        if start_ps is not None and not (1 / DISAGREEMENT_FACTOR <= start_ps / stated_now <= DISAGREEMENT_FACTOR):
-            warnings.append(f"computed P/S {start_ps:,.0f}x disagrees with the stated {stated_now:,.0f}x")
+        if start_ps is not None and not (
+            1 / DISAGREEMENT_FACTOR <= start_ps / stated_now <= DISAGREEMENT_FACTOR
+        ):
+            warnings.append(
+                f"computed P/S {start_ps:,.0f}x disagrees with the stated {stated_now:,.0f}x"
+            )
     paths: list[PSPath] = []
     scenarios = spec.scenarios if spec else ()
     if not scenarios and base_rev is None:
@@ -480,13 +535,28 @@ def _reflexivity(
         if brev is None or bdate is None:
             need = "financials.revenue" if sc.base == "revenue" else "market.reflexivity.run_rate"
             raise MissingFigureError(
-                MSG_MISSING_MARKET_FIGURES.format(case=case.id, needed_by=f"P/S scenario {sc.name!r}", fields=need)
+                MSG_MISSING_MARKET_FIGURES.format(
+                    case=case.id, needed_by=f"P/S scenario {sc.name!r}", fields=need
+                )
             )
         srefs = [cite(case, sc.start, f"{p}.start")]
         if sc.end is not None:
             srefs.append(cite(case, sc.end, f"{p}.end"))
         g = growth_path(sc.start.base, sc.end.base if sc.end else None, sc.fade_periods, sc.periods)
-        paths.append(ps_path(sc.name, mcap, brev, bdate, g, target, sc.period, sc.description, blabel, tuple(srefs)))
+        paths.append(
+            ps_path(
+                sc.name,
+                mcap,
+                brev,
+                bdate,
+                g,
+                target,
+                sc.period,
+                sc.description,
+                blabel,
+                tuple(srefs),
+            )
+        )
     targets: list[RevenueTargetRow] = []
     for j, rt in enumerate(spec.revenue_targets if spec else ()):
         p = f"market.reflexivity.revenue_targets[{j}]"
@@ -507,20 +577,30 @@ def _reflexivity(
                     g_hi = (hi_l / base_rev) ** (Decimal(1) / years) - 1
             row = RevenueTargetRow(
                 rt.name if k == 0 else f"{rt.name} (alternative: {fig.display()}, {fig.source})",
-                rt.period_end, lo, hi, ps_multiple(mcap, hi_l), ps_multiple(mcap, lo_l), stated,
-                g_lo, g_hi, k > 0, fig.note,
+                rt.period_end,
+                lo,
+                hi,
+                ps_multiple(mcap, hi_l),
+                ps_multiple(mcap, lo_l),
+                stated,
+                g_lo,
+                g_hi,
+                k > 0,
+                fig.note,
             )
             targets.append(row)
             if stated is not None:
                 mid = (row.ps_low + row.ps_high) / 2
                 if not (1 / DISAGREEMENT_FACTOR <= mid / stated <= DISAGREEMENT_FACTOR):
                     warnings.append(
-                        f"{row.name}: at {fig.display()} the P/S at today's price is {row.ps_low:,.0f}x-"
+                        f"{row.name}: at {fig.display()} the P/S at today's price is "
+                        f"{row.ps_low:,.0f}x-"
                         f"{row.ps_high:,.0f}x, not the {stated:,.0f}x the source states"
                     )
                 elif k > 0:
                     warnings.append(
-                        f"{row.name}: this reading gives {row.ps_low:,.0f}x-{row.ps_high:,.0f}x, consistent with "
+                        f"{row.name}: this reading gives {row.ps_low:,.0f}x-{row.ps_high:,.0f}x, "
+                        "consistent with "
                         f"the stated {stated:,.0f}x"
                     )
     dates = list(by) or [t.period_end for t in (spec.revenue_targets if spec else ())]
@@ -534,24 +614,37 @@ def _reflexivity(
                 continue
             n = periods_between(bdate, d, period)
             if n >= 1:
-                required.append(RequiredGrowthRow(d, blabel, period, n, required_growth(mcap, brev, target, n)))
+                required.append(
+                    RequiredGrowthRow(d, blabel, period, n, required_growth(mcap, brev, target, n))
+                )
     run_rate = None
     if rr is not None:
         refs.append(cite(case, rr.run_rate, "market.reflexivity.run_rate.run_rate"))
         run_rate = {
-            f"{rr.segment} run rate (annualised)": f"{format_money(rr.run_rate.money())} = {format_money(rr_local)}"
+            f"{rr.segment} run rate (annualised)": f"{format_money(rr.run_rate.money())} = "
+            f"{format_money(rr_local)}"
             f" (as of {rr.run_rate.as_of})",
             f"P/S on the {rr.segment} run rate alone": f"{ps_multiple(mcap, rr_local):,.0f}x",
         }
         if rr.price_growth_qoq is not None:
-            refs.append(cite(case, rr.price_growth_qoq, "market.reflexivity.run_rate.price_growth_qoq"))
+            refs.append(
+                cite(case, rr.price_growth_qoq, "market.reflexivity.run_rate.price_growth_qoq")
+            )
             run_rate["price change QoQ"] = pct(rr.price_growth_qoq.base, 0)
         if rr.revenue_multiple_qoq is not None:
-            refs.append(cite(case, rr.revenue_multiple_qoq, "market.reflexivity.run_rate.revenue_multiple_qoq"))
+            refs.append(
+                cite(
+                    case,
+                    rr.revenue_multiple_qoq,
+                    "market.reflexivity.run_rate.revenue_multiple_qoq",
+                )
+            )
             run_rate["revenue multiple QoQ"] = f"{format_number(rr.revenue_multiple_qoq.base)}x"
         if rr.price_growth_qoq is not None and rr.revenue_multiple_qoq is not None:
             vol = rr.revenue_multiple_qoq.base / (1 + rr.price_growth_qoq.base)
-            run_rate["implied volume multiple QoQ (revenue multiple / price multiple)"] = f"{vol:.2f}x"
+            run_rate["implied volume multiple QoQ (revenue multiple / price multiple)"] = (
+                f"{vol:.2f}x"
+            )
     return ReflexivityResult(
         market_cap=mcap,
         base_revenue=base_rev,
