@@ -104,7 +104,10 @@ def test_low_above_high(tmp_path):
 
 
 def test_undeclared_source(tmp_path):
-    text = ANTHROPIC.replace("      value: 1M USD\n      as_of: 2026-06-22\n      source: blockbeats-zh", "      value: 1M USD\n      as_of: 2026-06-22\n      source: nowhere")
+    text = ANTHROPIC.replace(
+        "      value: 1M USD\n      as_of: 2026-06-22\n      source: blockbeats-zh",
+        "      value: 1M USD\n      as_of: 2026-06-22\n      source: nowhere",
+    )
     p = _write(tmp_path, text)
     err = _cli_error(p)
     assert "perps[0].volume_24h: source 'nowhere' is not declared in sources" in err
@@ -128,7 +131,11 @@ def test_yaml12_keeps_no_as_text():
 
 def test_currency_mix_without_rate(tmp_path):
     # The peer's as-of date lies beyond the offline ECB series, and the case gives no CNY/HKD rate
-    _write(tmp_path, ZHIPU.replace("as_of: 2026-06-22\nreport_currency", "as_of: 2031-01-02\nreport_currency"), "zhipu-2026-06.yaml")
+    _write(
+        tmp_path,
+        ZHIPU.replace("as_of: 2026-06-22\nreport_currency", "as_of: 2031-01-02\nreport_currency"),
+        "zhipu-2026-06.yaml",
+    )
     p = _write(tmp_path, ANTHROPIC)
     err = _cli_error(p)
     assert "no FX rate for CNY/HKD on 2031-01-02" in err

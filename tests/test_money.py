@@ -47,7 +47,13 @@ def test_parse_amount(text, amount, currency):
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("1e9", Decimal("1e9")), ("11.7379M", Decimal("11737900")), ("2.67%", Decimal("0.0267")), ("1,234.5", Decimal("1234.5")), (0.1, Decimal("0.1"))],
+    [
+        ("1e9", Decimal("1e9")),
+        ("11.7379M", Decimal("11737900")),
+        ("2.67%", Decimal("0.0267")),
+        ("1,234.5", Decimal("1234.5")),
+        (0.1, Decimal("0.1")),
+    ],
 )
 def test_parse_number(text, value):
     assert parse_number(text) == value
@@ -105,7 +111,9 @@ def test_ecb_cross_rate_is_exact_decimal_ratio():
     r = FxTable().rate("USD", "HKD", date(2023, 12, 29))
     assert r.rate == Decimal("8.6314") / Decimal("1.105")
     m = FxTable().convert(Money(Decimal("1000000"), "USD"), "HKD", date(2023, 12, 29))
-    assert m.amount.quantize(Decimal("0.01")) == (Decimal("1000000") * Decimal("8.6314") / Decimal("1.105")).quantize(Decimal("0.01"))
+    assert m.amount.quantize(Decimal("0.01")) == (Decimal("1000000") * Decimal("8.6314") / Decimal("1.105")).quantize(
+        Decimal("0.01")
+    )
 
 
 def test_weekend_uses_last_fixing():

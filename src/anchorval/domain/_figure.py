@@ -208,7 +208,7 @@ class Figure(FrozenModel):
         return (self.base,)
 
     def money(self, which: Literal["base", "lo", "hi"] = "base") -> Money:
-        """The figure as Money (``which`` picks base, low or high).
+        """Return the figure as Money (``which`` picks base, low or high).
 
         Raises
         ------
