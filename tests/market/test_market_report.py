@@ -126,3 +126,24 @@ def test_frames(zhipu_market):
     assert len(t["ps_path"]) == 18
     assert abs(t["float"]["total_shares"].iloc[0] - 439.6217e6) < 1
     assert zhipu_market._repr_html_().count("<table") == 1
+
+
+def test_minimal_case_renders_and_lists_what_is_missing():
+    from market_cases import tiny_case
+
+    from anchorval.market import analyse_market
+
+    c = tiny_case(
+        market__lockups=[{"date": "2026-09-01", "size": "unknown", "source": "s"}],
+        market__index_inclusions=[],
+        market__reflexivity=None,
+        market__premium_attributions=[],
+        company__listing_date="2026-01-02",
+    )
+    r = analyse_market(c)
+    assert set(r.skipped) == {"index demand", "P/S path", "price decomposition"}
+    doc = _parse(render_market_html(r))
+    assert "market-ps-path" not in doc.ids and "market-decomposition" not in doc.ids
+    assert doc.tables["market-lockups"][0][2] == "unknown"
+    assert doc.plotly_in == ["lockup-chart"]
+    assert r.tables()["index_demand"].empty

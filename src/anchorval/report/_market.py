@@ -94,12 +94,13 @@ def lockup_chart(cal: LockUpCalendar, as_of: date, marks: dict[str, date] | None
         )
     )
     if first_lb is not None:
-        lx = xs[first_lb - 1 : first_lb] + xs[first_lb:] + [end]
-        ly = ys[first_lb - 1 : first_lb] + ys[first_lb:] + [ys[-1]]
+        # start at the last known level on the expiry date, so the dashed step is drawn
+        lx = [xs[first_lb], *xs[first_lb:], end]
+        ly = [ys[first_lb - 1], *ys[first_lb:], ys[-1]]
         fig.add_trace(
             go.Scatter(
-                x=lx[1:],
-                y=ly[1:],
+                x=lx,
+                y=ly,
                 mode="lines+markers",
                 line_shape="hv",
                 name="at least (unlock of unknown size)",
