@@ -204,3 +204,28 @@ def test_command_is_documented():
     root = Path(__file__).resolve().parents[2]
     assert "anchorval market" in (root / "README.md").read_text(encoding="utf-8")
     assert "anchorval market" in (root / "docs" / "market.md").read_text(encoding="utf-8")
+
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "zhipu-2026-06-market.json"
+
+
+def test_json_output_matches_golden():
+    """Golden file: regenerate only on purpose with ANCHORVAL_REGEN_GOLDEN=1."""
+    import os
+
+    res = runner.invoke(app, ["market", "zhipu-2026-06", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    if os.environ.get("ANCHORVAL_REGEN_GOLDEN"):
+        GOLDEN.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert data == json.loads(GOLDEN.read_text(encoding="utf-8"))
+
+
+def test_json_keys_are_documented():
+    root = Path(__file__).resolve().parents[2]
+    doc = (root / "docs" / "market.md").read_text(encoding="utf-8")
+    d = json.loads(runner.invoke(app, ["market", "zhipu-2026-06", "--format", "json"]).stdout)
+    keys = list(d) + list(d["free_float"]) + list(d["lockups"]["events"][0])
+    keys += list(d["index_demand"][0]) + list(d["ps_path"]) + list(d["decomposition"][0])
+    for key in keys:
+        assert f"`{key}`" in doc, key
