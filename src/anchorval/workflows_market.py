@@ -111,7 +111,7 @@ def market_structure(
     --------
     >>> import anchorval
     >>> r = anchorval.market_structure("zhipu-2026-06")
-    >>> f"{r.free_float.total_shares / 1e6:.1f}M"
+    >>> f"{r.free_float.total_shares / 10**6:.1f}M"
     '439.6M'
     """
     loaded = resolve_case(case, peers)

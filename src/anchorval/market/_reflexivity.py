@@ -223,8 +223,8 @@ def required_growth(
     Examples
     --------
     >>> m, r = Money(Decimal(400), "USD"), Money(Decimal(1), "USD")
-    >>> required_growth(m, r, Decimal(100), 2)  # 400/100 = 4 = (1+g)^2
-    Decimal('1')
+    >>> required_growth(m, r, Decimal(100), 2)  # 400/100 = 4 = (1+g)^2, g = 100%
+    Decimal('1.000000000000000000000000000')
     """
     if periods < 1:
         raise ContradictoryInputError(f"periods must be at least 1, got {periods}")
