@@ -104,9 +104,7 @@ def test_options_reach_the_analysis(tmp_path):
 
 def test_missing_figures_are_named():
     err = _fail(["market", "anthropic-2026-06"])
-    assert err.startswith(
-        "error: case 'anthropic-2026-06' lacks figures needed by anchorval market"
-    )
+    assert err.startswith("error: case 'anthropic-2026-06' lacks figures needed by anchorval market")
     for name in (
         "capital.share_price",
         "market.free_float",
@@ -123,9 +121,7 @@ def test_missing_figures_in_code():
 
 def test_unlock_larger_than_locked_shares(tmp_path):
     # 1000 total - 100 unrestricted = 900 locked; 950 cannot unlock
-    data = make(
-        market__lockups=[{"date": "2026-07-01", "shares": {"value": "950", **S}, "source": "s"}]
-    )
+    data = make(market__lockups=[{"date": "2026-07-01", "shares": {"value": "950", **S}, "source": "s"}])
     err = _fail(["market", str(write_yaml(tmp_path, data))])
     assert "market.lockups[0].shares" in err and "only 900 shares are locked" in err
     with pytest.raises(ContradictoryInputError):
@@ -149,9 +145,7 @@ def test_lower_bounds_count_against_the_locked_shares(tmp_path):
 
 
 def test_lockup_before_listing(tmp_path):
-    data = make(
-        market__lockups=[{"date": "2025-12-01", "shares": {"value": "10", **S}, "source": "s"}]
-    )
+    data = make(market__lockups=[{"date": "2025-12-01", "shares": {"value": "10", **S}, "source": "s"}])
     err = _fail(["market", str(write_yaml(tmp_path, data))])
     assert "market.lockups[0].date: date 2025-12-01 is before the listing date 2026-01-02" in err
 
@@ -167,15 +161,11 @@ def test_lockup_of_known_size_without_size_fails_at_load(tmp_path):
     data = make(market__lockups=[{"date": "2026-07-01", "source": "s"}])
     path = write_yaml(tmp_path, data)
     err = _fail(["market", str(path)])
-    assert (
-        err.startswith(f"error: {path}:") and "market.lockups[0]" in err and "size: unknown" in err
-    )
+    assert err.startswith(f"error: {path}:") and "market.lockups[0]" in err and "size: unknown" in err
 
 
 def test_undeclared_lockup_source(tmp_path):
-    data = make(
-        market__lockups=[{"date": "2026-07-01", "shares": {"value": "10", **S}, "source": "nope"}]
-    )
+    data = make(market__lockups=[{"date": "2026-07-01", "shares": {"value": "10", **S}, "source": "nope"}])
     err = _fail(["market", str(write_yaml(tmp_path, data))])
     assert "market.lockups[0].source" in err and "'nope' is not declared" in err
 

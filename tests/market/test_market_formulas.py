@@ -217,9 +217,7 @@ def test_revenue_and_ps_path():
     assert ps_multiple(usd(1000), revs[2]) == D(1000) / D(300)
 
 
-@pytest.mark.parametrize(
-    "g,start_ps,target", [(D(1), 100, 10), (D("0.5"), 1248, 100), (D("1.5"), 1248, 100)]
-)
+@pytest.mark.parametrize("g,start_ps,target", [(D(1), 100, 10), (D("0.5"), 1248, 100), (D("1.5"), 1248, 100)])
 def test_periods_to_target_constant_growth(g, start_ps, target):
     mc, rev = usd(start_ps), usd(1)
     expected = math.ceil(math.log(start_ps / target) / math.log(1 + float(g)))
@@ -295,3 +293,39 @@ def test_tiny_decomposition_and_user_fundamental(tiny):
     assert case_split.structural.amount == (mc - mc * D("0.4")) * D("0.6")
     assert user_split.premium.amount == mc - D(7000)
     assert user_split.premium_share == (mc - D(7000)) / mc
+
+
+def test_quarterly_scenario_on_a_run_rate():
+    from market_cases import fig, make
+
+    from anchorval.domain import Case
+
+    data = make()
+    refl = data["market"]["reflexivity"]
+    refl["run_rate"] = {"segment": "API", "run_rate": fig("200 USD", as_of="2026-03-31")}
+    refl["scenarios"] = [{"name": "q", "period": "quarter", "base": "run_rate", "start": fig("50%"), "periods": 4}]
+    x = analyse_market(Case.model_validate(data)).reflexivity
+    (p,) = x.paths
+    mc, rr = D(10000), D(200)
+    assert [pt.date for pt in p.points] == [add_months(date(2026, 3, 31), 3 * k) for k in range(5)]
+    for k, pt in enumerate(p.points):
+        assert abs(pt.ps / (mc / (rr * D("1.5") ** k)) - 1) < D("1e-25")
+    expected = math.ceil(math.log(float(mc / rr / 10)) / math.log(1.5))
+    assert p.periods_to_target == expected
+    quarterly = [q for q in x.required if q.period == "quarter"]
+    n = periods_between(date(2026, 3, 31), date(2027, 12, 31), "quarter")
+    assert quarterly[0].periods == n
+    assert quarterly[0].growth == required_growth(usd(mc), usd(rr), D(10), n)
+    assert x.run_rate["P/S on the API run rate alone"] == f"{mc / rr:,.0f}x"
+
+
+def test_scenario_on_a_missing_base_names_it():
+    from market_cases import fig, make
+
+    from anchorval.domain import Case
+    from anchorval.errors import MissingFigureError
+
+    data = make()
+    data["market"]["reflexivity"]["scenarios"] = [{"name": "q", "base": "run_rate", "start": fig("50%")}]
+    with pytest.raises(MissingFigureError, match="market.reflexivity.run_rate"):
+        analyse_market(Case.model_validate(data))

@@ -38,9 +38,7 @@ def test_more_growth_never_lengthens_time_to_target(path, start_ps, target):
     slow = [g for g, _ in path]
     fast = [g + b for g, b in path]
     mc, rev = Money(start_ps, "USD"), Money(D(1), "USD")
-    assert _inf(periods_to_target_ps(mc, rev, fast, target)) <= _inf(
-        periods_to_target_ps(mc, rev, slow, target)
-    )
+    assert _inf(periods_to_target_ps(mc, rev, fast, target)) <= _inf(periods_to_target_ps(mc, rev, slow, target))
 
 
 @given(unrestricted=counts, unlocks=st.lists(counts, max_size=10), extra=counts)

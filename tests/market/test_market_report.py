@@ -106,9 +106,7 @@ def test_report_tables(zhipu_market):
     assert len(doc.tables["market-revenue-targets"]) == 2
     assert len(doc.tables["market-decomposition"]) == 1
     figs = doc.tables["market-figures"]
-    assert any(
-        r[0] == "market.index_inclusions[0].tracking_assets" and "ASSUMPTION" in r[3] for r in figs
-    )
+    assert any(r[0] == "market.index_inclusions[0].tracking_assets" and "ASSUMPTION" in r[3] for r in figs)
 
 
 def test_frames(zhipu_market):

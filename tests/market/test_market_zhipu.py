@@ -126,10 +126,7 @@ def test_run_rate_inputs(zhipu_market):
     rr = zhipu_market.reflexivity.run_rate
     assert rr["price change QoQ"] == "83%"
     assert rr["revenue multiple QoQ"] == "4x"
-    assert (
-        rr["implied volume multiple QoQ (revenue multiple / price multiple)"]
-        == f"{D(4) / D('1.83'):.2f}x"
-    )
+    assert rr["implied volume multiple QoQ (revenue multiple / price multiple)"] == f"{D(4) / D('1.83'):.2f}x"
 
 
 def test_fifty_fifty_is_one_scenario(zhipu_market):
@@ -138,9 +135,7 @@ def test_fifty_fifty_is_one_scenario(zhipu_market):
     assert s.premium_share == D("0.5") and s.structural is None  # the article does not split it
 
 
-@pytest.mark.parametrize(
-    "path", ["market.index_inclusions[0].tracking_assets", "market.average_daily_volume"]
-)
+@pytest.mark.parametrize("path", ["market.index_inclusions[0].tracking_assets", "market.average_daily_volume"])
 def test_assumptions_cite_the_assumption_source(zhipu_market, path):
     f = {c.path: c for c in zhipu_market.figures}[path]
     assert f.source_id == "assumption" and f.assumption
