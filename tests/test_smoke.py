@@ -18,3 +18,11 @@ def test_public_api_names_resolve():
 
 def test_all_lists_every_lazy_export():
     assert set(anchorval.__all__) == set(anchorval._EXPORTS) | {"__version__"}
+
+
+def test_version_matches_package_metadata():
+    import tomllib
+    from pathlib import Path
+
+    meta = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())
+    assert anchorval.__version__ == meta["project"]["version"]

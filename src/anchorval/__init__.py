@@ -37,6 +37,7 @@ _EXPORTS: dict[str, str] = {
     "Triangulation": "anchorval.triangulate",
     "bundled_case_ids": "anchorval.cases",
     "load_case": "anchorval.cases",
+    "market_structure": "anchorval.workflows_market",
     "parse_amount": "anchorval.money",
     "parse_number": "anchorval.money",
     "resolve_case": "anchorval.cases",
@@ -62,6 +63,7 @@ __all__ = [
     "__version__",
     "bundled_case_ids",
     "load_case",
+    "market_structure",
     "parse_amount",
     "parse_number",
     "resolve_case",
@@ -92,3 +94,4 @@ if TYPE_CHECKING:  # pragma: no cover
     from .money import FxRate, FxTable, Money, parse_amount, parse_number
     from .triangulate import Triangulation, triangulate
     from .workflows import value
+    from .workflows_market import market_structure

@@ -28,6 +28,10 @@ __all__ = [
     "MSG_NO_SOLUTION",
     "ModelInputError",
     "SolveError",
+    "ContradictoryInputError",
+    "MSG_UNLOCK_EXCEEDS_LOCKED",
+    "MSG_DATE_BEFORE_LISTING",
+    "MSG_MISSING_MARKET_FIGURES",
 ]
 
 MSG_UNKNOWN_CURRENCY = "unknown currency {code!r} (known: ISO 4217 codes with ECB rates, plus USDT)"
@@ -36,6 +40,12 @@ MSG_NO_FX_RATE = "no FX rate for {base}/{quote} on {date}{detail}"
 MSG_BAD_AMOUNT = "cannot parse amount {text!r}: {why}"
 MSG_UNKNOWN_CASE = "unknown case {name!r}: not a file and not a bundled case (bundled: {known})"
 MSG_MISSING_FIGURE = "case {case!r} lacks figure {field!r} needed by {needed_by}"
+MSG_UNLOCK_EXCEEDS_LOCKED = (
+    "{field}: lock-up expiries release {unlocked} shares in total but only {locked} shares "
+    "are locked ({total} total - {unrestricted} unrestricted at listing)"
+)
+MSG_DATE_BEFORE_LISTING = "{field}: date {date} is before the listing date {listing}"
+MSG_MISSING_MARKET_FIGURES = "case {case!r} lacks figures needed by {needed_by}: {fields}"
 
 
 class AnchorvalError(Exception):
@@ -129,3 +139,5 @@ class ModelInputError(AnchorvalError, ValueError):
 
 class SolveError(AnchorvalError, ValueError):
     """A root search (reverse DCF, OPM backsolve) found no solution in its bracket."""
+class ContradictoryInputError(AnchorvalError, ValueError):
+    """Inputs that cannot all hold: an unlock above the locked shares, a date before listing."""

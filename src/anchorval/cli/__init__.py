@@ -9,6 +9,7 @@ from __future__ import annotations
 import typer
 
 from ._fundamental import dcf_cmd
+from ._market import market_cmd
 from ._value import cases_cmd, value_cmd
 
 app = typer.Typer(
@@ -24,9 +25,9 @@ app = typer.Typer(
 
 def _version(flag: bool) -> None:
     if flag:
-        from importlib.metadata import version
+        from .. import __version__
 
-        typer.echo(f"anchorval {version('anchorval')}")
+        typer.echo(f"anchorval {__version__}")
         raise typer.Exit()
 
 
@@ -42,6 +43,7 @@ def _root(
 app.command("value")(value_cmd)
 app.command("cases")(cases_cmd)
 app.command("dcf")(dcf_cmd)
+app.command("market")(market_cmd)
 
 
 def main() -> None:

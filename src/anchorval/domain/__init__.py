@@ -29,6 +29,18 @@ from ._fundamental import (
     SubscriptionPlan,
     UnitEconomics,
 )
+from ._market import (
+    FreeFloat,
+    GrowthFigure,
+    GrowthScenario,
+    IndexInclusion,
+    LockUp,
+    MarketStructure,
+    PremiumAttribution,
+    Reflexivity,
+    RevenueTarget,
+    RunRate,
+)
 
 __all__ = [
     "CapTable",
@@ -37,6 +49,16 @@ __all__ = [
     "ShareClass",
     "SubscriptionPlan",
     "UnitEconomics",
+    "FreeFloat",
+    "GrowthFigure",
+    "GrowthScenario",
+    "IndexInclusion",
+    "LockUp",
+    "MarketStructure",
+    "PremiumAttribution",
+    "Reflexivity",
+    "RevenueTarget",
+    "RunRate",
     "ArrMultipleSpec",
     "CapitalStructure",
     "Case",

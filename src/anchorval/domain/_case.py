@@ -21,6 +21,7 @@ from ._figure import (
     iter_figures,
 )
 from ._fundamental import CapTable, DcfInputs, OpmInputs, UnitEconomics
+from ._market import MarketStructure
 
 __all__ = [
     "ArrMultipleSpec",
@@ -268,6 +269,8 @@ class Case(FrozenModel):
         Case-given FX rates (win over ECB).
     blend_weights : dict of str to Decimal
         Weights of each anchor in the blended view (non-negative; normalised to sum 1).
+    market : MarketStructure, optional
+        Free float, lock-ups, index inclusions, P/S path inputs (see ``anchorval.market``).
     notes : tuple of str
         Editorial notes (which disagreeing figure is primary and why).
     dcf, unit_economics, cap_table, opm : optional
@@ -288,6 +291,7 @@ class Case(FrozenModel):
     peer: PeerSpec | None = None
     fx_rates: tuple[FxRateSpec, ...] = ()
     blend_weights: dict[str, Decimal] = Field(default_factory=dict)
+    market: MarketStructure | None = None
     notes: tuple[str, ...] = ()
     dcf: DcfInputs | None = None
     unit_economics: UnitEconomics | None = None
