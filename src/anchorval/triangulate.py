@@ -167,7 +167,7 @@ class Triangulation:
         return render_table_html(self)
 
     def to_dict(self) -> dict[str, Any]:
-        """The stable JSON structure documented in ``docs/json.md``."""
+        """Return the stable JSON structure documented in ``docs/json.md``."""
         from .report import triangulation_to_dict
 
         return triangulation_to_dict(self)
@@ -216,7 +216,14 @@ def triangulate(
     refs: list[ReferenceLine] = []
     for r in results:
         if r.anchor == "last_round":
-            refs.append(ReferenceLine(f"Last round post-money ({format_money(r.base)})", r.base, "last_round", case.last_round.date if case.last_round else case.as_of))
+            refs.append(
+                ReferenceLine(
+                    f"Last round post-money ({format_money(r.base)})",
+                    r.base,
+                    "last_round",
+                    case.last_round.date if case.last_round else case.as_of,
+                )
+            )
         if r.anchor == "perp_implied":
             for key, v in r.metrics.get("implied", {}).items():
                 refs.append(ReferenceLine(f"Perp mark {key} ({format_money(v)})", v, "live_mark", case.as_of))

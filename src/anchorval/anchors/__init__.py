@@ -8,7 +8,9 @@ from collections.abc import Callable
 from ..domain import Case
 from ._base import AnchorContext, AnchorResult, Derivation, FigureRef, GridCell, Step
 from .arr_multiple import arr_multiple
+from .dcf import dcf
 from .last_round import last_round
+from .opm_backsolve import opm_last_round, opm_perp
 from .peer_multiple import peer_multiple, price_to_sales
 from .perp_implied import perp_implied
 
@@ -20,6 +22,9 @@ ANCHORS: dict[str, AnchorFn] = {
     "perp_implied": perp_implied,
     "arr_multiple": arr_multiple,
     "last_round": last_round,
+    "dcf": dcf,
+    "opm_last_round": opm_last_round,
+    "opm_perp": opm_perp,
 }
 
 __all__ = [
@@ -32,7 +37,10 @@ __all__ = [
     "GridCell",
     "Step",
     "arr_multiple",
+    "dcf",
     "last_round",
+    "opm_last_round",
+    "opm_perp",
     "peer_multiple",
     "perp_implied",
     "price_to_sales",

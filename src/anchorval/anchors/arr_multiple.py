@@ -7,6 +7,7 @@ import itertools
 from ..domain import Case
 from ..money import Money, format_money
 from ._base import AnchorContext, AnchorResult, Derivation, GridCell
+from .unit_economics import gross_margin_adjustment
 
 __all__ = ["arr_multiple"]
 
@@ -25,7 +26,7 @@ def arr_multiple(case: Case, ctx: AnchorContext) -> AnchorResult:
         Needs ``arr_multiple``: ``market_arr`` (money per year, point or range), ``share`` (ratio,
         0.59 = 59%) and ``multiples`` (x, point or discrete set).
     ctx : AnchorContext
-        FX to the report currency at the market ARR figure's as-of date.
+        FX to the report currency at the case's as-of date.
 
     Returns
     -------
@@ -54,9 +55,9 @@ def arr_multiple(case: Case, ctx: AnchorContext) -> AnchorResult:
         d.ref(spec.share, "arr_multiple.share"),
         d.ref(spec.multiples, "arr_multiple.multiples"),
     )
-    m_base, rate = d.convert(spec.market_arr.money(), spec.market_arr.as_of)
+    m_base, rate = d.convert(spec.market_arr.money(), case.as_of)
     company_arr = [
-        (d.convert(spec.market_arr.money(w), spec.market_arr.as_of)[0] * spec.share.base)
+        (d.convert(spec.market_arr.money(w), case.as_of)[0] * spec.share.base)
         for w in ("lo", "hi")
     ]
     d.step(
@@ -67,12 +68,16 @@ def arr_multiple(case: Case, ctx: AnchorContext) -> AnchorResult:
         refs[:2],
         (rate,),
     )
+    # gross-margin adjustment (unit economics); None when the case gives no software benchmark
+    gm_factor = gross_margin_adjustment(d, case)
     cells: list[GridCell] = []
     for arr_pt, share_pt, mult in itertools.product(
         spec.market_arr.points, spec.share.points, spec.multiples.points
     ):
-        arr_m, _ = d.convert(Money(arr_pt, spec.market_arr.unit), spec.market_arr.as_of)
+        arr_m, _ = d.convert(Money(arr_pt, spec.market_arr.unit), case.as_of)
         value = arr_m * share_pt * mult
+        if gm_factor is not None:
+            value = value * gm_factor
         inputs = {"market_arr": format_money(arr_m), "multiple": f"{mult:g}x"}
         if len(spec.share.points) > 1:
             inputs["share"] = f"{share_pt:.1%}"
@@ -87,6 +92,8 @@ def arr_multiple(case: Case, ctx: AnchorContext) -> AnchorResult:
         refs,
     )
     base = m_base * spec.share.base * spec.multiples.base
+    if gm_factor is not None:
+        base = base * gm_factor
     d.step(
         "Base case",
         "base market ARR x base share x median multiple",

@@ -25,7 +25,7 @@ def last_round(case: Case, ctx: AnchorContext) -> AnchorResult:
     case : Case
         Needs ``funding_rounds`` (the latest by date is used).
     ctx : AnchorContext
-        FX to the report currency (at the round's date).
+        FX to the report currency (at the case's as-of date: every anchor converts at one date).
 
     Returns
     -------
@@ -50,17 +50,17 @@ def last_round(case: Case, ctx: AnchorContext) -> AnchorResult:
     r = d.require(case.last_round, "funding_rounds")
     i = case.funding_rounds.index(r)
     p = f"funding_rounds[{i}]"
-    post, rate = d.convert(r.post_money.money(), r.post_money.as_of)
+    post, rate = d.convert(r.post_money.money(), case.as_of)
     d.step(
         f"Post-money, {r.name}",
-        "post-money valuation of the round, converted to the report currency",
+        "post-money valuation of the round, converted to the report currency at the case date",
         post,
         (d.ref(r.post_money, f"{p}.post_money"),),
         (rate,),
     )
     metrics: dict[str, object] = {"post_money": post}
     if r.money_raised is not None:
-        raised, rrate = d.convert(r.money_raised.money(), r.money_raised.as_of)
+        raised, rrate = d.convert(r.money_raised.money(), case.as_of)
         pre = post - raised
         metrics.update(money_raised=raised, pre_money=pre)
         d.step(

@@ -70,14 +70,15 @@ def peer_market_cap(peer: Case, d: Derivation) -> tuple[Money, tuple[FigureRef, 
         return mcap, refs
     raise MissingFigureError(
         MSG_MISSING_FIGURE.format(
-            case=peer.id, field="capital.share_price and capital.shares_outstanding, or capital.market_cap",
+            case=peer.id,
+            field="capital.share_price and capital.shares_outstanding, or capital.market_cap",
             needed_by="peer_multiple",
         )
     )
 
 
 def price_to_sales(peer: Case, ctx: AnchorContext, metric: str = "ps", d: Derivation | None = None) -> Decimal:
-    """A listed case's P/S (market cap / revenue) or EV/Revenue, from its own figures.
+    """Compute a listed case's P/S (market cap / revenue) or EV/Revenue from its own figures.
 
     Parameters
     ----------
@@ -126,7 +127,7 @@ def price_to_sales(peer: Case, ctx: AnchorContext, metric: str = "ps", d: Deriva
         (d.ref(rev_fig, "financials.revenue", peer),),
         (rate,),
     )
-    for alt in rev_fig.alternatives:
+    for j, alt in enumerate(rev_fig.alternatives):
         if not alt.is_money:
             continue
         arev, arate = d.convert(alt.money(), peer.as_of, mcap.currency)
@@ -134,7 +135,7 @@ def price_to_sales(peer: Case, ctx: AnchorContext, metric: str = "ps", d: Deriva
             f"{label} at an alternative revenue figure",
             f"{label} if revenue were {alt.display()} ({alt.source})",
             f"{format_money(numerator)} / {format_money(arev)} = {numerator.amount / arev.amount:,.1f}x",
-            (d.ref(alt, "financials.revenue.alternatives", peer),),
+            (d.ref(alt, f"financials.revenue.alternatives[{j}]", peer),),
             (arate,),
         )
     return multiple
@@ -174,13 +175,15 @@ def peer_multiple(case: Case, ctx: AnchorContext) -> AnchorResult:
     spec = d.require(case.peer, "peer")
     if spec.case not in ctx.peers:
         raise MissingFigureError(
-            MSG_MISSING_FIGURE.format(case=case.id, field=f"peer case {spec.case!r} (not resolved)", needed_by="peer_multiple")
+            MSG_MISSING_FIGURE.format(
+                case=case.id, field=f"peer case {spec.case!r} (not resolved)", needed_by="peer_multiple"
+            )
         )
     peer = ctx.peers[spec.case]
     multiple = price_to_sales(peer, ctx, spec.metric, d)
     fin = case.financials
     target = d.require(getattr(fin, spec.applied_to, None) if fin else None, f"financials.{spec.applied_to}")
-    conv = {w: d.convert(target.money(w), target.as_of) for w in ("lo", "base", "hi")}
+    conv = {w: d.convert(target.money(w), case.as_of) for w in ("lo", "base", "hi")}
     vals = {w: m * multiple for w, (m, _) in conv.items()}
     label = "P/S" if spec.metric == "ps" else "EV/Revenue"
     d.step(
@@ -196,9 +199,7 @@ def peer_multiple(case: Case, ctx: AnchorContext) -> AnchorResult:
             "software; this anchor is an emotional ceiling, not a value."
         )
     if spec.applied_to == "arr_run_rate":
-        d.warnings.append(
-            f"The peer's {label} is on trailing revenue; it is applied here to a forward run rate (ARR)."
-        )
+        d.warnings.append(f"The peer's {label} is on trailing revenue; it is applied here to a forward run rate (ARR).")
     return d.result(
         "peer_multiple",
         f"Peer multiple ({peer.company.name} {label})",

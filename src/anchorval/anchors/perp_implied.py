@@ -64,7 +64,7 @@ def perp_implied(case: Case, ctx: AnchorContext) -> AnchorResult:
         price = q.price.money()
         shares = q.reference_shares.base
         raw = price * shares
-        value, rate = d.convert(raw, q.price.as_of)
+        value, rate = d.convert(raw, case.as_of)
         implied[key] = value
         d.step(
             f"Implied valuation, {q.venue} {q.symbol}",
@@ -80,7 +80,7 @@ def perp_implied(case: Case, ctx: AnchorContext) -> AnchorResult:
                 "as that count."
             )
         if q.volume_24h is not None:
-            vol, vrate = d.convert(q.volume_24h.money(), q.volume_24h.as_of)
+            vol, vrate = d.convert(q.volume_24h.money(), case.as_of)
             ratio = vol.amount / value.amount
             vol_ratio[key] = ratio
             d.step(
@@ -98,7 +98,7 @@ def perp_implied(case: Case, ctx: AnchorContext) -> AnchorResult:
         else:
             d.warnings.append(f"{q.venue} {q.symbol}: no 24h volume given; liquidity unknown.")
         if q.open_interest is not None:
-            oi, orate = d.convert(q.open_interest.money(), q.open_interest.as_of)
+            oi, orate = d.convert(q.open_interest.money(), case.as_of)
             d.step(
                 f"Open interest relative to implied value, {q.venue}",
                 "open interest / implied valuation",
@@ -110,9 +110,7 @@ def perp_implied(case: Case, ctx: AnchorContext) -> AnchorResult:
             d.warnings.append(f"{q.venue} {q.symbol}: no open interest given.")
         age = (case.as_of - q.price.as_of).days
         if age > STALE_QUOTE_DAYS:
-            d.warnings.append(
-                f"{q.venue} {q.symbol}: price is {age} days older than the case date {case.as_of}."
-            )
+            d.warnings.append(f"{q.venue} {q.symbol}: price is {age} days older than the case date {case.as_of}.")
     vals = sorted(implied.values())
     base = vals[len(vals) // 2] if len(vals) % 2 else (vals[len(vals) // 2 - 1] + vals[len(vals) // 2]) * Decimal("0.5")
     if len(vals) > 1:

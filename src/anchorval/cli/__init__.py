@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import typer
 
+from ._fundamental import dcf_cmd
 from ._live import fetch_cmd, history_cmd, watch_cmd
+from ._market import market_cmd
 from ._value import cases_cmd, value_cmd
 
 app = typer.Typer(
@@ -24,21 +26,25 @@ app = typer.Typer(
 
 def _version(flag: bool) -> None:
     if flag:
-        from importlib.metadata import version
+        from .. import __version__
 
-        typer.echo(f"anchorval {version('anchorval')}")
+        typer.echo(f"anchorval {__version__}")
         raise typer.Exit()
 
 
 @app.callback()
 def _root(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
 ) -> None:
     """Valuation anchors for AI companies."""
 
 
 app.command("value")(value_cmd)
 app.command("cases")(cases_cmd)
+app.command("dcf")(dcf_cmd)
+app.command("market")(market_cmd)
 app.command("fetch")(fetch_cmd)
 app.command("watch")(watch_cmd)
 app.command("history")(history_cmd)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
-from enum import Enum
+from enum import StrEnum
 from typing import Any, TypeVar
 
 import typer
@@ -16,7 +16,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 EXIT_BAD_INPUT = 2
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     """Shared ``--format`` choices."""
 
     table = "table"
@@ -25,7 +25,10 @@ class OutputFormat(str, Enum):
 
 
 FORMAT_OPTION = typer.Option(
-    OutputFormat.table, "--format", "-f", help="Output: table (terminal), json (stable keys, see docs/json.md) or markdown."
+    OutputFormat.table,
+    "--format",
+    "-f",
+    help="Output: table (terminal), json (stable keys, see docs/json.md) or markdown.",
 )
 
 
@@ -36,7 +39,7 @@ def fail(message: str) -> typer.Exit:
 
 
 def handle_errors(fn: F) -> F:
-    """Decorator: turn AnchorvalError (and a missing file) into one stderr line and exit code 2."""
+    """Turn AnchorvalError (and a missing file) into one stderr line and exit code 2."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -55,7 +58,7 @@ def handle_errors(fn: F) -> F:
 
 
 def console(stderr: bool = False) -> Any:
-    """A rich console (imported lazily)."""
+    """Return a rich console (imported lazily)."""
     from rich.console import Console
 
     return Console(stderr=stderr, soft_wrap=False)
@@ -73,6 +76,9 @@ def write_text(path: str, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the usual permissions
         os.replace(tmp, p)
     except BaseException:
         if os.path.exists(tmp):
@@ -81,5 +87,5 @@ def write_text(path: str, text: str) -> None:
 
 
 def stdout_is_tty() -> bool:
-    """True when stdout is a terminal."""
+    """Return True when stdout is a terminal."""
     return sys.stdout.isatty()

@@ -28,11 +28,19 @@ def _parse_weights(text: str | None) -> dict[str, float] | None:
 def value_cmd(
     case: str = typer.Argument(..., help="Bundled case id (see `anchorval cases`) or path to a case YAML file."),
     fmt: OutputFormat = FORMAT_OPTION,
-    report: str | None = typer.Option(None, "--report", "-r", help="Also write a self-contained HTML report to this path."),
+    report: str | None = typer.Option(
+        None, "--report", "-r", help="Also write a self-contained HTML report to this path."
+    ),
     currency: str | None = typer.Option(None, "--currency", help="Report currency (default: the case's)."),
-    anchors: str | None = typer.Option(None, "--anchors", help="Comma-separated anchor keys (default: all the case supports)."),
-    weights: str | None = typer.Option(None, "--weights", help="Blend weights, e.g. arr_multiple=0.5,last_round=0.5 (default: the case's)."),
-    live: bool = typer.Option(False, "--live", help="Fetch fresh quotes first; live figures cite live:<venue> with their time."),
+    anchors: str | None = typer.Option(
+        None, "--anchors", help="Comma-separated anchor keys (default: all the case supports)."
+    ),
+    weights: str | None = typer.Option(
+        None, "--weights", help="Blend weights, e.g. arr_multiple=0.5,last_round=0.5 (default: the case's)."
+    ),
+    live: bool = typer.Option(
+        False, "--live", help="Fetch fresh quotes first; live figures cite live:<venue> with their time."
+    ),
 ) -> None:
     """Value a company with every anchor, side by side, with sources.
 
@@ -76,7 +84,9 @@ def print_table(t: Any) -> None:
     if t.blended is not None:
         b = t.blended
         w = ", ".join(f"{k} {v:.0%}" for k, v in b.weights.items())
-        tab.add_row("[bold]Blended[/bold]", f"weights: {w}", format_money(b.low), format_money(b.base), format_money(b.high))
+        tab.add_row(
+            "[bold]Blended[/bold]", f"weights: {w}", format_money(b.low), format_money(b.base), format_money(b.high)
+        )
     tab.caption = f"spread of base values {t.spread:.2f}x; span of ranges {t.span:.2f}x"
     c.print(tab)
     for a in t.anchors:
@@ -92,7 +102,7 @@ def print_table(t: Any) -> None:
             c.print(f"  {r.pair} {r.rate:.6g} on {r.on} ({r.source})", highlight=False)
     c.print("\n[bold]Sources[/bold]")
     for k, s in t.sources.items():
-        c.print(f"  {k}: {s.publisher}, \"{s.title}\", {s.date}", highlight=False)
+        c.print(f'  {k}: {s.publisher}, "{s.title}", {s.date}', highlight=False)
     for k, v in t.skipped.items():
         c.print(f"[dim]not computed: {k}: {v}[/dim]", highlight=False)
 
@@ -110,7 +120,15 @@ def cases_cmd(fmt: OutputFormat = FORMAT_OPTION) -> None:
     rows = []
     for cid in bundled_case_ids():
         c = load_case(cid)
-        rows.append({"id": cid, "company": c.company.name, "status": c.company.status, "as_of": c.as_of.isoformat(), "currency": c.report_currency})
+        rows.append(
+            {
+                "id": cid,
+                "company": c.company.name,
+                "status": c.company.status,
+                "as_of": c.as_of.isoformat(),
+                "currency": c.report_currency,
+            }
+        )
     if fmt is OutputFormat.json:
         typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
     elif fmt is OutputFormat.markdown:

@@ -20,6 +20,8 @@ from ._figure import (
     Source,
     iter_figures,
 )
+from ._fundamental import CapTable, DcfInputs, OpmInputs, UnitEconomics
+from ._market import MarketStructure
 
 __all__ = [
     "ArrMultipleSpec",
@@ -267,8 +269,13 @@ class Case(FrozenModel):
         Case-given FX rates (win over ECB).
     blend_weights : dict of str to Decimal
         Weights of each anchor in the blended view (non-negative; normalised to sum 1).
+    market : MarketStructure, optional
+        Free float, lock-ups, index inclusions, P/S path inputs (see ``anchorval.market``).
     notes : tuple of str
         Editorial notes (which disagreeing figure is primary and why).
+    dcf, unit_economics, cap_table, opm : optional
+        Inputs of the DCF, AI unit economics and OPM backsolve / DLOM anchors
+        (see :mod:`anchorval.domain._fundamental`).
     """
 
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -284,7 +291,12 @@ class Case(FrozenModel):
     peer: PeerSpec | None = None
     fx_rates: tuple[FxRateSpec, ...] = ()
     blend_weights: dict[str, Decimal] = Field(default_factory=dict)
+    market: MarketStructure | None = None
     notes: tuple[str, ...] = ()
+    dcf: DcfInputs | None = None
+    unit_economics: UnitEconomics | None = None
+    cap_table: CapTable | None = None
+    opm: OpmInputs | None = None
 
     @model_validator(mode="after")
     def _check_sources(self) -> Case:

@@ -157,7 +157,7 @@ class Figure(FrozenModel):
         if (self.low is None) != (self.high is None):
             raise ValueError("a range needs both low and high")
         if self.low is not None and self.high is not None and self.low > self.high:
-            raise ValueError(f"low {self.low} is above high {self.high}")
+            raise ValueError(f"low {self.low:,f} is above high {self.high:,f}")
         if self.value is not None and self.low is not None and not (self.low <= self.value <= self.high):
             raise ValueError(f"value {self.value} lies outside low/high [{self.low}, {self.high}]")
         return self
@@ -208,7 +208,7 @@ class Figure(FrozenModel):
         return (self.base,)
 
     def money(self, which: Literal["base", "lo", "hi"] = "base") -> Money:
-        """The figure as Money (``which`` picks base, low or high).
+        """Return the figure as Money (``which`` picks base, low or high).
 
         Raises
         ------
@@ -251,7 +251,7 @@ def _expect(kind: str, positive: bool = False) -> Any:
         if positive:
             for v in (f.value, f.low, f.high, *(f.values or ())):
                 if v is not None and v <= 0:
-                    raise ValueError(f"must be positive, got {v}")
+                    raise ValueError(f"must be positive, got {v.normalize():,f}")
         if kind == "ratio":
             for v in (f.value, f.low, f.high, *(f.values or ())):
                 if v is not None and not (0 <= v <= 1):

@@ -65,7 +65,7 @@ def jsonable(x: Any) -> Any:
 
 
 def triangulation_to_dict(t: Triangulation) -> dict[str, Any]:
-    """The stable JSON structure of a triangulation (see ``docs/json.md``).
+    """Build the stable JSON structure of a triangulation (see ``docs/json.md``).
 
     Parameters
     ----------
@@ -166,7 +166,8 @@ def render_markdown(t: Triangulation) -> str:
         )
     if t.blended is not None:
         b = t.blended
-        out.append(f"| **Blended** | weights {_weights(b.weights)} | {format_money(b.low)} | {format_money(b.base)} | {format_money(b.high)} |")
+        cols = " | ".join(format_money(m) for m in (b.low, b.base, b.high))
+        out.append(f"| **Blended** | weights {_weights(b.weights)} | {cols} |")
     out += ["", f"Spread of base values (max/min): **{t.spread:.2f}x**; span of ranges: {t.span:.2f}x.", ""]
     for a in t.anchors:
         out += [f"## {a.title}", "", f"*{a.method}.* {a.caveat}", ""]
@@ -186,7 +187,10 @@ def render_markdown(t: Triangulation) -> str:
         out += [f"| {r.pair} | {r.rate:.6g} | {r.on} | {r.source} |" for r in t.fx_rates]
         out.append("")
     out += ["## Sources", ""]
-    out += [f"- **{k}**: {s.publisher}, \"{s.title}\", {s.date}" + (f", {s.url}" if s.url else "") for k, s in t.sources.items()]
+    out += [
+        f'- **{k}**: {s.publisher}, "{s.title}", {s.date}' + (f", {s.url}" if s.url else "")
+        for k, s in t.sources.items()
+    ]
     if t.notes:
         out += ["", "## Notes", ""] + [f"- {n}" for n in t.notes]
     if t.skipped:
@@ -211,7 +215,7 @@ def _env() -> Any:
 
 
 def render_table_html(t: Triangulation) -> str:
-    """The football-field table alone, as an HTML fragment (Jupyter ``_repr_html_``)."""
+    """Render the football-field table alone, as an HTML fragment (Jupyter ``_repr_html_``)."""
     return _env().get_template("table.html.j2").render(t=t)
 
 
@@ -235,12 +239,12 @@ class ReportSection:
 
 
 def plotly_div(fig: Any) -> str:
-    """A plotly figure as a ``<div>`` without the plotly.js library (the page shell embeds it once)."""
+    """Render a plotly figure as a ``<div>`` without the plotly.js library (the page shell embeds it once)."""
     return fig.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False})
 
 
 def render_page(title: str, sections: Sequence[ReportSection], subtitle: str = "") -> str:
-    """A self-contained HTML page (plotly.js embedded once, no network needed) from sections.
+    """Render a self-contained HTML page (plotly.js embedded once, no network needed) from sections.
 
     Parameters
     ----------
@@ -258,8 +262,10 @@ def render_page(title: str, sections: Sequence[ReportSection], subtitle: str = "
     """
     from plotly.offline import get_plotlyjs
 
-    return _env().get_template("page.html.j2").render(
-        title=title, subtitle=subtitle, sections=sections, plotlyjs=get_plotlyjs()
+    return (
+        _env()
+        .get_template("page.html.j2")
+        .render(title=title, subtitle=subtitle, sections=sections, plotlyjs=get_plotlyjs())
     )
 
 
@@ -272,7 +278,9 @@ def triangulation_sections(t: Triangulation) -> list[ReportSection]:
     env = _env()
     chart = Markup(plotly_div(football_field(t)))
     return [
-        ReportSection("football-field", "Football field", env.get_template("triangulation.html.j2").render(t=t, chart=chart)),
+        ReportSection(
+            "football-field", "Football field", env.get_template("triangulation.html.j2").render(t=t, chart=chart)
+        ),
         ReportSection("derivations", "Derivations", env.get_template("derivations.html.j2").render(t=t)),
         ReportSection("fx", "FX rates used", env.get_template("fx.html.j2").render(t=t)),
         ReportSection("sources", "Sources and notes", env.get_template("sources.html.j2").render(t=t)),

@@ -1,0 +1,92 @@
+"""``anchorval market``: free float, lock-ups, index demand, P/S path and price decomposition."""
+
+from __future__ import annotations
+
+import typer
+
+from ._common import FORMAT_OPTION, OutputFormat, console, handle_errors, write_text
+
+
+@handle_errors
+def market_cmd(
+    case: str = typer.Argument(
+        ..., help="Bundled case id (see `anchorval cases`) or path to a case YAML file."
+    ),
+    fmt: OutputFormat = FORMAT_OPTION,
+    report: str | None = typer.Option(
+        None, "--report", "-r", help="Also write a self-contained HTML report to this path."
+    ),
+    currency: str | None = typer.Option(
+        None,
+        "--currency",
+        help="Second currency for values (default: the case's); USD is always shown.",
+    ),
+    tracking_assets: list[str] | None = typer.Option(
+        None,
+        "--tracking-assets",
+        help="Assets tracking the index, e.g. '150B HKD'; repeat for a range "
+        "(overrides the case figure).",
+    ),
+    adv: str | None = typer.Option(
+        None,
+        "--adv",
+        help="Average daily volume: shares per day ('1.2M') or value per day ('2B HKD').",
+    ),
+    target_ps: str | None = typer.Option(
+        None, "--target-ps", help="Target P/S, e.g. 100 or 100x (overrides the case)."
+    ),
+    by: list[str] | None = typer.Option(
+        None, "--by", help="Date (YYYY-MM-DD) for the growth-needed table; repeatable."
+    ),
+    fundamental: str | None = typer.Option(
+        None,
+        "--fundamental",
+        help="Fundamental value to split the market cap against, e.g. '500B HKD', or 'anchors'.",
+    ),
+    structural_share: str | None = typer.Option(
+        None,
+        "--structural-share",
+        help="Share of the premium from float scarcity and passive demand, e.g. 60%.",
+    ),
+) -> None:
+    """Market structure of a listed company: float, lock-ups, index demand, P/S path, premium.
+
+    Example: anchorval market zhipu-2026-06 --report zhipu-market.html
+    """
+    from datetime import date
+
+    from ..report._market import (
+        market_to_json,
+        print_market_tables,
+        render_market_html,
+        render_market_markdown,
+    )
+    from ..workflows_market import market_structure
+
+    dates = []
+    for d in by or []:
+        try:
+            dates.append(date.fromisoformat(d))
+        except ValueError:
+            raise typer.BadParameter(
+                f"{d!r} is not a date (YYYY-MM-DD)", param_hint="--by"
+            ) from None
+    r = market_structure(
+        case,
+        currency=currency,
+        tracking_assets=tracking_assets or None,
+        average_daily_volume=adv,
+        target_ps=target_ps,
+        by=dates,
+        fundamental=fundamental,
+        structural_share=structural_share,
+    )
+    if fmt is OutputFormat.json:
+        typer.echo(market_to_json(r))
+    elif fmt is OutputFormat.markdown:
+        typer.echo(render_market_markdown(r))
+    else:
+        print_market_tables(r, console())
+    if report:
+        write_text(report, render_market_html(r))
+        console(stderr=True).print(f"report written to [bold]{report}[/bold]")

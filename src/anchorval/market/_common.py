@@ -1,0 +1,195 @@
+"""Shared pieces of the market package: citations, period arithmetic, percent formatting."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from ..domain import Case, Figure, Source
+from ..errors import CaseError
+
+__all__ = [
+    "ASSUMPTION_PUBLISHER",
+    "ASSUMPTION_SOURCE_ID",
+    "Cited",
+    "add_months",
+    "check_market_sources",
+    "cite",
+    "is_assumption",
+    "pct",
+    "periods_between",
+]
+
+#: Source id a case uses for inputs no source gives (assets tracking an index, daily volume).
+ASSUMPTION_SOURCE_ID = "assumption"
+#: Publisher of such a source.
+ASSUMPTION_PUBLISHER = "anchorval case author"
+
+PERIOD_MONTHS = {"year": 12, "quarter": 3}
+
+
+@dataclass(frozen=True)
+class Cited:
+    """A case figure as used in a market-structure result, with its citation.
+
+    Attributes
+    ----------
+    path : str
+        Dotted path in the case (``'market.free_float.unrestricted_shares'``).
+    display : str
+        Human text of the figure (``'11.7379M'``).
+    as_of : date
+        Date the figure describes.
+    source_id : str
+        Source id in the case.
+    source : Source
+        The cited source.
+    note : str or None
+        How the figure was read from the source.
+    assumption : bool
+        True when the figure is an input no source gives (it cites the ``assumption`` source).
+    """
+
+    path: str
+    display: str
+    as_of: date
+    source_id: str
+    source: Source
+    note: str | None = None
+    assumption: bool = False
+
+    def citation(self) -> str:
+        """One line: ``'path = value (source id, as of date)'``."""
+        tag = " ASSUMPTION" if self.assumption and self.source_id != ASSUMPTION_SOURCE_ID else ""
+        return f"{self.path} = {self.display} ({self.source_id}{tag}, as of {self.as_of})"
+
+
+def is_assumption(case: Case, source_id: str) -> bool:
+    """Tell whether ``source_id`` names the case author's assumptions rather than a document.
+
+    Parameters
+    ----------
+    case : Case
+        The case declaring the source.
+    source_id : str
+        Source id.
+
+    Returns
+    -------
+    bool
+        ``source_id == 'assumption'`` or the source's publisher is the case author.
+    """
+    src = case.sources.get(source_id)
+    return source_id == ASSUMPTION_SOURCE_ID or (
+        src is not None and src.publisher.strip().lower() == ASSUMPTION_PUBLISHER
+    )
+
+
+def cite(case: Case, fig: Figure, path: str) -> Cited:
+    """Cite one figure of ``case`` at ``path``.
+
+    Parameters
+    ----------
+    case : Case
+        Case that holds the figure (its sources are checked at load time).
+    fig : Figure
+        The figure.
+    path : str
+        Dotted path of the figure.
+
+    Returns
+    -------
+    Cited
+    """
+    return Cited(
+        path=path,
+        display=fig.display(),
+        as_of=fig.as_of,
+        source_id=fig.source,
+        source=case.sources[fig.source],
+        note=fig.note,
+        assumption=is_assumption(case, fig.source),
+    )
+
+
+def check_market_sources(case: Case) -> None:
+    """Check the source ids of lock-ups and index inclusions (their figures are checked at load).
+
+    Parameters
+    ----------
+    case : Case
+        Case with an optional ``market`` block.
+
+    Raises
+    ------
+    CaseError
+        Naming the field, if a source id is not declared in ``case.sources``.
+    """
+    m = case.market
+    if m is None:
+        return
+    items = [(f"market.lockups[{i}].source", lu.source) for i, lu in enumerate(m.lockups)]
+    items += [
+        (f"market.index_inclusions[{i}].source", x.source) for i, x in enumerate(m.index_inclusions)
+    ]
+    for path, sid in items:
+        if sid not in case.sources:
+            raise CaseError(
+                f"source {sid!r} is not declared in sources "
+                f"(declared: {', '.join(sorted(case.sources))})",
+                file=case.id,
+                field=path,
+            )
+
+
+def add_months(d: date, months: int) -> date:
+    """Add calendar months, clamping the day to the month's end (2025-12-31 + 3 -> 2026-03-31).
+
+    Parameters
+    ----------
+    d : date
+        Start date.
+    months : int
+        Months to add (may be negative).
+
+    Returns
+    -------
+    date
+    """
+    y, m0 = divmod(d.month - 1 + months, 12)
+    y += d.year
+    last = calendar.monthrange(y, m0 + 1)[1]
+    day = last if d.day == calendar.monthrange(d.year, d.month)[1] else min(d.day, last)
+    return date(y, m0 + 1, day)
+
+
+def periods_between(start: date, end: date, period: str) -> int:
+    """Whole periods from ``start`` to ``end`` (floor), for ``period`` in ``{'year', 'quarter'}``.
+
+    Parameters
+    ----------
+    start, end : date
+        Dates; ``end`` before ``start`` gives a negative count.
+    period : {'year', 'quarter'}
+        Period length.
+
+    Returns
+    -------
+    int
+        Largest ``k`` with ``add_months(start, k * months) <= end`` (for ``end >= start``).
+    """
+    step = PERIOD_MONTHS[period]
+    months = (end.year - start.year) * 12 + (end.month - start.month)
+    k = months // step
+    while k > 0 and add_months(start, k * step) > end:
+        k -= 1
+    return k
+
+
+def pct(x: Decimal | None, digits: int = 2) -> str:
+    """Format a decimal share as a percent (``0.0267`` -> ``'2.67%'``); None -> ``'n/a'``."""
+    if x is None:
+        return "n/a"
+    return f"{x * 100:,.{digits}f}%"

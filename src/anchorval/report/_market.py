@@ -1,0 +1,708 @@
+"""Renderers of a market-structure result: report sections, charts, Markdown, JSON, rich tables.
+
+Heavy libraries (plotly, jinja2, rich) are imported inside the functions that need them.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from ..market._common import pct
+from ..money import format_money, format_number
+from ._render import ReportSection, _env, amount_str, jsonable, plotly_div, render_page
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..market import LockUpCalendar, MarketStructureResult, ReflexivityResult
+
+__all__ = [
+    "MARKET_JSON_SCHEMA_ID",
+    "lockup_chart",
+    "market_sections",
+    "market_to_dict",
+    "market_to_json",
+    "print_market_tables",
+    "ps_path_chart",
+    "render_market_html",
+    "render_market_markdown",
+    "render_market_tables_html",
+]
+
+#: Identifier and version of the JSON output of ``anchorval market``; bump on breaking change.
+MARKET_JSON_SCHEMA_ID = "anchorval.market/1"
+
+
+def _market_env() -> Any:
+    env = _env()
+    env.filters["pct"] = pct
+    env.filters["num"] = lambda x: format_number(x, 6)
+    return env
+
+
+def lockup_chart(cal: LockUpCalendar, as_of: date, marks: dict[str, date] | None = None) -> Any:
+    """Step chart of freely tradable shares over time, from listing through each lock-up expiry.
+
+    Parameters
+    ----------
+    cal : LockUpCalendar
+        The calendar (shares are counts).
+    as_of : date
+        Case date, drawn as a vertical line.
+    marks : dict of str to date, optional
+        Further dated events to mark (index inclusions).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Solid step line for known sizes; after an expiry of unknown size the line is dashed and
+        labelled as a lower bound.
+    """
+    import plotly.graph_objects as go
+
+    steps = cal.timeline()
+    start = steps[0][0] or (steps[1][0] if len(steps) > 1 else as_of)
+    end_candidates = [d for d, _, _ in steps if d is not None] + [as_of]
+    end = max(end_candidates)
+    end = date(end.year + (1 if end.month > 6 else 0), (end.month + 6 - 1) % 12 + 1, 1)
+    xs: list[date] = []
+    ys: list[float] = []
+    lower: list[bool] = []
+    for d, shares, lb in steps:
+        xs.append(d or start)
+        ys.append(float(shares))
+        lower.append(lb)
+    fig = go.Figure()
+    known_x = [x for x, lb in zip(xs, lower, strict=True) if not lb]
+    known_y = [y for y, lb in zip(ys, lower, strict=True) if not lb]
+    first_lb = next((i for i, lb in enumerate(lower) if lb), None)
+    if first_lb is not None:
+        known_x.append(xs[first_lb])
+        known_y.append(known_y[-1])
+    else:
+        known_x.append(end)
+        known_y.append(known_y[-1])
+    fig.add_trace(
+        go.Scatter(
+            x=known_x,
+            y=known_y,
+            mode="lines+markers",
+            line_shape="hv",
+            name="tradable shares",
+            line={"color": "#4f81bd", "width": 3},
+        )
+    )
+    if first_lb is not None:
+        # start at the last known level on the expiry date, so the dashed step is drawn
+        lx = [xs[first_lb], *xs[first_lb:], end]
+        ly = [ys[first_lb - 1], *ys[first_lb:], ys[-1]]
+        fig.add_trace(
+            go.Scatter(
+                x=lx,
+                y=ly,
+                mode="lines+markers",
+                line_shape="hv",
+                name="at least (unlock of unknown size)",
+                line={"color": "#c0504d", "dash": "dash", "width": 3},
+            )
+        )
+    for r in cal.rows:
+        text = (
+            f"{r.label}: +{format_number(r.shares, 4)}"
+            if r.size_known
+            else f"{r.label}: size unknown"
+            + (f" (> {format_number(r.shares_min, 4)})" if r.shares_min else "")
+        )
+        fig.add_annotation(
+            x=r.date,
+            y=float(r.float_after),
+            text=text,
+            showarrow=True,
+            arrowhead=2,
+            ay=-40,
+            font={"size": 10},
+        )
+    fig.add_vline(x=as_of.isoformat(), line_dash="dot", line_color="#555")
+    fig.add_annotation(
+        x=as_of.isoformat(),
+        y=1,
+        yref="paper",
+        text=f"case date {as_of}",
+        showarrow=False,
+        font={"size": 10},
+        yanchor="bottom",
+    )
+    for label, d in (marks or {}).items():
+        fig.add_vline(x=d.isoformat(), line_dash="dash", line_color="#e36c09")
+        fig.add_annotation(
+            x=d.isoformat(),
+            y=0.92,
+            yref="paper",
+            text=label,
+            showarrow=False,
+            font={"size": 10, "color": "#e36c09"},
+        )
+    fig.add_hline(
+        y=float(cal.total_shares),
+        line_dash="dot",
+        line_color="#999",
+        annotation_text=f"total shares {format_number(cal.total_shares, 4)}",
+        annotation_position="bottom right",
+    )
+    fig.update_layout(
+        title="Freely tradable shares over time (lock-up expiries)",
+        xaxis_title="date",
+        yaxis_title="tradable shares (count)",
+        yaxis_type="log",
+        height=420,
+        template="plotly_white",
+        margin={"l": 70, "r": 30, "t": 70, "b": 50},
+    )
+    return fig
+
+
+def ps_path_chart(x: ReflexivityResult) -> Any:
+    """P/S at a constant price along each growth scenario (log y axis), with the target line.
+
+    Parameters
+    ----------
+    x : ReflexivityResult
+        Paths (P/S in x).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+    """
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    for p in x.paths:
+        fig.add_trace(
+            go.Scatter(
+                x=[pt.date for pt in p.points],
+                y=[float(pt.ps) for pt in p.points],
+                mode="lines+markers",
+                name=p.name,
+                hovertemplate="%{x}: %{y:,.0f}x<extra>" + p.name + "</extra>",
+            )
+        )
+    for t in x.targets:
+        fig.add_trace(
+            go.Scatter(
+                x=[t.period_end, t.period_end],
+                y=[float(t.ps_low), float(t.ps_high)],
+                mode="lines+markers",
+                name=f"{t.name[:60]}",
+                line={"width": 6},
+                opacity=0.6,
+            )
+        )
+    fig.add_hline(
+        y=float(x.target_ps),
+        line_dash="dash",
+        line_color="#c0504d",
+        annotation_text=f"target {x.target_ps:,.0f}x",
+        annotation_position="top right",
+    )
+    fig.update_layout(
+        title=f"P/S at a constant price (market cap {format_money(x.market_cap)})",
+        xaxis_title="end of period",
+        yaxis_title="P/S (x, log scale)",
+        yaxis_type="log",
+        height=460,
+        template="plotly_white",
+        legend={"orientation": "h", "y": -0.2},
+        margin={"l": 70, "r": 30, "t": 70, "b": 90},
+    )
+    return fig
+
+
+def market_sections(r: MarketStructureResult) -> list[ReportSection]:
+    """HTML report sections of a market-structure result.
+
+    Parameters
+    ----------
+    r : MarketStructureResult
+
+    Returns
+    -------
+    list of ReportSection
+        Free float, lock-ups (table + chart), index demand, P/S path (chart + tables), price
+        decomposition, figures and sources; parts not computed are listed in the last section.
+    """
+    from markupsafe import Markup
+
+    env = _market_env()
+    marks = {f"{x.index} effective": x.effective for x in r.index}
+    secs = [
+        ReportSection(
+            "market-float", "Free float", env.get_template("market_float.html.j2").render(r=r)
+        ),
+        ReportSection(
+            "market-lockups",
+            "Lock-up calendar",
+            env.get_template("market_lockups.html.j2").render(
+                r=r, chart=Markup(plotly_div(lockup_chart(r.lockups, r.as_of, marks)))
+            ),
+        ),
+        ReportSection(
+            "market-index",
+            "Index inclusion demand",
+            env.get_template("market_index.html.j2").render(r=r),
+        ),
+    ]
+    if r.reflexivity is not None:
+        chart = Markup(plotly_div(ps_path_chart(r.reflexivity)))
+        secs.append(
+            ReportSection(
+                "market-ps-path",
+                "Reflexivity: the P/S path",
+                env.get_template("market_ps.html.j2").render(r=r, chart=chart),
+            )
+        )
+    if r.decomposition is not None:
+        secs.append(
+            ReportSection(
+                "market-decomposition",
+                "Price decomposition",
+                env.get_template("market_decomposition.html.j2").render(r=r),
+            )
+        )
+    secs.append(
+        ReportSection(
+            "market-sources",
+            "Figures, sources and notes",
+            env.get_template("market_sources.html.j2").render(r=r),
+        )
+    )
+    return secs
+
+
+def render_market_html(r: MarketStructureResult) -> str:
+    """Render a self-contained HTML report of a market-structure result (plotly.js embedded)."""
+    warn = f"; {len(r.warnings)} warnings" if r.warnings else ""
+    return render_page(
+        f"{r.company}: market structure",
+        market_sections(r),
+        f"as of {r.as_of}; amounts are totals in {r.currency} unless stated{warn}",
+    )
+
+
+def render_market_tables_html(r: MarketStructureResult) -> str:
+    """Render the float table alone as an HTML fragment (Jupyter ``_repr_html_``)."""
+    return _market_env().get_template("market_float.html.j2").render(r=r)
+
+
+def _m(m: Any) -> Any:
+    return None if m is None else {"amount": amount_str(m), "currency": m.currency}
+
+
+def _d(x: Decimal | None) -> str | None:
+    return None if x is None else jsonable(x)
+
+
+def market_to_dict(r: MarketStructureResult) -> dict[str, Any]:
+    """Build the stable JSON structure of a market-structure result (``anchorval.market/1``).
+
+    Parameters
+    ----------
+    r : MarketStructureResult
+
+    Returns
+    -------
+    dict
+        Money as ``{'amount': '<decimal string, cents>', 'currency': ...}``; share counts, ratios
+        (decimals, 0.0267 = 2.67%) and multiples (x) as decimal strings; dates ISO.
+    """
+    ff = r.free_float
+    out: dict[str, Any] = {
+        "schema": MARKET_JSON_SCHEMA_ID,
+        "case": r.case_id,
+        "company": r.company,
+        "as_of": r.as_of.isoformat(),
+        "currency": r.currency,
+        "free_float": {
+            "share_class": ff.share_class,
+            "price": _m(ff.price),
+            "total_shares": _d(ff.total_shares),
+            "float_at_listing": _d(ff.float_at_listing),
+            "float_shares": _d(ff.float_shares),
+            "float_is_lower_bound": ff.float_is_lower_bound,
+            "float_pct": _d(ff.float_pct),
+            "stated_max_pct": _d(ff.stated_max_pct),
+            "float_value": {k: _m(v) for k, v in ff.float_value.items()},
+            "market_cap": {k: _m(v) for k, v in ff.market_cap.items()},
+            "bases": [
+                {
+                    "label": row.basis.label,
+                    "formula": row.basis.formula,
+                    "primary": row.basis.primary,
+                    "total_shares": _d(row.basis.total_shares),
+                    "float_pct": _d(row.float_pct),
+                    "market_cap": {k: _m(v) for k, v in row.market_cap.items()},
+                }
+                for row in ff.rows
+            ],
+        },
+        "lockups": {
+            "listing_date": jsonable(r.lockups.listing_date),
+            "total_shares": _d(r.lockups.total_shares),
+            "locked_at_listing": _d(r.lockups.locked_at_listing),
+            "events": [
+                {
+                    "date": e.date.isoformat(),
+                    "label": e.label,
+                    "size": "known" if e.size_known else "unknown",
+                    "shares": _d(e.shares),
+                    "shares_min": _d(e.shares_min),
+                    "pct_of_total": _d(e.pct_of_total),
+                    "stated_pct": _d(e.stated_pct),
+                    "pct_of_float": _d(e.pct_of_float),
+                    "value": _m(e.value),
+                    "float_before": _d(e.float_before),
+                    "float_after": _d(e.float_after),
+                    "float_after_is_lower_bound": e.float_after_is_lower_bound,
+                }
+                for e in r.lockups.rows
+            ],
+        },
+        "index_demand": [
+            {
+                "index": x.index,
+                "effective": x.effective.isoformat(),
+                "announced": x.announced,
+                "weight": _d(x.weight),
+                "float_shares": _d(x.float_shares),
+                "adv_shares": None if x.adv_shares is None else [_d(v) for v in x.adv_shares],
+                "tracking_assets_assumed": x.tracking_assets_assumed,
+                "adv_assumed": x.adv_assumed,
+                "rows": [
+                    {
+                        "tracking_assets": _m(row.tracking_assets),
+                        "demand": _m(row.demand),
+                        "shares": _d(row.shares),
+                        "pct_of_float": _d(row.pct_of_float),
+                        "days_of_adv": _d(row.days_of_adv),
+                        "is_base": row.is_base,
+                    }
+                    for row in x.rows
+                ],
+            }
+            for x in r.index
+        ],
+        "ps_path": None,
+        "decomposition": None,
+        "warnings": list(r.warnings),
+        "skipped": dict(r.skipped),
+        "figures": [
+            {
+                "path": f.path,
+                "value": f.display,
+                "as_of": f.as_of.isoformat(),
+                "source": f.source_id,
+                "assumption": f.assumption,
+            }
+            for f in r.figures
+        ],
+        "sources": {
+            k: {
+                "title": s.title,
+                "publisher": s.publisher,
+                "date": s.date.isoformat(),
+                "url": s.url,
+                "note": s.note,
+            }
+            for k, s in r.sources.items()
+        },
+        "fx_rates": [jsonable(x) for x in r.fx_rates],
+    }
+    x = r.reflexivity
+    if x is not None:
+        out["ps_path"] = {
+            "market_cap": _m(x.market_cap),
+            "base_revenue": _m(x.base_revenue),
+            "base_date": jsonable(x.base_date),
+            "start_ps": _d(x.start_ps),
+            "target_ps": _d(x.target_ps),
+            "scenarios": [
+                {
+                    "name": p.name,
+                    "period": p.period,
+                    "base": p.base_label,
+                    "periods_to_target": p.periods_to_target,
+                    "target_date": jsonable(p.target_date),
+                    "points": [
+                        {
+                            "period": pt.period,
+                            "date": pt.date.isoformat(),
+                            "growth": _d(pt.growth),
+                            "revenue": _m(pt.revenue),
+                            "ps": _d(pt.ps),
+                        }
+                        for pt in p.points
+                    ],
+                }
+                for p in x.paths
+            ],
+            "revenue_targets": [
+                {
+                    "name": t.name,
+                    "period_end": t.period_end.isoformat(),
+                    "revenue_low": _m(t.revenue),
+                    "revenue_high": _m(t.revenue_high),
+                    "ps_low": _d(t.ps_low),
+                    "ps_high": _d(t.ps_high),
+                    "stated_ps": _d(t.stated_ps),
+                    "alternative": t.is_alternative,
+                }
+                for t in x.targets
+            ],
+            "required_growth": [
+                {
+                    "by": q.by.isoformat(),
+                    "base": q.base_label,
+                    "period": q.period,
+                    "periods": q.periods,
+                    "growth": _d(q.growth),
+                }
+                for q in x.required
+            ],
+            "run_rate": x.run_rate,
+        }
+    if r.decomposition is not None:
+        out["decomposition"] = [
+            {
+                "scenario": s.scenario,
+                "market_cap": _m(s.market_cap),
+                "fundamental": _m(s.fundamental),
+                "premium": _m(s.premium),
+                "premium_share": _d(s.premium_share),
+                "structural_share_of_premium": _d(s.structural_share_of_premium),
+                "structural": _m(s.structural),
+                "narrative": _m(s.narrative),
+            }
+            for s in r.decomposition.splits
+        ]
+    return out
+
+
+def market_to_json(r: MarketStructureResult) -> str:
+    """JSON text of :func:`market_to_dict`, indented."""
+    return json.dumps(market_to_dict(r), indent=2, ensure_ascii=False)
+
+
+def _md_table(header: list[str], rows: list[list[str]], right: int = 1) -> list[str]:
+    out = [
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join("---" if i < right else "---:" for i in range(len(header))) + "|",
+    ]
+    out += ["| " + " | ".join(r) + " |" for r in rows]
+    return out + [""]
+
+
+def _rows(r: MarketStructureResult) -> dict[str, tuple[str, list[str], list[list[str]], int]]:
+    """Every table as (title, header, rows, left-aligned columns), for Markdown and rich."""
+    ff = r.free_float
+    ccys = list(ff.float_value)
+    out: dict[str, tuple[str, list[str], list[list[str]], int]] = {}
+    out["float"] = (
+        f"Free float on {r.as_of}: {format_number(ff.float_shares, 6)} {ff.share_class}-shares "
+        f"({pct(ff.float_pct)}), price {format_money(ff.price, digits=6)}",
+        [
+            "share-count basis",
+            "formula",
+            "total shares",
+            "float %",
+            *(f"market cap {c}" for c in ccys),
+            *(f"float value {c}" for c in ccys),
+        ],
+        [
+            [
+                row.basis.label + (" (primary)" if row.basis.primary else ""),
+                row.basis.formula,
+                format_number(row.basis.total_shares, 6),
+                pct(row.float_pct),
+                *(format_money(m) for m in row.market_cap.values()),
+                *(format_money(m) for m in ff.float_value.values()),
+            ]
+            for row in ff.rows
+        ],
+        2,
+    )
+    ev = []
+    for e in r.lockups.rows:
+        gt = "" if e.size_known else "> "
+        ev.append(
+            [
+                e.date.isoformat(),
+                e.label,
+                format_number(e.shares, 6)
+                if e.shares is not None
+                else (
+                    "unknown"
+                    + (f" (> {format_number(e.shares_min, 6)})" if e.shares_min is not None else "")
+                ),
+                gt + pct(e.pct_of_total) if e.pct_of_total is not None else "n/a",
+                gt + pct(e.pct_of_float, 1) if e.pct_of_float is not None else "n/a",
+                gt + format_money(e.value) if e.value is not None else "n/a",
+                ("≥ " if e.float_after_is_lower_bound else "") + format_number(e.float_after, 6),
+            ]
+        )
+    out["lockups"] = (
+        f"Lock-up expiries (listing {r.lockups.listing_date}; "
+        f"{format_number(r.lockups.locked_at_listing, 6)} "
+        "shares locked at listing)",
+        [
+            "date",
+            "event",
+            "shares",
+            "% of total",
+            "% of float before",
+            "value at today's price",
+            "float after",
+        ],
+        ev,
+        2,
+    )
+    for x in r.index:
+        tag = " (tracking assets: ASSUMPTION)" if x.tracking_assets_assumed else ""
+        out[f"index:{x.index}"] = (
+            f"{x.index} inclusion, effective {x.effective}, weight {pct(x.weight)}: "
+            f"passive demand{tag}",
+            ["assets tracking the index", "demand", "shares", "% of float", "days of ADV"],
+            [
+                [
+                    format_money(row.tracking_assets) + (" (base)" if row.is_base else ""),
+                    format_money(row.demand),
+                    format_number(row.shares, 4),
+                    pct(row.pct_of_float),
+                    "n/a" if row.days_of_adv is None else f"{row.days_of_adv:.2f}",
+                ]
+                for row in x.rows
+            ],
+            0,
+        )
+    rx = r.reflexivity
+    if rx is not None:
+        head = (
+            f"P/S at a constant price, market cap {format_money(rx.market_cap)}; "
+            f"target {rx.target_ps:,.0f}x"
+        )
+        if rx.start_ps is not None:
+            head += f"; today {rx.start_ps:,.0f}x on {format_money(rx.base_revenue)}"
+        out["ps"] = (
+            head,
+            ["scenario", "base", "P/S by period", "periods to target", "reached by"],
+            [
+                [
+                    p.name,
+                    p.base_label,
+                    ", ".join(f"{pt.ps:,.0f}x" for pt in p.points[:6])
+                    + (", …" if len(p.points) > 6 else ""),
+                    "never"
+                    if p.periods_to_target is None
+                    else f"{p.periods_to_target} {p.period}s",
+                    str(p.target_date or "n/a"),
+                ]
+                for p in rx.paths
+            ],
+            3,
+        )
+        if rx.targets:
+            out["targets"] = (
+                "Revenue scenarios and the P/S they imply at today's price",
+                ["scenario", "period end", "revenue (as stated)", "P/S", "stated P/S"],
+                [
+                    [
+                        t.name,
+                        t.period_end.isoformat(),
+                        f"{format_money(t.revenue)} to {format_money(t.revenue_high)}",
+                        f"{t.ps_low:,.0f}x to {t.ps_high:,.0f}x",
+                        "n/a" if t.stated_ps is None else f"{t.stated_ps:,.0f}x",
+                    ]
+                    for t in rx.targets
+                ],
+                2,
+            )
+        if rx.required:
+            out["required"] = (
+                f"Constant growth needed to reach {rx.target_ps:,.0f}x",
+                ["by", "revenue base", "periods", "growth per period"],
+                [
+                    [q.by.isoformat(), q.base_label, f"{q.periods} {q.period}s", pct(q.growth, 1)]
+                    for q in rx.required
+                ],
+                2,
+            )
+    if r.decomposition is not None:
+        out["decomposition"] = (
+            f"Price decomposition of {format_money(r.decomposition.market_cap)}",
+            ["scenario", "fundamental", "premium", "premium share", "structural", "narrative"],
+            [
+                [
+                    s.scenario,
+                    format_money(s.fundamental),
+                    format_money(s.premium),
+                    pct(s.premium_share, 1),
+                    "not split" if s.structural is None else format_money(s.structural),
+                    "not split" if s.narrative is None else format_money(s.narrative),
+                ]
+                for s in r.decomposition.splits
+            ],
+            1,
+        )
+    return out
+
+
+def render_market_markdown(r: MarketStructureResult) -> str:
+    """Markdown report: every table, warnings, figures with their sources, what was not computed."""
+    out = [f"# {r.company}: market structure as of {r.as_of} ({r.currency})", ""]
+    for title, header, rows, left in _rows(r).values():
+        out += [f"## {title}", ""] + _md_table(header, rows, left)
+    if r.reflexivity is not None and r.reflexivity.run_rate:
+        out += (
+            ["## Run-rate inputs", ""]
+            + [f"- {k}: {v}" for k, v in r.reflexivity.run_rate.items()]
+            + [""]
+        )
+    if r.warnings:
+        out += ["## Warnings", ""] + [f"> ⚠ {w}" for w in r.warnings] + [""]
+    out += ["## Figures used", ""]
+    out += [
+        f"- `{f.path}` = {f.display} "
+        f"({f.source_id}{' ASSUMPTION' if f.assumption else ''}, as of {f.as_of})"
+        for f in r.figures
+    ]
+    out += ["", "## Sources", ""]
+    out += [f'- **{k}**: {s.publisher}, "{s.title}", {s.date}' for k, s in r.sources.items()]
+    if r.skipped:
+        out += ["", "## Not computed", ""] + [f"- {k}: {v}" for k, v in r.skipped.items()]
+    return "\n".join(out) + "\n"
+
+
+def print_market_tables(r: MarketStructureResult, console: Any) -> None:
+    """Print every table as a rich table, then warnings, citations and what was not computed."""
+    from rich.table import Table
+
+    for title, header, rows, left in _rows(r).values():
+        tab = Table(title=title, title_justify="left")
+        for i, h in enumerate(header):
+            tab.add_column(h, justify="left" if i < left else "right")
+        for row in rows:
+            tab.add_row(*row)
+        console.print(tab)
+    if r.reflexivity is not None and r.reflexivity.run_rate:
+        console.print("[bold]Run-rate inputs[/bold]")
+        for k, v in r.reflexivity.run_rate.items():
+            console.print(f"  {k}: {v}", highlight=False)
+    for w in r.warnings:
+        console.print(f"[yellow]⚠ {w}[/yellow]", highlight=False)
+    console.print("\n[bold]Figures used[/bold]")
+    for f in r.figures:
+        console.print(f"  {f.citation()}", highlight=False)
+    console.print("\n[bold]Sources[/bold]")
+    for k, s in r.sources.items():
+        console.print(f'  {k}: {s.publisher}, "{s.title}", {s.date}', highlight=False)
+    for k, v in r.skipped.items():
+        console.print(f"[dim]not computed: {k}: {v}[/dim]", highlight=False)
