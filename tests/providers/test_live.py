@@ -80,9 +80,7 @@ def test_cli_fetch_symbol_table():
 @pytest.mark.vcr("binance_exchange_info.yaml")
 def test_cli_fetch_unknown_symbol_exit_2():
     r = CliRunner().invoke(app, ["fetch", "NOPEUSDT", "--venue", "binance"])
-    assert (
-        r.exit_code == 2 and "unknown symbol 'NOPEUSDT'" in r.output and "Traceback" not in r.output
-    )
+    assert r.exit_code == 2 and "unknown symbol 'NOPEUSDT'" in r.output and "Traceback" not in r.output
 
 
 def test_cli_fetch_unknown_venue_lists_installed():
@@ -91,14 +89,14 @@ def test_cli_fetch_unknown_venue_lists_installed():
 
 
 @pytest.mark.vcr(*BOTH)
-def test_cli_value_live_marks_live_figures():
-    r = CliRunner().invoke(app, ["value", "anthropic-2026-06", "--live", "--format", "json"])
+def test_cli_value_live_marks_live_figures(tmp_path):
+    rep = tmp_path / "live.html"
+    r = CliRunner().invoke(app, ["value", "anthropic-2026-06", "--live", "--format", "json", "--report", str(rep)])
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)
     assert any(k.endswith("live:binance") for k in out["sources"])
     assert (
-        "Live figures" in r.stderr
-        and "binance ANTHROPICUSDT: mark 1718.2 USDT at 2026-06-22 08:00:00 UTC" in r.stderr
+        "Live figures" in r.stderr and "binance ANTHROPICUSDT: mark 1718.2 USDT at 2026-06-22 08:00:00 UTC" in r.stderr
     )
 
 
@@ -133,10 +131,7 @@ def test_watch_survives_faults_with_backoff_and_keeps_going(tmp_path):
         sleep=sleeps.append,
     )
     assert [e.ok for e in events] == [True, False, False, False, True]
-    assert (
-        "ProviderTimeoutError" in events[1].message
-        and "MalformedResponseError" in events[2].message
-    )
+    assert "ProviderTimeoutError" in events[1].message and "MalformedResponseError" in events[2].message
     assert store.snapshot_ids("anthropic-2026-06") == ids and len(ids) == 2
     # after a success the wait is the interval; failures back off exponentially (jitter < 1 s)
     assert sleeps[0] == 60 and sleeps[1] >= 60 and sleeps[2] >= 2 * 60 and sleeps[3] >= 4 * 60
@@ -243,9 +238,7 @@ def test_live_case_listed_company_takes_yahoo_price_and_shares(zhipu):
 def test_targets_for_listed_case_include_yahoo(zhipu):
     from anchorval.live import Target, case_targets
 
-    c = zhipu.case.model_copy(
-        update={"company": zhipu.case.company.model_copy(update={"ticker": "700"})}
-    )
+    c = zhipu.case.model_copy(update={"company": zhipu.case.company.model_copy(update={"ticker": "700"})})
     assert case_targets(c) == [Target("yahoo", "0700.HK")]
 
 
@@ -264,9 +257,7 @@ def test_cli_missing_extra_names_it(monkeypatch):
     import importlib.util
 
     real = importlib.util.find_spec
-    monkeypatch.setattr(
-        importlib.util, "find_spec", lambda name, *a: None if name == "ccxt" else real(name, *a)
-    )
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "ccxt" else real(name, *a))
     r = CliRunner().invoke(app, ["fetch", "ANTHROPICUSDT"])
     assert r.exit_code == 2 and "pip install 'anchorval[live]'" in r.output and "'ccxt'" in r.output
 
@@ -286,15 +277,10 @@ def test_cli_watch_ctrl_c_stops_cleanly(tmp_path, monkeypatch):
 def test_value_live_report_notes_live_figures_and_flags():
     from anchorval.report._render import render_html
 
-    res = value_live(
-        "anthropic-2026-06", fetchers=fetchers(requests.Session()), now=T0 + timedelta(hours=1)
-    )
+    res = value_live("anthropic-2026-06", fetchers=fetchers(requests.Session()), now=T0 + timedelta(hours=1))
     notes = res.triangulation.notes
     assert any(
-        n.startswith(
-            "Live: binance ANTHROPICUSDT mark 1718.20000000 USDT at 2026-06-22 08:00:00 UTC"
-        )
-        for n in notes
+        n.startswith("Live: binance ANTHROPICUSDT mark 1718.20000000 USDT at 2026-06-22 08:00:00 UTC") for n in notes
     )
     assert any(n.startswith("Quality: binance ANTHROPICUSDT: quote is 3,600 s old") for n in notes)
     html = render_html(res.triangulation)
