@@ -109,13 +109,15 @@ def resolve_targets(ref: str, venue: str | None = None) -> tuple[LoadedCase | No
     try:
         loaded = resolve_case(ref)
     except UnknownCaseError:
+        if Path(ref).suffix.lower() in (".yaml", ".yml") or "/" in ref or "-20" in ref:
+            raise  # looks like a case file or case id, not a symbol
         loaded = None
     if loaded is None:
         if venue:
             return None, [Target(venue, ref)]
         if ":" in ref:
             return None, [Target("hyperliquid", ref)]
-        if "." in ref and Path(ref).suffix.lower() not in (".yaml", ".yml"):
+        if "." in ref:
             return None, [Target("yahoo", ref)]
         return None, [Target("binance", ref)]
     return loaded, case_targets(loaded.case, venue)

@@ -285,3 +285,20 @@ def test_value_live_report_notes_live_figures_and_flags():
     assert any(n.startswith("Quality: binance ANTHROPICUSDT: quote is 3,600 s old") for n in notes)
     html = render_html(res.triangulation)
     assert "live:binance" in html and "Live: hyperliquid vntl:ANTHROPIC" in html
+
+
+def test_resolve_targets_by_symbol_shape():
+    from anchorval.errors import UnknownCaseError
+    from anchorval.live import Target, resolve_targets
+
+    assert resolve_targets("ANTHROPICUSDT")[1] == [Target("binance", "ANTHROPICUSDT")]
+    assert resolve_targets("vntl:OPENAI")[1] == [Target("hyperliquid", "vntl:OPENAI")]
+    assert resolve_targets("0700.HK")[1] == [Target("yahoo", "0700.HK")]
+    assert resolve_targets("NVDA", "yahoo")[1] == [Target("yahoo", "NVDA")]
+    loaded, t = resolve_targets("anthropic-2026-06")
+    assert loaded.case.id == "anthropic-2026-06"
+    assert t == [Target("binance", "ANTHROPICUSDT"), Target("hyperliquid", "vntl:ANTHROPIC")]
+    with pytest.raises(UnknownCaseError):
+        resolve_targets("missing-case.yaml")
+    with pytest.raises(UnknownCaseError):
+        resolve_targets("openai-2026-06")
