@@ -38,6 +38,7 @@ from .venues import (
     DEFAULT_MIN_VOLUME_RATIO,
     QualityFlag,
     VenueComparison,
+    _age,
     compare_venues,
     convention_for,
     quality_flags,
@@ -430,7 +431,7 @@ def value_live(
                 QualityFlag(
                     "stale",
                     f"yahoo {e.symbol}",
-                    f"yahoo {e.symbol}: last price is {age:,.0f} s old (market closed?)",
+                    f"yahoo {e.symbol}: last price is {_age(age)} old (market closed?)",
                 )
             )
     case = live_case(loaded, outcome, now, notes=[f"Quality: {f.message}" for f in flags])

@@ -164,9 +164,7 @@ _HYPERHUB = (
 
 #: The conventions table. Extend it by passing ``conventions=`` to the functions below.
 CONVENTIONS: tuple[VenueConvention, ...] = (
-    VenueConvention(
-        "binance", "ANTHROPICUSDT", "reference_shares", _BLOCKBEATS, reference_shares=ONE_BILLION
-    ),
+    VenueConvention("binance", "ANTHROPICUSDT", "reference_shares", _BLOCKBEATS, reference_shares=ONE_BILLION),
     VenueConvention(
         "binance",
         "*",
@@ -186,9 +184,7 @@ CONVENTIONS: tuple[VenueConvention, ...] = (
 )
 
 
-def convention_for(
-    venue: str, symbol: str, conventions: Iterable[VenueConvention] | None = None
-) -> VenueConvention:
+def convention_for(venue: str, symbol: str, conventions: Iterable[VenueConvention] | None = None) -> VenueConvention:
     """Find the convention for a market: exact symbol, then ``dex:*``, then the venue's ``*``.
 
     Raises
@@ -209,8 +205,7 @@ def convention_for(
             if c.venue == venue and want is not None and c.symbol == want:
                 return c
     raise MissingFigureError(
-        f"no venue convention for {venue} {symbol}; known: "
-        + ", ".join(f"{c.venue} {c.symbol}" for c in table)
+        f"no venue convention for {venue} {symbol}; known: " + ", ".join(f"{c.venue} {c.symbol}" for c in table)
     )
 
 
@@ -314,9 +309,7 @@ def compare_venues(
         m = c.multiplier(when.date(), (shares or {}).get(f"{venue}:{symbol}"))
         rows.append(VenueImplied(venue, symbol, price, ccy, m, price * m, when, c))
     vals = [r.valuation for r in rows]
-    return VenueComparison(
-        tuple(rows), max(vals) / min(vals) if min(vals) > 0 else Decimal("Infinity")
-    )
+    return VenueComparison(tuple(rows), max(vals) / min(vals) if min(vals) > 0 else Decimal("Infinity"))
 
 
 @dataclass(frozen=True)
@@ -335,6 +328,17 @@ class QualityFlag:
     kind: Literal["stale", "thin_volume", "venues_disagree"]
     subject: str
     message: str
+
+
+def _age(seconds: float) -> str:
+    """Human age: ``'42 s'``, ``'15 min'``, ``'1.0 h'``, ``'152.1 days'``."""
+    if seconds >= 86400:
+        return f"{seconds / 86400:,.1f} days"
+    if seconds >= 3600:
+        return f"{seconds / 3600:.1f} h"
+    if seconds >= 60:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds:.0f} s"
 
 
 @dataclass(frozen=True)
@@ -391,8 +395,7 @@ def quality_flags(
                 QualityFlag(
                     "stale",
                     subj,
-                    f"{subj}: quote is {age:,.0f} s old (limit {max_age_seconds:,.0f} s), "
-                    f"from {q.time.isoformat()}",
+                    f"{subj}: quote is {_age(age)} old (limit {_age(max_age_seconds)}), from {q.time.isoformat()}",
                 )
             )
         if q.volume_quote_24h is not None and q.valuation > 0:

@@ -282,7 +282,7 @@ def test_value_live_report_notes_live_figures_and_flags():
     assert any(
         n.startswith("Live: binance ANTHROPICUSDT mark 1718.20000000 USDT at 2026-06-22 08:00:00 UTC") for n in notes
     )
-    assert any(n.startswith("Quality: binance ANTHROPICUSDT: quote is 3,600 s old") for n in notes)
+    assert any(n.startswith("Quality: binance ANTHROPICUSDT: quote is 1.0 h old (limit 15 min)") for n in notes)
     html = render_html(res.triangulation)
     assert "live:binance" in html and "Live: hyperliquid vntl:ANTHROPIC" in html
 
