@@ -28,10 +28,7 @@ def cassette_bodies(name: str) -> dict[str, str]:
     data = yaml.safe_load((CASSETTES / name).read_text())
     from urllib.parse import urlsplit
 
-    return {
-        urlsplit(i["request"]["uri"]).path: i["response"]["body"]["string"]
-        for i in data["interactions"]
-    }
+    return {urlsplit(i["request"]["uri"]).path: i["response"]["body"]["string"] for i in data["interactions"]}
 
 
 class Scripted(BaseAdapter):

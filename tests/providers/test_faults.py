@@ -53,11 +53,7 @@ def test_timeout_is_retried_then_typed():
 
 def test_timeout_then_success_recovers():
     f, ad, sleeps, seen = binance_with(
-        lambda n: (
-            requests.exceptions.ConnectTimeout("t")
-            if n == 1
-            else (200, BIN["/fapi/v1/premiumIndex"], {})
-        )
+        lambda n: requests.exceptions.ConnectTimeout("t") if n == 1 else (200, BIN["/fapi/v1/premiumIndex"], {})
     )
     d = f.fetch(symbol="ANTHROPICUSDT")
     assert str(d.mark_price) == "1718.20000000" and seen["n"] == 2 and len(sleeps) == 1
@@ -89,9 +85,7 @@ def test_429_exhausted_is_rate_limit_error_with_retry_after():
 
 
 def test_5xx_retried_with_exponential_backoff_then_typed():
-    f, ad, sleeps, seen = binance_with(
-        lambda n: (503, "<html>503 Service Unavailable</html>", {}), attempts=4
-    )
+    f, ad, sleeps, seen = binance_with(lambda n: (503, "<html>503 Service Unavailable</html>", {}), attempts=4)
     with pytest.raises(ProviderServerError):
         f.fetch(symbol="ANTHROPICUSDT")
     assert seen["n"] == 4 and len(sleeps) == 3
@@ -100,9 +94,7 @@ def test_5xx_retried_with_exponential_backoff_then_typed():
 
 
 def test_malformed_json_is_typed_and_not_retried():
-    f, ad, sleeps, seen = binance_with(
-        lambda n: (200, '{"symbol":"ANTHROPICUSDT","markPrice":', {})
-    )
+    f, ad, sleeps, seen = binance_with(lambda n: (200, '{"symbol":"ANTHROPICUSDT","markPrice":', {}))
     with pytest.raises(MalformedResponseError, match="not JSON"):
         f.fetch(symbol="ANTHROPICUSDT")
     assert seen["n"] == 1 and sleeps == []
@@ -135,22 +127,14 @@ def test_hyperliquid_empty_and_malformed():
     ):
         ad = Scripted(lambda req, n, body=body: (200, body, {}))
         with pytest.raises(err):
-            HyperliquidFetcher(session=session_with(ad), retry=RetryPolicy(attempts=1)).fetch(
-                symbol="vntl:X"
-            )
+            HyperliquidFetcher(session=session_with(ad), retry=RetryPolicy(attempts=1)).fetch(symbol="vntl:X")
 
 
 def test_hyperliquid_5xx_then_ok():
     sleeps: list[float] = []
     ad = Scripted(
-        lambda req, n: (
-            (502, "bad gateway", {})
-            if n == 1
-            else (200, HL, {"Date": "Mon, 22 Jun 2026 08:00:00 GMT"})
-        )
+        lambda req, n: (502, "bad gateway", {}) if n == 1 else (200, HL, {"Date": "Mon, 22 Jun 2026 08:00:00 GMT"})
     )
-    f = HyperliquidFetcher(
-        session=session_with(ad), retry=RetryPolicy(attempts=3, sleep=sleeps.append)
-    )
+    f = HyperliquidFetcher(session=session_with(ad), retry=RetryPolicy(attempts=3, sleep=sleeps.append))
     assert str(f.fetch(symbol="vntl:ANTHROPIC").mark_price) == "1702.50"
     assert len(ad.calls) == 2 and len(sleeps) == 1

@@ -149,9 +149,7 @@ def test_ecb_daily_faults():
 
     sleeps = []
     ad = Scripted(lambda req, n: (429, "slow down", {"Retry-After": "3"}))
-    f = EcbDailyFxFetcher(
-        session=session_with(ad), retry=RetryPolicy(attempts=2, sleep=sleeps.append)
-    )
+    f = EcbDailyFxFetcher(session=session_with(ad), retry=RetryPolicy(attempts=2, sleep=sleeps.append))
     with pytest.raises(RateLimitError):
         f.fetch(base="USD", quote="HKD")
     assert sleeps == [3.0]

@@ -302,3 +302,20 @@ def test_resolve_targets_by_symbol_shape():
         resolve_targets("missing-case.yaml")
     with pytest.raises(UnknownCaseError):
         resolve_targets("openai-2026-06")
+
+
+def test_one_venue_down_others_still_fetched():
+    from anchorval.errors import ProviderServerError
+    from anchorval.live import Target, fetch_targets
+
+    down = HyperliquidFetcher(
+        session=session_with(Scripted(lambda req, n: (503, "down", {}))), retry=RetryPolicy(attempts=1)
+    )
+    out = fetch_targets(
+        [Target("binance", "ANTHROPICUSDT"), Target("hyperliquid", "vntl:ANTHROPIC")],
+        {"binance": _scripted_binance(["ok"]), "hyperliquid": down},
+    )
+    assert [q.venue for q in out.perps] == ["binance"]
+    assert isinstance(out.errors["hyperliquid:vntl:ANTHROPIC"], ProviderServerError)
+    with pytest.raises(ProviderServerError):  # every venue down: the error, not an empty result
+        fetch_targets([Target("hyperliquid", "vntl:ANTHROPIC")], {"hyperliquid": down})

@@ -56,8 +56,7 @@ def test_yahoo_unknown_symbol_is_typed(yf_tmp_cache):
     from ._transport import Scripted, session_with
 
     body = (
-        '{"chart":{"result":null,"error":{"code":"Not Found",'
-        '"description":"No data found, symbol may be delisted"}}}'
+        '{"chart":{"result":null,"error":{"code":"Not Found","description":"No data found, symbol may be delisted"}}}'
     )
 
     def script(req, n):
@@ -80,9 +79,7 @@ def test_yahoo_timeout_is_typed(yf_tmp_cache):
 
     sleeps = []
     ad = Scripted(lambda req, n: requests.exceptions.ReadTimeout("t"))
-    f = YahooEquityFetcher(
-        session=session_with(ad), retry=RetryPolicy(attempts=2, sleep=sleeps.append)
-    )
+    f = YahooEquityFetcher(session=session_with(ad), retry=RetryPolicy(attempts=2, sleep=sleeps.append))
     with pytest.raises(ProviderTimeoutError):
         f.fetch(symbol="0700.HK")
     assert len(sleeps) == 1
