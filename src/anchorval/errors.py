@@ -15,6 +15,7 @@ __all__ = [
     "CaseError",
     "CurrencyError",
     "CurrencyMismatchError",
+    "DistributionError",
     "FxRateMissingError",
     "MissingFigureError",
     "UnknownCaseError",
@@ -24,6 +25,7 @@ __all__ = [
     "MSG_BAD_AMOUNT",
     "MSG_UNKNOWN_CASE",
     "MSG_MISSING_FIGURE",
+    "MSG_BAD_DISTRIBUTION",
 ]
 
 MSG_UNKNOWN_CURRENCY = "unknown currency {code!r} (known: ISO 4217 codes with ECB rates, plus USDT)"
@@ -32,6 +34,7 @@ MSG_NO_FX_RATE = "no FX rate for {base}/{quote} on {date}{detail}"
 MSG_BAD_AMOUNT = "cannot parse amount {text!r}: {why}"
 MSG_UNKNOWN_CASE = "unknown case {name!r}: not a file and not a bundled case (bundled: {known})"
 MSG_MISSING_FIGURE = "case {case!r} lacks figure {field!r} needed by {needed_by}"
+MSG_BAD_DISTRIBUTION = "{where}{path}: {why}"
 
 
 class AnchorvalError(Exception):
@@ -100,3 +103,11 @@ class CaseError(AnchorvalError, ValueError):
             where += ": "
         what = f"{self.field}: " if self.field else ""
         return f"{where}{what}{self.message}"
+
+
+class DistributionError(AnchorvalError, ValueError):
+    """A simulation input is invalid; the message names the figure path.
+
+    Raised for bad distribution parameters (low above high, negative spread), unknown figure
+    paths, and correlation matrices that are not symmetric positive semi-definite.
+    """

@@ -21,12 +21,14 @@ from ._figure import (
     Source,
     iter_figures,
 )
+from ._simulation import CorrelationSpec, SimulationSpec
 
 __all__ = [
     "ArrMultipleSpec",
     "CapitalStructure",
     "Case",
     "Company",
+    "CorrelationSpec",
     "CountFigure",
     "Figure",
     "Financials",
@@ -38,6 +40,7 @@ __all__ = [
     "PeerSpec",
     "PerpQuote",
     "RatioFigure",
+    "SimulationSpec",
     "Source",
     "iter_figures",
 ]

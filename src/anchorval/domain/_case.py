@@ -20,6 +20,7 @@ from ._figure import (
     Source,
     iter_figures,
 )
+from ._simulation import SimulationSpec
 
 __all__ = [
     "ArrMultipleSpec",
@@ -269,6 +270,8 @@ class Case(FrozenModel):
         Weights of each anchor in the blended view (non-negative; normalised to sum 1).
     notes : tuple of str
         Editorial notes (which disagreeing figure is primary and why).
+    simulation : SimulationSpec, optional
+        Distributions, correlations and thresholds for ``anchorval simulate``.
     """
 
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -285,6 +288,7 @@ class Case(FrozenModel):
     fx_rates: tuple[FxRateSpec, ...] = ()
     blend_weights: dict[str, Decimal] = Field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    simulation: SimulationSpec | None = None
 
     @model_validator(mode="after")
     def _check_sources(self) -> Case:
