@@ -21,6 +21,11 @@ from .money import FxRate, FxTable, Money, parse_amount, parse_number
 from .triangulate import Triangulation, triangulate
 from .workflows import value
 
+# import the subpackage before binding the function of the same name: ``anchorval.simulate``
+# is the function; import the package's names with ``from anchorval.simulate import ...``
+from . import simulate as _simulate_pkg  # noqa: F401  (lazy: no numpy at import)
+from .uncertainty import sensitivity, simulate
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -42,6 +47,8 @@ __all__ = [
     "parse_amount",
     "parse_number",
     "resolve_case",
+    "sensitivity",
+    "simulate",
     "triangulate",
     "value",
 ]

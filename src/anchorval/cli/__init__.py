@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import typer
 
+from ._simulate import sensitivity_cmd, simulate_cmd
 from ._value import cases_cmd, value_cmd
 
 app = typer.Typer(
@@ -38,6 +39,8 @@ def _root(
 
 app.command("value")(value_cmd)
 app.command("cases")(cases_cmd)
+app.command("simulate")(simulate_cmd)
+app.command("sensitivity")(sensitivity_cmd)
 
 
 def main() -> None:

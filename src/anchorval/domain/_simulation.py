@@ -47,14 +47,21 @@ class CorrelationSpec(FrozenModel):
             raise ValueError(f"correlation matrix must be {k}x{k} (one row and column per figure)")
         for i in range(k):
             if abs(self.matrix[i][i] - 1.0) > 1e-12:
-                raise ValueError(f"correlation of {self.figures[i]} with itself must be 1, got {self.matrix[i][i]}")
+                raise ValueError(
+                    f"correlation of {self.figures[i]} with itself must be 1, "
+                    f"got {self.matrix[i][i]}"
+                )
             for j in range(k):
                 r = self.matrix[i][j]
                 if not -1.0 <= r <= 1.0:
-                    raise ValueError(f"correlation {self.figures[i]} ~ {self.figures[j]} = {r} lies outside [-1, 1]")
+                    raise ValueError(
+                        f"correlation {self.figures[i]} ~ {self.figures[j]} = {r} "
+                        "lies outside [-1, 1]"
+                    )
                 if abs(r - self.matrix[j][i]) > 1e-12:
                     raise ValueError(
-                        f"correlation matrix is not symmetric: {self.figures[i]} ~ {self.figures[j]} is {r} "
+                        f"correlation matrix is not symmetric: "
+                        f"{self.figures[i]} ~ {self.figures[j]} is {r} "
                         f"but {self.figures[j]} ~ {self.figures[i]} is {self.matrix[j][i]}"
                     )
         return self

@@ -87,7 +87,7 @@ class Distribution:
         return self.ppf(special.ndtr(z))
 
     def quantile(self, q: float) -> float:
-        """The ``q`` quantile (``q`` a decimal, 0.1 = P10) as a float."""
+        """Return the ``q`` quantile (``q`` a decimal, 0.1 = P10) as a float."""
         return float(self.ppf(np.asarray([q], dtype=float))[0])
 
     def mean(self) -> float:
@@ -188,7 +188,9 @@ class Pert(Distribution):
     @property
     def _ab(self) -> tuple[float, float]:
         w = self.high - self.low
-        return 1 + self.lamb * (self.mode - self.low) / w, 1 + self.lamb * (self.high - self.mode) / w
+        return 1 + self.lamb * (self.mode - self.low) / w, 1 + self.lamb * (
+            self.high - self.mode
+        ) / w
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:  # noqa: D102
         a, b = self._ab
@@ -196,7 +198,9 @@ class Pert(Distribution):
 
     def ppf(self, u: np.ndarray) -> np.ndarray:  # noqa: D102
         a, b = self._ab
-        return self.low + (self.high - self.low) * special.betaincinv(a, b, np.asarray(u, dtype=float))
+        return self.low + (self.high - self.low) * special.betaincinv(
+            a, b, np.asarray(u, dtype=float)
+        )
 
     def mean(self) -> float:  # noqa: D102
         return (self.low + self.lamb * self.mode + self.high) / (self.lamb + 2)
@@ -264,7 +268,11 @@ class LogNormal(Distribution):
     kind = "lognormal"
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:  # noqa: D102
-        return rng.lognormal(self.mu, self.sigma, n)
+        # exp(mu + sigma z) in place: the same law as rng.lognormal, about 1.5x faster
+        z = rng.standard_normal(n)
+        z *= self.sigma
+        z += self.mu
+        return np.exp(z, out=z)
 
     def ppf(self, u: np.ndarray) -> np.ndarray:  # noqa: D102
         return np.exp(self.mu + self.sigma * special.ndtri(np.asarray(u, dtype=float)))
@@ -294,8 +302,19 @@ class Discrete(Distribution):
         return c
 
     def ppf(self, u: np.ndarray) -> np.ndarray:  # noqa: D102
-        idx = np.searchsorted(self._cdf, np.asarray(u, dtype=float), side="right")
-        return np.asarray(self.values, dtype=float)[np.minimum(idx, len(self.values) - 1)]
+        u = np.asarray(u, dtype=float)
+        vals = np.asarray(self.values, dtype=float)
+        cdf = self._cdf
+        if len(vals) > 8:
+            idx = np.searchsorted(cdf, u, side="right")
+            return vals[np.minimum(idx, len(vals) - 1)]
+        # few scenarios: x = v0 + sum_i (v_{i+1} - v_i) [u >= cdf_i], one pass per step
+        out = np.full(u.shape, vals[0])
+        for i in range(len(vals) - 1):
+            step = vals[i + 1] - vals[i]
+            if step != 0.0:
+                out += step * (u >= cdf[i])
+        return out
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:  # noqa: D102
         return self.ppf(rng.random(n))
@@ -304,9 +323,13 @@ class Discrete(Distribution):
         return float(sum(v * p for v, p in zip(self.values, self.probabilities, strict=True)))
 
     def describe(self) -> str:  # noqa: D102
-        return "discrete(" + ", ".join(
-            f"{v:.6g}@{p:.3g}" for v, p in zip(self.values, self.probabilities, strict=True)
-        ) + ")"
+        return (
+            "discrete("
+            + ", ".join(
+                f"{v:.6g}@{p:.3g}" for v, p in zip(self.values, self.probabilities, strict=True)
+            )
+            + ")"
+        )
 
 
 # -- parsing ---------------------------------------------------------------------------------
@@ -386,7 +409,9 @@ def parse_distribution(
             raise _fail(path, f"{key}: cannot read {val!r} ({exc})", where) from None
         if unit and figure is not None and key not in ("spread", "low_q", "high_q", "lambda"):
             if unit != figure.unit:
-                raise _fail(path, f"{key} {val!r} is in {unit}, the figure is in {figure.unit}", where)
+                raise _fail(
+                    path, f"{key} {val!r} is in {unit}, the figure is in {figure.unit}", where
+                )
         x = float(number)
         if not math.isfinite(x):
             raise _fail(path, f"{key} must be finite, got {val!r}", where)
@@ -398,7 +423,11 @@ def parse_distribution(
 
     def ordered(low: float, high: float, strict: bool = True) -> None:
         if low > high or (strict and low == high):
-            raise _fail(path, f"low {low:.6g} is {'above' if low > high else 'equal to'} high {high:.6g}", where)
+            raise _fail(
+                path,
+                f"low {low:.6g} is {'above' if low > high else 'equal to'} high {high:.6g}",
+                where,
+            )
 
     if kind == "point":
         return Point(num("value", base))
@@ -435,12 +464,18 @@ def parse_distribution(
     if kind == "lognormal":
         has_q = "low" in spec or "high" in spec
         if has_q and ("median" in spec or "spread" in spec):
-            raise _fail(path, "lognormal takes either median and spread, or low and high quantiles", where)
+            raise _fail(
+                path, "lognormal takes either median and spread, or low and high quantiles", where
+            )
         if has_q or ("median" not in spec and figure is not None and figure.lo != figure.hi):
             a, b = num("low", lo), num("high", hi)
             qa, qb = num("low_q", Decimal("0.05")), num("high_q", Decimal("0.95"))
             if not 0 < qa < qb < 1:
-                raise _fail(path, f"quantile levels must satisfy 0 < low_q < high_q < 1, got {qa}, {qb}", where)
+                raise _fail(
+                    path,
+                    f"quantile levels must satisfy 0 < low_q < high_q < 1, got {qa}, {qb}",
+                    where,
+                )
             if a <= 0:
                 raise _fail(path, f"lognormal low must be positive, got {a:.6g}", where)
             ordered(a, b)
@@ -467,7 +502,9 @@ def parse_distribution(
         probs = tuple(1 / len(vals) for _ in vals)
     else:
         if not isinstance(raw_p, list | tuple) or len(raw_p) != len(vals):
-            raise _fail(path, f"probabilities must be a list of {len(vals)} numbers, one per value", where)
+            raise _fail(
+                path, f"probabilities must be a list of {len(vals)} numbers, one per value", where
+            )
         probs = tuple(num("probabilities", raw=p) for p in raw_p)
         if any(p < 0 for p in probs):
             raise _fail(path, f"probabilities must be non-negative, got {list(probs)}", where)
@@ -477,7 +514,7 @@ def parse_distribution(
 
 
 def default_distribution(figure: Figure) -> tuple[Distribution, str | None]:
-    """The distribution assumed for a figure that states none.
+    """Return the distribution assumed for a figure that states none.
 
     Parameters
     ----------
@@ -500,5 +537,7 @@ def default_distribution(figure: Figure) -> tuple[Distribution, str | None]:
             return Triangular(float(figure.low), float(figure.value), float(figure.high)), (
                 f"triangular over {figure.display()} (mode at the base value)"
             )
-        return Uniform(float(figure.low), float(figure.high)), f"uniform over low/high {figure.display()}"
+        return Uniform(
+            float(figure.low), float(figure.high)
+        ), f"uniform over low/high {figure.display()}"
     return Point(float(figure.base)), None

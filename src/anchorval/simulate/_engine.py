@@ -33,7 +33,7 @@ QUANTILE_LEVELS = (0.01, 0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.99)
 
 
 def block_rng(seed: int, block: int) -> np.random.Generator:
-    """The generator of one block: ``PCG64(SeedSequence(seed, spawn_key=(block,)))``."""
+    """Return block ``block``'s generator: ``PCG64(SeedSequence(seed, spawn_key=(block,)))``."""
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(block,))))
 
 

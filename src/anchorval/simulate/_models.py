@@ -105,7 +105,7 @@ class SimModel:
     correlation: tuple[tuple[str, ...], np.ndarray] | None = None
 
     def evaluate(self, x: Values) -> dict[str, np.ndarray | float]:
-        """Outputs for inputs ``x`` (arrays of shape (n,) or floats; missing inputs at base)."""
+        """Compute the outputs for inputs ``x`` (arrays of shape (n,) or floats; others at base)."""
         raise NotImplementedError
 
     def base_inputs(self) -> dict[str, float]:
@@ -120,7 +120,11 @@ class SimModel:
     @property
     def assumptions(self) -> tuple[str, ...]:
         """One line per default distribution the simulation assumed."""
-        return tuple(f"{v.path}: no distribution stated; assumed {v.assumption}" for v in self.inputs.values() if v.assumption)
+        return tuple(
+            f"{v.path}: no distribution stated; assumed {v.assumption}"
+            for v in self.inputs.values()
+            if v.assumption
+        )
 
     def sample(self, rng: np.random.Generator, n: int) -> dict[str, np.ndarray | float]:
         """Draw ``n`` scenarios of every input (constants stay floats).
@@ -133,9 +137,14 @@ class SimModel:
         done: set[str] = set()
         if self.correlation is not None:
             paths, load = self.correlation
-            z = rng.standard_normal((n, len(paths))) @ load.T
+            g = rng.standard_normal((len(paths), n))
             for i, p in enumerate(paths):
-                x[p] = self.inputs[p].dist.from_normal(np.ascontiguousarray(z[:, i]))
+                # z_i = sum_j L[i, j] g_j, column by column (no BLAS call: threads stay independent)
+                z = g[0] * load[i, 0]
+                for j in range(1, len(paths)):
+                    if load[i, j] != 0.0:
+                        z += g[j] * load[i, j]
+                x[p] = self.inputs[p].dist.from_normal(z)
                 done.add(p)
         for p, v in self.inputs.items():
             if p in done:
@@ -198,12 +207,15 @@ class FunctionModel(SimModel):
     ) -> None:
         self.fn = fn
         self.inputs = {
-            k: InputVar(k, "", float((base or {}).get(k, d.quantile(0.5))), d, stated=True) for k, d in inputs.items()
+            k: InputVar(k, "", float((base or {}).get(k, d.quantile(0.5))), d, stated=True)
+            for k, d in inputs.items()
         }
         self.outputs = (output,)
         self.titles = {output: output}
         self.bases = {output: float(fn(**self.base_inputs()))}
-        self.correlation = None if correlation is None else _loading(tuple(correlation[0]), correlation[1], "")
+        self.correlation = (
+            None if correlation is None else _loading(tuple(correlation[0]), correlation[1], "")
+        )
 
     def evaluate(self, x: Values) -> dict[str, np.ndarray | float]:  # noqa: D102
         full = {**self.base_inputs(), **x}
@@ -216,10 +228,18 @@ def _loading(paths: tuple[str, ...], matrix: Any, where: str) -> tuple[tuple[str
     names = ", ".join(paths)
     if c.shape != (len(paths), len(paths)):
         raise DistributionError(
-            MSG_BAD_DISTRIBUTION.format(where=where, path=f"correlation [{names}]", why=f"matrix shape {c.shape} does not match {len(paths)} figures")
+            MSG_BAD_DISTRIBUTION.format(
+                where=where,
+                path=f"correlation [{names}]",
+                why=f"matrix shape {c.shape} does not match {len(paths)} figures",
+            )
         )
     if not np.allclose(c, c.T, atol=1e-12):
-        raise DistributionError(MSG_BAD_DISTRIBUTION.format(where=where, path=f"correlation [{names}]", why="matrix is not symmetric"))
+        raise DistributionError(
+            MSG_BAD_DISTRIBUTION.format(
+                where=where, path=f"correlation [{names}]", why="matrix is not symmetric"
+            )
+        )
     w, v = np.linalg.eigh(c)
     if w.min() < -PSD_TOLERANCE:
         raise DistributionError(
@@ -263,9 +283,15 @@ class _Inputs:
             src = stated.get("source")
             if src is not None and src not in owner.sources:
                 raise DistributionError(
-                    MSG_BAD_DISTRIBUTION.format(where=self.where, path=path, why=f"distribution source {src!r} is not declared in sources")
+                    MSG_BAD_DISTRIBUTION.format(
+                        where=self.where,
+                        path=path,
+                        why=f"distribution source {src!r} is not declared in sources",
+                    )
                 )
-            var = InputVar(path, fig.unit, float(fig.base), dist, True, None, stated.get("note"), src)
+            var = InputVar(
+                path, fig.unit, float(fig.base), dist, True, None, stated.get("note"), src
+            )
         else:
             dist, assumed = default_distribution(fig)
             var = InputVar(path, fig.unit, float(fig.base), dist, False, assumed)
@@ -351,7 +377,9 @@ def build_case_model(
             if p not in index:
                 raise DistributionError(
                     MSG_BAD_DISTRIBUTION.format(
-                        where=where, path=p, why=f"no such figure in the case (figures: {', '.join(index)})"
+                        where=where,
+                        path=p,
+                        why=f"no such figure in the case (figures: {', '.join(index)})",
                     )
                 )
 
@@ -368,12 +396,22 @@ def build_case_model(
         if key == "perp_implied":
             legs = []
             for i, q in enumerate(case.perps):
-                legs.append((use(f"perps[{i}].price"), use(f"perps[{i}].reference_shares"), fx(q.price.unit, q.price.as_of)))
+                legs.append(
+                    (
+                        use(f"perps[{i}].price"),
+                        use(f"perps[{i}].reference_shares"),
+                        fx(q.price.unit, q.price.as_of),
+                    )
+                )
             fns[key] = _perp_fn(legs)
         elif key == "arr_multiple":
             s = case.arr_multiple
             assert s is not None
-            m, sh, mu = use("arr_multiple.market_arr"), use("arr_multiple.share"), use("arr_multiple.multiples")
+            m, sh, mu = (
+                use("arr_multiple.market_arr"),
+                use("arr_multiple.share"),
+                use("arr_multiple.multiples"),
+            )
             k = fx(s.market_arr.unit, s.market_arr.as_of)
             fns[key] = lambda x, m=m, sh=sh, mu=mu, k=k: _prod(k, x[m], x[sh], x[mu])
         elif key == "last_round":
@@ -387,7 +425,11 @@ def build_case_model(
             fns[key] = _peer_fn(case, loaded.peers, use, fx)
         else:  # an anchor registered later without a vectorised model
             raise DistributionError(
-                MSG_BAD_DISTRIBUTION.format(where=where, path=key, why="no vectorised model for this anchor yet; pass anchors= to leave it out")
+                MSG_BAD_DISTRIBUTION.format(
+                    where=where,
+                    path=key,
+                    why="no vectorised model for this anchor yet; pass anchors= to leave it out",
+                )
             )
     model = CaseModel()
     model._fns = fns
@@ -405,18 +447,32 @@ def build_case_model(
         cs = merged.correlation
         for p in cs.figures:
             if p not in index:
-                raise DistributionError(MSG_BAD_DISTRIBUTION.format(where=where, path=p, why="correlated figure is not in the case"))
+                raise DistributionError(
+                    MSG_BAD_DISTRIBUTION.format(
+                        where=where, path=p, why="correlated figure is not in the case"
+                    )
+                )
             if p not in model.inputs:
-                raise DistributionError(MSG_BAD_DISTRIBUTION.format(where=where, path=p, why="correlated figure is not used by any anchor"))
+                raise DistributionError(
+                    MSG_BAD_DISTRIBUTION.format(
+                        where=where, path=p, why="correlated figure is not used by any anchor"
+                    )
+                )
             if not model.inputs[p].uncertain:
                 raise DistributionError(
-                    MSG_BAD_DISTRIBUTION.format(where=where, path=p, why="correlated figure is held at a point; give it a distribution")
+                    MSG_BAD_DISTRIBUTION.format(
+                        where=where,
+                        path=p,
+                        why="correlated figure is held at a point; give it a distribution",
+                    )
                 )
         model.correlation = _loading(cs.figures, cs.matrix, where)
     return model
 
 
-def _merge_specs(case_spec: SimulationSpec | None, extra: SimulationSpec | None) -> SimulationSpec | None:
+def _merge_specs(
+    case_spec: SimulationSpec | None, extra: SimulationSpec | None
+) -> SimulationSpec | None:
     if extra is None:
         return case_spec
     if case_spec is None:
@@ -441,7 +497,9 @@ def _perp_fn(legs: list[tuple[str, str, float]]) -> Callable[[Values], np.ndarra
     return fn
 
 
-def _peer_fn(case: Case, peers: Mapping[str, Case], use: Callable[[str], str], fx: Callable[..., float]) -> Callable[[Values], np.ndarray | float]:
+def _peer_fn(
+    case: Case, peers: Mapping[str, Case], use: Callable[[str], str], fx: Callable[..., float]
+) -> Callable[[Values], np.ndarray | float]:
     spec = case.peer
     assert spec is not None
     peer = peers[spec.case]
@@ -449,7 +507,11 @@ def _peer_fn(case: Case, peers: Mapping[str, Case], use: Callable[[str], str], f
     assert cap is not None and peer.financials is not None and peer.financials.revenue is not None
     if cap.share_price is not None and cap.shares_outstanding is not None:
         cap_cur = cap.share_price.unit
-        cap_terms = ("product", use("peer.capital.share_price"), use("peer.capital.shares_outstanding"))
+        cap_terms = (
+            "product",
+            use("peer.capital.share_price"),
+            use("peer.capital.shares_outstanding"),
+        )
     else:
         assert cap.market_cap is not None
         cap_cur = cap.market_cap.unit
@@ -468,7 +530,11 @@ def _peer_fn(case: Case, peers: Mapping[str, Case], use: Callable[[str], str], f
     k_t = fx(target_fig.unit, target_fig.as_of)
 
     def fn(x: Values) -> np.ndarray | float:
-        num = _prod(x[cap_terms[1]], x[cap_terms[2]]) if cap_terms[0] == "product" else x[cap_terms[1]]
+        num = (
+            _prod(x[cap_terms[1]], x[cap_terms[2]])
+            if cap_terms[0] == "product"
+            else x[cap_terms[1]]
+        )
         for p, k, sign in ev:
             num = num + _prod(sign * k, x[p])
         multiple = num / _prod(k_rev, x[rev])
@@ -478,7 +544,7 @@ def _peer_fn(case: Case, peers: Mapping[str, Case], use: Callable[[str], str], f
 
 
 def model_point(model: SimModel, overrides: Mapping[str, float]) -> dict[str, float]:
-    """Outputs with every input at base except ``overrides`` (floats in, floats out)."""
+    """Compute outputs with every input at base except ``overrides`` (floats)."""
     out = model.evaluate({**model.base_inputs(), **overrides})
     return {k: float(v) for k, v in out.items()}
 

@@ -164,7 +164,13 @@ class SimulationResult:
 
         rows = []
         for o in self.outputs.values():
-            row: dict[str, Any] = {"output": o.key, "title": o.title, "base": o.base, "mean": o.mean, "std": o.std}
+            row: dict[str, Any] = {
+                "output": o.key,
+                "title": o.title,
+                "base": o.base,
+                "mean": o.mean,
+                "std": o.std,
+            }
             for q in REPORTED:
                 row[f"p{round(q * 100)}"] = o.quantiles[q]
             for t in self.thresholds:
@@ -173,13 +179,13 @@ class SimulationResult:
         return pd.DataFrame(rows).set_index("output")
 
     def inputs_frame(self) -> Any:
-        """Inputs as a pandas DataFrame (index: figure path)."""
+        """Return the inputs as a pandas DataFrame (index: figure path)."""
         import pandas as pd
 
         return pd.DataFrame([i.__dict__ for i in self.inputs]).set_index("path")
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready structure (schema ``anchorval.simulation/1``); amounts are floats in currency."""
+        """Return a JSON-ready dict (schema ``anchorval.simulation/1``; amounts are floats)."""
         return {
             "schema": "anchorval.simulation/1",
             "case": self.case_id,

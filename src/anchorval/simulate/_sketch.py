@@ -48,7 +48,7 @@ class Sketch:
 
     @classmethod
     def from_pilot(cls, pilot: np.ndarray) -> Sketch:
-        """A sketch whose range covers a pilot sample widened by 4x (log) or its width (linear).
+        """Build a sketch covering a pilot sample widened by 4x (log) or its width (linear).
 
         Parameters
         ----------
@@ -126,7 +126,9 @@ class Sketch:
             out[j] = lower[i] + (upper[i] - lower[i]) * min(max(frac, 0.0), 1.0)
         return out
 
-    def coarse(self, counts: np.ndarray, lo: float, hi: float, bins: int = 60) -> tuple[np.ndarray, np.ndarray]:
+    def coarse(
+        self, counts: np.ndarray, lo: float, hi: float, bins: int = 60
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Re-bin the fine histogram into ``bins`` bins over [lo, hi] (log-spaced in log mode).
 
         Returns
