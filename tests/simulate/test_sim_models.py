@@ -1,0 +1,95 @@
+"""The vectorised models reproduce the deterministic anchors (the single source of truth)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from anchorval.anchors import ANCHORS
+from anchorval.domain import SimulationSpec
+from anchorval.errors import DistributionError
+from anchorval.simulate import CaseModel, build_case_model
+from anchorval.workflows import value_loaded
+
+
+@pytest.fixture(scope="module")
+def model(anthropic) -> CaseModel:
+    return build_case_model(anthropic)
+
+
+def test_every_anchor_at_base_equals_deterministic_base(anthropic, model):
+    t = value_loaded(anthropic)
+    assert set(model.outputs) == {a.anchor for a in t.anchors} | {"blended"}
+    assert set(model.outputs) - {"blended"} == set(ANCHORS)
+    out = model.evaluate(model.base_inputs())
+    for a in t.anchors:
+        # float64 product of Decimal inputs: equal to ~1e-15 relative
+        assert float(out[a.anchor]) == pytest.approx(float(a.base.amount), rel=1e-13, abs=0), a.anchor
+    assert float(out["blended"]) == pytest.approx(float(t.blended.base.amount), rel=1e-13)
+
+
+def test_vectorised_matches_deterministic_at_every_grid_cell(anthropic, model):
+    # every cell of the deterministic ARR grid, evaluated as one vector
+    t = value_loaded(anthropic)
+    spec = anthropic.case.arr_multiple
+    cells = [(float(a), float(m)) for a in spec.market_arr.points for m in spec.multiples.points]
+    x = {
+        "arr_multiple.market_arr": np.array([c[0] for c in cells]),
+        "arr_multiple.multiples": np.array([c[1] for c in cells]),
+    }
+    got = model.evaluate(x)["arr_multiple"]
+    want = [float(c.value.amount) for c in t.anchor("arr_multiple").cells]
+    np.testing.assert_allclose(got, want, rtol=1e-13)
+
+
+def test_five_uncertain_inputs_and_stated_defaults(model):
+    assert len(model.uncertain) >= 5
+    stated = {p for p, v in model.inputs.items() if v.stated}
+    assert {"arr_multiple.market_arr", "arr_multiple.share", "perps[0].price"} <= stated
+    for p in stated:
+        assert model.inputs[p].note and model.inputs[p].source
+    text = "\n".join(model.assumptions)
+    assert "financials.arr_run_rate: no distribution stated; assumed uniform over low/high 30B-47B USD" in text
+    assert "arr_multiple.multiples: no distribution stated; assumed discrete, equal probability" in text
+
+
+def test_peer_multiple_is_price_x_shares_over_revenue(anthropic, model):
+    # Zhipu P/S = HK$2380 x shares / (CNY revenue in HKD); doubling the price doubles the anchor
+    base = model.evaluate(model.base_inputs())["peer_multiple"]
+    p = model.inputs["peer.capital.share_price"].base
+    doubled = model.evaluate({**model.base_inputs(), "peer.capital.share_price": 2 * p})["peer_multiple"]
+    assert doubled == pytest.approx(2 * base, rel=1e-14)
+    halved_rev = model.evaluate(
+        {**model.base_inputs(), "peer.financials.revenue": model.inputs["peer.financials.revenue"].base / 2}
+    )["peer_multiple"]
+    assert halved_rev == pytest.approx(2 * base, rel=1e-14)
+
+
+def test_spec_overrides_and_unknown_path(anthropic):
+    spec = SimulationSpec(distributions={"funding_rounds[0].post_money": {"kind": "uniform", "low": "900B USD", "high": "1T USD"}})
+    m = build_case_model(anthropic, spec)
+    assert m.inputs["funding_rounds[0].post_money"].stated
+    with pytest.raises(DistributionError, match=r"arr_multiple\.marketarr: no such figure"):
+        build_case_model(anthropic, SimulationSpec(distributions={"arr_multiple.marketarr": {"kind": "point"}}))
+
+
+def test_non_psd_correlation_names_figures(anthropic):
+    spec = SimulationSpec(
+        distributions={"funding_rounds[0].post_money": {"kind": "uniform", "low": "900B USD", "high": "1T USD"}},
+        correlation={
+            "figures": ["arr_multiple.market_arr", "arr_multiple.share", "perps[0].price"],
+            "matrix": [[1, 0.9, -0.9], [0.9, 1, 0.9], [-0.9, 0.9, 1]],
+        },
+    )
+    with pytest.raises(DistributionError) as exc:
+        build_case_model(anthropic, spec)
+    msg = str(exc.value)
+    assert "arr_multiple.market_arr, arr_multiple.share, perps[0].price" in msg
+    assert "not positive semi-definite" in msg
+
+
+def test_asymmetric_correlation_is_a_case_error():
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="not symmetric: a ~ b is 0.5 but b ~ a is 0.2"):
+        SimulationSpec(correlation={"figures": ["a", "b"], "matrix": [[1, 0.5], [0.2, 1]]})
