@@ -67,7 +67,7 @@ def load_simulation_spec(path: str | Path) -> SimulationSpec:
     """
     from pydantic import ValidationError
     from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
     from .cases._loader import _clean_msg, _line_of, _loc_text, _plain
 
@@ -78,6 +78,12 @@ def load_simulation_spec(path: str | Path) -> SimulationSpec:
         raise CaseError(f"cannot read simulation spec: {exc.strerror}", file=str(p)) from None
     try:
         doc = YAML(typ="rt").load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        raise CaseError(
+            f"malformed YAML: {exc.problem or exc.context}", file=str(p), line=line
+        ) from None
     except YAMLError as exc:
         raise CaseError(f"malformed YAML: {exc}", file=str(p)) from None
     if not isinstance(doc, dict):

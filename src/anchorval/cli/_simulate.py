@@ -120,24 +120,16 @@ def simulate_cmd(
 
 
 def _print_simulation(r: Any) -> None:
+    from rich import box
     from rich.table import Table
 
     c = console()
     tab = Table(
-        title=f"{r.company}: Monte Carlo, {r.draws:,} draws, seed {r.seed} ({r.currency}, totals)"
+        title=f"{r.company}: Monte Carlo, {r.draws:,} draws, seed {r.seed} ({r.currency}, totals)",
+        box=box.SIMPLE_HEAD,
     )
-    for col in (
-        "output",
-        "base",
-        "mean",
-        "P5",
-        "P25",
-        "P50",
-        "P75",
-        "P95",
-        *(f"P(>{_fmt(t)})" for t in r.thresholds),
-    ):
-        tab.add_column(col, justify="left" if col == "output" else "right")
+    for col in ("output", "base", "mean", "P5", "P25", "P50", "P75", "P95"):
+        tab.add_column(col, justify="left" if col == "output" else "right", no_wrap=True)
     for o in r.outputs.values():
         q = o.quantiles
         tab.add_row(
@@ -145,12 +137,19 @@ def _print_simulation(r: Any) -> None:
             _fmt(o.base),
             _fmt(o.mean),
             *(_fmt(q[v]) for v in (0.05, 0.25, 0.5, 0.75, 0.95)),
-            *(f"{o.p_above[t]:.1%}" for t in r.thresholds),
         )
     tab.caption = (
         f"{r.draws_per_second / 1e6:.1f}M scenarios/s on {r.threads} threads ({r.elapsed:.2f} s)"
     )
     c.print(tab)
+    if r.thresholds:
+        pt = Table(title="Probability the value exceeds a threshold", box=box.SIMPLE_HEAD)
+        pt.add_column("output", no_wrap=True)
+        for t in r.thresholds:
+            pt.add_column(f"P(> {_fmt(t)} {r.currency})", justify="right", no_wrap=True)
+        for o in r.outputs.values():
+            pt.add_row(o.key, *(f"{o.p_above[t]:.1%}" for t in r.thresholds))
+        c.print(pt)
     c.print("\n[bold]Inputs[/bold]")
     for i in r.inputs:
         if i.stated:
