@@ -14,11 +14,26 @@ runner = CliRunner()
 
 
 def anthropic_yaml() -> str:
-    return resources.files("anchorval.cases").joinpath("anthropic-2026-06.yaml").read_text(encoding="utf-8")
+    return (
+        resources.files("anchorval.cases")
+        .joinpath("anthropic-2026-06.yaml")
+        .read_text(encoding="utf-8")
+    )
 
 
 def test_simulate_json_is_reproducible():
-    args = ["simulate", "anthropic-2026-06", "--draws", "200000", "--seed", "7", "--threshold", "1T USD", "-f", "json"]
+    args = [
+        "simulate",
+        "anthropic-2026-06",
+        "--draws",
+        "200000",
+        "--seed",
+        "7",
+        "--threshold",
+        "1T USD",
+        "-f",
+        "json",
+    ]
     a = runner.invoke(app, args)
     assert a.exit_code == 0, a.output
     b = runner.invoke(app, [*args, "--threads", "1"])
@@ -26,27 +41,63 @@ def test_simulate_json_is_reproducible():
     da.pop("elapsed_seconds"), db.pop("elapsed_seconds")
     assert da == db
     assert da["draws"] == 200_000 and da["seed"] == 7 and da["thresholds"] == [1e12]
-    assert set(da["outputs"]) == {"peer_multiple", "perp_implied", "arr_multiple", "last_round", "blended"}
+    assert set(da["outputs"]) == {
+        "peer_multiple",
+        "perp_implied",
+        "arr_multiple",
+        "last_round",
+        "blended",
+    }
     assert any("assumed uniform over low/high 30B-47B USD" in s for s in da["assumptions"])
 
 
 def test_simulate_table_markdown_and_report(tmp_path):
     r = runner.invoke(app, ["simulate", "anthropic-2026-06", "--draws", "1.5", "--seed", "1"])
     assert r.exit_code == 2 and "draws: must be a positive whole number, got '1.5'" in r.stderr
-    r = runner.invoke(app, ["simulate", "anthropic-2026-06", "--draws", "100k", "--seed", "1", "--report", str(tmp_path / "s.html")])
+    r = runner.invoke(
+        app,
+        [
+            "simulate",
+            "anthropic-2026-06",
+            "--draws",
+            "100k",
+            "--seed",
+            "1",
+            "--report",
+            str(tmp_path / "s.html"),
+        ],
+    )
     assert r.exit_code == 0, r.output
     assert "blended" in r.stdout and "assumed" in r.stdout
     html = (tmp_path / "s.html").read_text(encoding="utf-8")
-    for needle in ("Monte Carlo simulation", "Sensitivity: tornado", "Defaults assumed", "arr_multiple.market_arr"):
+    for needle in (
+        "Monte Carlo simulation",
+        "Sensitivity: tornado",
+        "Defaults assumed",
+        "arr_multiple.market_arr",
+    ):
         assert needle in html
     assert len(html) < 8_000_000  # pre-binned: no raw draws embedded
-    md = runner.invoke(app, ["simulate", "anthropic-2026-06", "--draws", "1e5", "--seed", "1", "-f", "markdown"])
-    assert md.exit_code == 0 and md.stdout.startswith("# Anthropic: Monte Carlo (100,000 draws, seed 1, USD)")
+    md = runner.invoke(
+        app, ["simulate", "anthropic-2026-06", "--draws", "1e5", "--seed", "1", "-f", "markdown"]
+    )
+    assert md.exit_code == 0 and md.stdout.startswith(
+        "# Anthropic: Monte Carlo (100,000 draws, seed 1, USD)"
+    )
 
 
 @pytest.mark.parametrize("method", ["tornado", "sobol", "grid"])
 def test_sensitivity_methods(method, tmp_path):
-    args = ["sensitivity", "anthropic-2026-06", "--method", method, "--n", "1024", "--report", str(tmp_path / "x.html")]
+    args = [
+        "sensitivity",
+        "anthropic-2026-06",
+        "--method",
+        method,
+        "--n",
+        "1024",
+        "--report",
+        str(tmp_path / "x.html"),
+    ]
     if method == "grid":
         args += ["--grid", "arr_multiple.share,arr_multiple.multiples"]
     r = runner.invoke(app, [*args, "-f", "json"])
@@ -65,25 +116,39 @@ def one_error_line(result) -> str:
 
 
 def test_bad_distribution_in_case_file(tmp_path):
-    text = anthropic_yaml().replace("      low: 140B USD\n      high: 200B USD\n      low_q", "      low: 240B USD\n      high: 200B USD\n      low_q")
+    text = anthropic_yaml().replace(
+        "      low: 140B USD\n      high: 200B USD\n      low_q",
+        "      low: 240B USD\n      high: 200B USD\n      low_q",
+    )
     assert "low: 240B USD" in text
     p = tmp_path / "bad.yaml"
     p.write_text(text, encoding="utf-8")
     line = one_error_line(runner.invoke(app, ["simulate", str(p), "--draws", "1000"]))
-    assert line == "error: anthropic-2026-06: arr_multiple.market_arr: low 2.4e+11 is above high 2e+11"
+    assert (
+        line == "error: anthropic-2026-06: arr_multiple.market_arr: low 2.4e+11 is above high 2e+11"
+    )
 
 
 def test_malformed_spec_file_is_one_line(tmp_path):
     spec = tmp_path / "spec.yaml"
     spec.write_text("correlation:\n  figures: [a, perps[0].price]\n", encoding="utf-8")
-    line = one_error_line(runner.invoke(app, ["simulate", "anthropic-2026-06", "--spec", str(spec)]))
+    line = one_error_line(
+        runner.invoke(app, ["simulate", "anthropic-2026-06", "--spec", str(spec)])
+    )
     assert line.startswith(f"error: {spec}:2: malformed YAML")
 
 
 def test_negative_spread_in_spec_file(tmp_path):
     spec = tmp_path / "spec.yaml"
-    spec.write_text("distributions:\n  perps[0].price: {kind: lognormal, median: 1718 USDT, spread: -0.1}\n", encoding="utf-8")
-    line = one_error_line(runner.invoke(app, ["simulate", "anthropic-2026-06", "--draws", "1000", "--spec", str(spec)]))
+    spec.write_text(
+        "distributions:\n  perps[0].price: {kind: lognormal, median: 1718 USDT, spread: -0.1}\n",
+        encoding="utf-8",
+    )
+    line = one_error_line(
+        runner.invoke(
+            app, ["simulate", "anthropic-2026-06", "--draws", "1000", "--spec", str(spec)]
+        )
+    )
     assert "perps[0].price: spread (sd of ln) must be positive, got -0.1" in line
 
 
@@ -95,7 +160,11 @@ def test_non_psd_correlation_in_spec_file(tmp_path):
         "  matrix: [[1, 0.9, -0.9], [0.9, 1, 0.9], [-0.9, 0.9, 1]]\n",
         encoding="utf-8",
     )
-    line = one_error_line(runner.invoke(app, ["simulate", "anthropic-2026-06", "--draws", "1000", "--spec", str(spec)]))
+    line = one_error_line(
+        runner.invoke(
+            app, ["simulate", "anthropic-2026-06", "--draws", "1000", "--spec", str(spec)]
+        )
+    )
     assert "correlation [arr_multiple.market_arr, arr_multiple.share, perps[0].price]" in line
     assert "not positive semi-definite" in line
 

@@ -31,14 +31,20 @@ def fig(**kw):
 
 
 def test_uniform_ppf_and_mean():
-    d = parse_distribution({"kind": "uniform", "low": "140B USD", "high": "200B USD"}, fig(low="140B USD", high="200B USD"), "x")
+    d = parse_distribution(
+        {"kind": "uniform", "low": "140B USD", "high": "200B USD"},
+        fig(low="140B USD", high="200B USD"),
+        "x",
+    )
     assert isinstance(d, Uniform)
     np.testing.assert_allclose(d.ppf(U), stats.uniform(140e9, 60e9).ppf(U), rtol=1e-14)
     assert d.mean() == (140e9 + 200e9) / 2
 
 
 def test_triangular_matches_scipy():
-    d = parse_distribution({"kind": "triangular", "low": "50%", "mode": "59%", "high": "65%"}, fig(value="59%"), "s")
+    d = parse_distribution(
+        {"kind": "triangular", "low": "50%", "mode": "59%", "high": "65%"}, fig(value="59%"), "s"
+    )
     ref = stats.triang((0.59 - 0.5) / 0.15, loc=0.5, scale=0.15)
     np.testing.assert_allclose(d.ppf(U), ref.ppf(U), rtol=1e-12)
     assert d.mean() == pytest.approx(ref.mean(), rel=1e-12)
@@ -55,7 +61,11 @@ def test_pert_is_scaled_beta():
 
 
 def test_lognormal_from_quantiles_hits_them():
-    d = parse_distribution({"kind": "lognormal", "low": "140B USD", "high": "200B USD"}, fig(low="140B USD", high="200B USD"), "m")
+    d = parse_distribution(
+        {"kind": "lognormal", "low": "140B USD", "high": "200B USD"},
+        fig(low="140B USD", high="200B USD"),
+        "m",
+    )
     assert isinstance(d, LogNormal)
     assert d.quantile(0.05) == pytest.approx(140e9, rel=1e-12)
     assert d.quantile(0.95) == pytest.approx(200e9, rel=1e-12)
@@ -63,7 +73,9 @@ def test_lognormal_from_quantiles_hits_them():
 
 
 def test_lognormal_median_spread_matches_scipy():
-    d = parse_distribution({"kind": "lognormal", "median": "1718 USDT", "spread": 0.15}, fig(value="1718 USDT"), "p")
+    d = parse_distribution(
+        {"kind": "lognormal", "median": "1718 USDT", "spread": 0.15}, fig(value="1718 USDT"), "p"
+    )
     ref = stats.lognorm(0.15, scale=1718)
     np.testing.assert_allclose(d.ppf(U), ref.ppf(U), rtol=1e-12)
     assert d.mean() == pytest.approx(ref.mean(), rel=1e-12)
@@ -80,9 +92,15 @@ def test_truncated_normal_matches_scipy():
 
 
 def test_discrete_probabilities():
-    d = parse_distribution({"kind": "discrete", "values": ["10x", "15x", "20x"], "probabilities": [0.25, 0.5, 0.25]}, fig(values=["10x", "15x", "20x"]), "m")
+    d = parse_distribution(
+        {"kind": "discrete", "values": ["10x", "15x", "20x"], "probabilities": [0.25, 0.5, 0.25]},
+        fig(values=["10x", "15x", "20x"]),
+        "m",
+    )
     assert isinstance(d, Discrete)
-    np.testing.assert_array_equal(d.ppf(np.array([0.1, 0.25, 0.3, 0.74, 0.75, 0.99])), [10, 15, 15, 15, 20, 20])
+    np.testing.assert_array_equal(
+        d.ppf(np.array([0.1, 0.25, 0.3, 0.74, 0.75, 0.99])), [10, 15, 15, 15, 20, 20]
+    )
     x = d.sample(np.random.default_rng(2), 200_000)
     # binomial standard error of a share p at n = 200k is < 0.0012; allow 5 SE
     assert abs((x == 15).mean() - 0.5) < 0.006 and abs((x == 10).mean() - 0.25) < 0.006
@@ -93,7 +111,11 @@ def test_defaults_are_stated():
     d, why = default_distribution(fig(low="30B USD", high="47B USD"))
     assert isinstance(d, Uniform) and "uniform" in why and "30B-47B USD" in why
     d, why = default_distribution(fig(values=["10x", "15x", "20x"]))
-    assert isinstance(d, Discrete) and d.probabilities == (1 / 3, 1 / 3, 1 / 3) and "equal probability" in why
+    assert (
+        isinstance(d, Discrete)
+        and d.probabilities == (1 / 3, 1 / 3, 1 / 3)
+        and "equal probability" in why
+    )
     d, why = default_distribution(fig(low=1, value=2, high=4))
     assert isinstance(d, Triangular) and (d.low, d.mode, d.high) == (1, 2, 4)
     d, why = default_distribution(fig(value="965B USD"))
@@ -111,7 +133,10 @@ def test_defaults_are_stated():
         ({"kind": "discrete", "values": [1, 2], "probabilities": [1.5, -0.5]}, "non-negative"),
         ({"kind": "gamma"}, "unknown distribution kind 'gamma'"),
         ({"kind": "uniform", "low": 1, "high": 2, "mean": 3}, "does not take mean"),
-        ({"kind": "lognormal", "low": "140B EUR", "high": "200B USD"}, "is in EUR, the figure is in USD"),
+        (
+            {"kind": "lognormal", "low": "140B EUR", "high": "200B USD"},
+            "is in EUR, the figure is in USD",
+        ),
         ({"kind": "lognormal", "low": -1, "high": 2}, "lognormal low must be positive"),
     ],
 )

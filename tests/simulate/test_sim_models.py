@@ -24,7 +24,9 @@ def test_every_anchor_at_base_equals_deterministic_base(anthropic, model):
     out = model.evaluate(model.base_inputs())
     for a in t.anchors:
         # float64 product of Decimal inputs: equal to ~1e-15 relative
-        assert float(out[a.anchor]) == pytest.approx(float(a.base.amount), rel=1e-13, abs=0), a.anchor
+        assert float(out[a.anchor]) == pytest.approx(float(a.base.amount), rel=1e-13, abs=0), (
+            a.anchor
+        )
     assert float(out["blended"]) == pytest.approx(float(t.blended.base.amount), rel=1e-13)
 
 
@@ -49,33 +51,52 @@ def test_five_uncertain_inputs_and_stated_defaults(model):
     for p in stated:
         assert model.inputs[p].note and model.inputs[p].source
     text = "\n".join(model.assumptions)
-    assert "financials.arr_run_rate: no distribution stated; assumed uniform over low/high 30B-47B USD" in text
-    assert "arr_multiple.multiples: no distribution stated; assumed discrete, equal probability" in text
+    assert (
+        "financials.arr_run_rate: no distribution stated; assumed uniform over low/high 30B-47B USD"
+        in text
+    )
+    assert (
+        "arr_multiple.multiples: no distribution stated; assumed discrete, equal probability"
+        in text
+    )
 
 
 def test_peer_multiple_is_price_x_shares_over_revenue(anthropic, model):
     # Zhipu P/S = HK$2380 x shares / (CNY revenue in HKD); doubling the price doubles the anchor
     base = model.evaluate(model.base_inputs())["peer_multiple"]
     p = model.inputs["peer.capital.share_price"].base
-    doubled = model.evaluate({**model.base_inputs(), "peer.capital.share_price": 2 * p})["peer_multiple"]
+    doubled = model.evaluate({**model.base_inputs(), "peer.capital.share_price": 2 * p})[
+        "peer_multiple"
+    ]
     assert doubled == pytest.approx(2 * base, rel=1e-14)
     halved_rev = model.evaluate(
-        {**model.base_inputs(), "peer.financials.revenue": model.inputs["peer.financials.revenue"].base / 2}
+        {
+            **model.base_inputs(),
+            "peer.financials.revenue": model.inputs["peer.financials.revenue"].base / 2,
+        }
     )["peer_multiple"]
     assert halved_rev == pytest.approx(2 * base, rel=1e-14)
 
 
 def test_spec_overrides_and_unknown_path(anthropic):
-    spec = SimulationSpec(distributions={"funding_rounds[0].post_money": {"kind": "uniform", "low": "900B USD", "high": "1T USD"}})
+    spec = SimulationSpec(
+        distributions={
+            "funding_rounds[0].post_money": {"kind": "uniform", "low": "900B USD", "high": "1T USD"}
+        }
+    )
     m = build_case_model(anthropic, spec)
     assert m.inputs["funding_rounds[0].post_money"].stated
     with pytest.raises(DistributionError, match=r"arr_multiple\.marketarr: no such figure"):
-        build_case_model(anthropic, SimulationSpec(distributions={"arr_multiple.marketarr": {"kind": "point"}}))
+        build_case_model(
+            anthropic, SimulationSpec(distributions={"arr_multiple.marketarr": {"kind": "point"}})
+        )
 
 
 def test_non_psd_correlation_names_figures(anthropic):
     spec = SimulationSpec(
-        distributions={"funding_rounds[0].post_money": {"kind": "uniform", "low": "900B USD", "high": "1T USD"}},
+        distributions={
+            "funding_rounds[0].post_money": {"kind": "uniform", "low": "900B USD", "high": "1T USD"}
+        },
         correlation={
             "figures": ["arr_multiple.market_arr", "arr_multiple.share", "perps[0].price"],
             "matrix": [[1, 0.9, -0.9], [0.9, 1, 0.9], [-0.9, 0.9, 1]],

@@ -7,14 +7,24 @@ import pytest
 
 import anchorval
 from anchorval.errors import DistributionError
-from anchorval.simulate import FunctionModel, LogNormal, Uniform, build_case_model, grid, sobol, tornado
+from anchorval.simulate import (
+    FunctionModel,
+    LogNormal,
+    Uniform,
+    build_case_model,
+    grid,
+    sobol,
+    tornado,
+)
 
 COEF = {"x1": 4.0, "x2": 2.0, "x3": 1.0, "x4": 0.5, "x5": 3.0}
 
 
 def additive():
     return FunctionModel(
-        lambda x1, x2, x3, x4, x5: COEF["x1"] * x1 + COEF["x2"] * x2 + COEF["x3"] * x3 + COEF["x4"] * x4 + COEF["x5"] * x5,
+        lambda x1, x2, x3, x4, x5: (
+            COEF["x1"] * x1 + COEF["x2"] * x2 + COEF["x3"] * x3 + COEF["x4"] * x4 + COEF["x5"] * x5
+        ),
         {k: Uniform(0.0, 1.0) for k in COEF},
     )
 
@@ -24,7 +34,9 @@ def test_sobol_of_additive_linear_model_matches_analytic_indices():
     # S1_i = ST_i = a_i^2 / sum_j a_j^2 (no interactions)
     res = sobol(additive(), "y", n=1 << 14, seed=1)
     total = sum(a * a for a in COEF.values())
-    for p, s1, s1c, st, stc in zip(res.paths, res.s1, res.s1_conf, res.st, res.st_conf, strict=True):
+    for p, s1, s1c, st, stc in zip(
+        res.paths, res.s1, res.s1_conf, res.st, res.st_conf, strict=True
+    ):
         exact = COEF[p] ** 2 / total
         assert abs(s1 - exact) <= s1c, (p, s1, exact, s1c)
         assert abs(st - exact) <= stc, (p, st, exact, stc)
@@ -44,7 +56,10 @@ def test_tornado_order_and_swings_match_analytic():
 
 def test_tornado_on_multiplicative_model_known_order():
     # y = a * b * c with lognormal inputs: swing ranks follow the spreads
-    m = FunctionModel(lambda a, b, c: a * b * c, {"a": LogNormal(0, 0.1), "b": LogNormal(0, 0.5), "c": LogNormal(0, 0.3)})
+    m = FunctionModel(
+        lambda a, b, c: a * b * c,
+        {"a": LogNormal(0, 0.1), "b": LogNormal(0, 0.5), "c": LogNormal(0, 0.3)},
+    )
     assert [b.path for b in tornado(m, "y").bars] == ["b", "c", "a"]
 
 
@@ -54,7 +69,9 @@ def test_case_sensitivity_api(anthropic):
     # the multiple at 10x / 20x with everything else at base: blended moves by 0.5 x ARR grid swing
     model = build_case_model(anthropic)
     arr_base = model.bases["arr_multiple"]
-    assert tr.bars[0].swing == pytest.approx(model.weights["arr_multiple"] * arr_base * (20 - 10) / 15, rel=1e-12)
+    assert tr.bars[0].swing == pytest.approx(
+        model.weights["arr_multiple"] * arr_base * (20 - 10) / 15, rel=1e-12
+    )
     s = anchorval.sensitivity("anthropic-2026-06", method="sobol", n=1 << 12)
     assert s.paths[int(np.argmax(s.st))] == "arr_multiple.multiples"
 
@@ -66,13 +83,17 @@ def test_grid_uses_discrete_levels_and_matches_model(anthropic):
     assert len(g.x_values) == 7
     for i, y in enumerate(g.y_values):
         for j, x in enumerate(g.x_values):
-            want = model.evaluate({**model.base_inputs(), "arr_multiple.share": x, "arr_multiple.multiples": y})["blended"]
+            want = model.evaluate(
+                {**model.base_inputs(), "arr_multiple.share": x, "arr_multiple.multiples": y}
+            )["blended"]
             assert g.z[i][j] == pytest.approx(float(want), rel=1e-14)
     assert g.to_frame().shape == (3, 7)
 
 
 def test_sensitivity_errors_name_the_input():
     with pytest.raises(DistributionError, match="arr_multiple.sharee: not an input"):
-        anchorval.sensitivity("anthropic-2026-06", method="grid", grid="arr_multiple.sharee,arr_multiple.multiples")
+        anchorval.sensitivity(
+            "anthropic-2026-06", method="grid", grid="arr_multiple.sharee,arr_multiple.multiples"
+        )
     with pytest.raises(DistributionError, match="unknown sensitivity method 'morris'"):
         anchorval.sensitivity("anthropic-2026-06", method="morris")

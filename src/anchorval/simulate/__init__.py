@@ -33,6 +33,7 @@ _EXPORTS = {
     "BLOCK": "._engine",
     "DEFAULT_CHUNK": "._engine",
     "block_rng": "._engine",
+    "default_threads": "._engine",
     "run_simulation": "._engine",
     "CaseModel": "._models",
     "FunctionModel": "._models",

@@ -266,7 +266,9 @@ def sobol(
     np.clip(u, 1e-12, 1 - 1e-12, out=u)
     x: dict[str, Any] = dict(model.base_inputs())
     for j, p in enumerate(paths):
-        x[p] = model.inputs[p].dist.ppf(u[:, j])
+        # Saltelli rows reuse the base matrices' values: map each distinct value once (exact)
+        uniq, inv = np.unique(u[:, j], return_inverse=True)
+        x[p] = model.inputs[p].dist.ppf(uniq)[inv.ravel()]
     y = np.broadcast_to(np.asarray(model.evaluate(x)[output], dtype=float), (u.shape[0],)).copy()
     res = sobol_analyze.analyze(
         problem,
