@@ -94,10 +94,19 @@ def python_loop(model, n: int) -> float:
                 x[p] = rnd.choices(d.values, d.probabilities)[0]
         perp = x["perps[0].price"] * x["perps[0].reference_shares"]
         arr = x["arr_multiple.market_arr"] * x["arr_multiple.share"] * x["arr_multiple.multiples"]
-        ps = x["peer.capital.share_price"] * x["peer.capital.shares_outstanding"] / (x["peer.financials.revenue"] * 1.1)
+        ps = (
+            x["peer.capital.share_price"]
+            * x["peer.capital.shares_outstanding"]
+            / (x["peer.financials.revenue"] * 1.1)
+        )
         peer = ps * x["financials.arr_run_rate"] * 0.128
         last = x["funding_rounds[0].post_money"]
-        _blend = w["arr_multiple"] * arr + w["last_round"] * last + w["perp_implied"] * perp + w["peer_multiple"] * peer
+        _blend = (
+            w["arr_multiple"] * arr
+            + w["last_round"] * last
+            + w["perp_implied"] * perp
+            + w["peer_multiple"] * peer
+        )
     return time.perf_counter() - t
 
 
@@ -124,21 +133,30 @@ def main() -> None:
     draws = parse_draws(args.draws)
     model = build_case_model(resolve_case("anthropic-2026-06"))
     threads = default_threads()
-    print(f"cores: {threads}; uncertain inputs: {len(model.uncertain)} ({', '.join(model.uncertain)})")
+    print(
+        f"cores: {threads}; uncertain inputs: {len(model.uncertain)} ({', '.join(model.uncertain)})"
+    )
     print(f"correlated: {model.correlation[0] if model.correlation else 'none'}")
 
     run_simulation(model, 1 << 20, seed=1)  # warm-up
     t_full = best_of(lambda: run_simulation(model, draws, seed=7, thresholds=[1e12, 1.5e12]))
-    t_full1 = best_of(lambda: run_simulation(model, draws, seed=7, thresholds=[1e12, 1.5e12], threads=1))
+    t_full1 = best_of(
+        lambda: run_simulation(model, draws, seed=7, thresholds=[1e12, 1.5e12], threads=1)
+    )
     t_raw1 = raw_numpy_draws(model, draws, 1)
     t_raw2 = raw_numpy_draws(model, draws, threads)
     full, full1 = draws / t_full, draws / t_full1
     raw1, raw2 = draws / t_raw1, draws / t_raw2
-    print(f"\nfull simulation ({threads} threads): {full / 1e6:8.2f} M scenarios/s  ({t_full:.2f} s for {draws:,})")
+    print(
+        f"\nfull simulation ({threads} threads): {full / 1e6:8.2f} M scenarios/s  "
+        f"({t_full:.2f} s for {draws:,})"
+    )
     print(f"full simulation (1 thread):  {full1 / 1e6:8.2f} M scenarios/s")
     print(f"raw numpy draws (1 thread):  {raw1 / 1e6:8.2f} M scenarios/s")
     print(f"raw numpy draws ({threads} threads): {raw2 / 1e6:8.2f} M scenarios/s")
-    print(f"ratio full / raw numpy, both on {threads} threads: {full / raw2:6.2f}   (target >= 0.50)")
+    print(
+        f"ratio full / raw numpy, both on {threads} threads: {full / raw2:6.2f}   (target >= 0.50)"
+    )
     print(f"ratio full / raw numpy, both on 1 thread:  {full1 / raw1:6.2f}")
     print(f"ratio full ({threads} threads) / raw numpy (1 thread): {full / raw1:6.2f}")
 
@@ -153,14 +171,21 @@ def main() -> None:
 
     t_imp = time.perf_counter() - t0
     t_sob = best_of(lambda: sobol(model, "blended", n=1 << 14, seed=0))
-    print(f"\nSobol N=2^14, {len(model.uncertain)} inputs, S1+ST with bootstrap CIs: {t_sob:.2f} s "
-          f"(target < 2 s; SALib import once: {t_imp:.2f} s)")
+    print(
+        f"\nSobol N=2^14, {len(model.uncertain)} inputs, S1+ST with bootstrap CIs: {t_sob:.2f} s "
+        f"(target < 2 s; SALib import once: {t_imp:.2f} s)"
+    )
 
     if not args.skip_100m:
-        out = subprocess.run([sys.executable, "-c", RSS_SCRIPT], capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", RSS_SCRIPT], capture_output=True, text=True, check=True
+        )
         rss_kb, dt, p50 = out.stdout.split()
-        print(f"\n100M draws: peak RSS {int(rss_kb) / 1024:.0f} MB (target < 600 MB), "
-              f"{float(dt):.1f} s ({1e8 / float(dt) / 1e6:.1f} M/s), blended P50 {float(p50) / 1e12:.3f}T USD")
+        print(
+            f"\n100M draws: peak RSS {int(rss_kb) / 1024:.0f} MB (target < 600 MB), "
+            f"{float(dt):.1f} s ({1e8 / float(dt) / 1e6:.1f} M/s), "
+            f"blended P50 {float(p50) / 1e12:.3f}T USD"
+        )
 
 
 if __name__ == "__main__":

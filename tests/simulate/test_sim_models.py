@@ -114,3 +114,29 @@ def test_asymmetric_correlation_is_a_case_error():
 
     with pytest.raises(ValidationError, match="not symmetric: a ~ b is 0.5 but b ~ a is 0.2"):
         SimulationSpec(correlation={"figures": ["a", "b"], "matrix": [[1, 0.5], [0.2, 1]]})
+
+
+def test_property_arr_model_equals_decimal_formula(anthropic, model):
+    from decimal import Decimal
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=200, deadline=None)
+    @given(
+        arr=st.integers(140, 200).map(lambda b: b * 10**9),
+        share=st.integers(500, 650).map(lambda m: Decimal(m) / 1000),
+        mult=st.sampled_from([10, 15, 20]),
+    )
+    def check(arr, share, mult):
+        got = model.evaluate(
+            {
+                **model.base_inputs(),
+                "arr_multiple.market_arr": float(arr),
+                "arr_multiple.share": float(share),
+                "arr_multiple.multiples": float(mult),
+            }
+        )
+        assert got["arr_multiple"] == pytest.approx(float(Decimal(arr) * share * mult), rel=1e-14)
+
+    check()

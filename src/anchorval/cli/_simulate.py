@@ -52,7 +52,7 @@ def simulate_cmd(
 
     Example: anchorval simulate anthropic-2026-06 --draws 10M --seed 7 --threshold "1T USD"
     """
-    from ..uncertainty import build_model, parse_draws
+    from ..uncertainty import parse_draws
     from ..uncertainty import simulate as run
 
     n = parse_draws(draws)
@@ -75,12 +75,11 @@ def simulate_cmd(
             console=err,
             transient=True,
         )
-    model_case: Any = case
     if bar is not None:
         with bar:
             task = bar.add_task("draws", total=n)
             r = run(
-                model_case,
+                case,
                 n,
                 seed=seed,
                 thresholds=threshold or None,
@@ -91,7 +90,7 @@ def simulate_cmd(
             )
     else:
         r = run(
-            model_case,
+            case,
             n,
             seed=seed,
             thresholds=threshold or None,
@@ -99,7 +98,6 @@ def simulate_cmd(
             currency=currency,
             threads=threads,
         )
-    _ = build_model
     if fmt is OutputFormat.json:
         typer.echo(json.dumps(r.to_dict(), indent=2, ensure_ascii=False))
     elif fmt is OutputFormat.markdown:
