@@ -140,3 +140,46 @@ def test_property_arr_model_equals_decimal_formula(anthropic, model):
         assert got["arr_multiple"] == pytest.approx(float(Decimal(arr) * share * mult), rel=1e-14)
 
     check()
+
+
+def test_several_perp_venues_median_matches_deterministic(tmp_path):
+    from importlib import resources
+
+    from anchorval.cases import resolve_case
+
+    text = resources.files("anchorval.cases").joinpath("anthropic-2026-06.yaml").read_text("utf-8")
+    extra = """  - venue: othervenue
+    symbol: ANTHROPIC-PERP
+    price:
+      value: 1800 USDT
+      as_of: 2026-06-22
+      source: blockbeats-zh
+    reference_shares:
+      value: 1e9
+      as_of: 2026-06-22
+      source: blockbeats-zh
+  - venue: thirdvenue
+    symbol: ANTH
+    price:
+      value: 1650 USDT
+      as_of: 2026-06-22
+      source: blockbeats-zh
+    reference_shares:
+      value: 1e9
+      as_of: 2026-06-22
+      source: blockbeats-zh
+
+arr_multiple:
+"""
+    text = text.replace("\narr_multiple:\n", "\n" + extra, 1)
+    p = tmp_path / "three-venues.yaml"
+    p.write_text(text, encoding="utf-8")
+    loaded = resolve_case(p)
+    m = build_case_model(loaded)
+    det = value_loaded(loaded).anchor("perp_implied")
+    assert m.evaluate(m.base_inputs())["perp_implied"] == pytest.approx(
+        float(det.base.amount), rel=1e-15
+    )
+    # per draw: the median of the three venue-implied values
+    x = {**m.base_inputs(), "perps[0].price": np.array([1000.0, 1700.0, 2000.0])}
+    np.testing.assert_allclose(m.evaluate(x)["perp_implied"], [1650e9, 1700e9, 1800e9], rtol=1e-15)
