@@ -110,4 +110,29 @@ class DistributionError(AnchorvalError, ValueError):
 
     Raised for bad distribution parameters (low above high, negative spread), unknown figure
     paths, and correlation matrices that are not symmetric positive semi-definite.
+
+    Parameters
+    ----------
+    message : str
+        The whole one-line message.
+    figure : str, optional
+        Figure path (or ``'correlation [a, b]'``) the error is about.
+    why : str, optional
+        The message without its location prefix.
+    origin : {'figure', 'spec', 'correlation'}, optional
+        Where the offending input was written (a figure's ``distribution``, a spec's
+        ``distributions`` entry, or a correlation), so callers can add the file and line.
     """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        figure: str | None = None,
+        why: str | None = None,
+        origin: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.figure = figure
+        self.why = why
+        self.origin = origin

@@ -128,10 +128,76 @@ def build_model(
     weights: Mapping[str, float] | None = None,
     anchors: Sequence[str] | None = None,
 ) -> CaseModel:
-    """Load a case (and spec) and build its vectorised model (see ``simulate.build_case_model``)."""
+    """Load a case (and spec) and build its vectorised model (see ``simulate.build_case_model``).
+
+    Raises
+    ------
+    DistributionError
+        As ``build_case_model``; when the offending input was written in a case or spec file,
+        the message starts with that file and line.
+    """
     from .simulate import build_case_model
 
-    return build_case_model(_loaded(case), _spec(spec), currency, weights, anchors)
+    loaded = _loaded(case)
+    sp = _spec(spec)
+    try:
+        return build_case_model(loaded, sp, currency, weights, anchors)
+    except DistributionError as exc:
+        located = _locate(exc, loaded, sp, spec if isinstance(spec, str | Path) else None)
+        if located is None:
+            raise
+        raise located from None
+
+
+def _locate(
+    exc: DistributionError,
+    loaded: LoadedCase,
+    sp: SimulationSpec | None,
+    spec_file: str | Path | None,
+) -> DistributionError | None:
+    """Return the same error with the file and line where the offending input is written."""
+    from .cases._loader import _line_of, _path_to_loc
+
+    fig, why, origin = exc.figure, exc.why, exc.origin
+    if fig is None or why is None or origin is None:
+        return None
+    in_spec_file = spec_file is not None and sp is not None
+    if origin == "figure":
+        if fig.startswith("peer."):
+            return None
+        file, loc, field = (
+            loaded.origin,
+            (*_path_to_loc(fig), "distribution"),
+            f"{fig}.distribution",
+        )
+    elif origin == "spec":
+        if in_spec_file and fig in sp.distributions:  # type: ignore[union-attr]
+            file, loc, field = str(spec_file), ("distributions", fig), f"distributions.{fig}"
+        else:
+            file, loc = loaded.origin, ("simulation", "distributions", fig)
+            field = f"simulation.distributions.{fig}"
+    else:
+        tail = fig[len("correlation") :] if fig.startswith("correlation") else f" [{fig}]"
+        if in_spec_file and sp.correlation is not None:  # type: ignore[union-attr]
+            file, loc, field = str(spec_file), ("correlation",), f"correlation{tail}"
+        else:
+            file, loc, field = (
+                loaded.origin,
+                ("simulation", "correlation"),
+                f"simulation.correlation{tail}",
+            )
+    if not Path(file).is_file():
+        return None
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        doc = YAML(typ="rt").load(Path(file).read_text(encoding="utf-8"))
+    except (OSError, YAMLError):
+        return None
+    line = _line_of(doc, loc)
+    where = f"{file}:{line}" if line else file
+    return DistributionError(f"{where}: {field}: {why}", figure=fig, why=why, origin=origin)
 
 
 def _thresholds(

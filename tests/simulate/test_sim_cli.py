@@ -124,8 +124,9 @@ def test_bad_distribution_in_case_file(tmp_path):
     p = tmp_path / "bad.yaml"
     p.write_text(text, encoding="utf-8")
     line = one_error_line(runner.invoke(app, ["simulate", str(p), "--draws", "1000"]))
-    assert (
-        line == "error: anthropic-2026-06: arr_multiple.market_arr: low 2.4e+11 is above high 2e+11"
+    n = 1 + text.splitlines().index("    distribution:")  # market_arr's distribution
+    assert line == (
+        f"error: {p}:{n}: arr_multiple.market_arr.distribution: low 2.4e+11 is above high 2e+11"
     )
 
 
@@ -149,7 +150,10 @@ def test_negative_spread_in_spec_file(tmp_path):
             app, ["simulate", "anthropic-2026-06", "--draws", "1000", "--spec", str(spec)]
         )
     )
-    assert "perps[0].price: spread (sd of ln) must be positive, got -0.1" in line
+    assert line == (
+        f"error: {spec}:2: distributions.perps[0].price: "
+        "spread (sd of ln) must be positive, got -0.1"
+    )
 
 
 def test_non_psd_correlation_in_spec_file(tmp_path):
@@ -165,8 +169,21 @@ def test_non_psd_correlation_in_spec_file(tmp_path):
             app, ["simulate", "anthropic-2026-06", "--draws", "1000", "--spec", str(spec)]
         )
     )
-    assert "correlation [arr_multiple.market_arr, arr_multiple.share, perps[0].price]" in line
+    assert line.startswith(
+        f"error: {spec}:1: correlation "
+        "[arr_multiple.market_arr, arr_multiple.share, perps[0].price]: "
+    )
     assert "not positive semi-definite" in line
+
+
+def test_bundled_case_error_names_case_and_figure():
+    import anchorval
+    from anchorval.errors import DistributionError
+
+    spec = {"distributions": {"arr_multiple.share": {"kind": "pert", "low": "60%", "high": "55%"}}}
+    with pytest.raises(DistributionError) as exc:
+        anchorval.simulate("anthropic-2026-06", draws=1000, spec=spec)
+    assert str(exc.value) == "anthropic-2026-06: arr_multiple.share: low 0.6 is above high 0.55"
 
 
 def test_asymmetric_correlation_in_case_file_names_file_and_field(tmp_path):

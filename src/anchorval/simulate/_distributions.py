@@ -345,8 +345,13 @@ _ALLOWED = {
 }
 
 
-def _fail(path: str, why: str, where: str = "") -> DistributionError:
-    return DistributionError(MSG_BAD_DISTRIBUTION.format(where=where, path=path, why=why))
+def _fail(path: str, why: str, where: str = "", origin: str | None = None) -> DistributionError:
+    return DistributionError(
+        MSG_BAD_DISTRIBUTION.format(where=where, path=path, why=why),
+        figure=path,
+        why=why,
+        origin=origin,
+    )
 
 
 def parse_distribution(

@@ -28,8 +28,14 @@ import numpy as np
 from ..anchors import AnchorContext
 from ..cases import LoadedCase
 from ..domain import Case, Figure, SimulationSpec, iter_figures
-from ..errors import MSG_BAD_DISTRIBUTION, DistributionError
-from ._distributions import Distribution, Point, default_distribution, parse_distribution
+from ..errors import DistributionError
+from ._distributions import (
+    Distribution,
+    Point,
+    _fail,
+    default_distribution,
+    parse_distribution,
+)
 
 __all__ = ["CaseModel", "FunctionModel", "InputVar", "SimModel", "build_case_model"]
 
@@ -227,28 +233,22 @@ def _loading(paths: tuple[str, ...], matrix: Any, where: str) -> tuple[tuple[str
     c = np.asarray(matrix, dtype=float)
     names = ", ".join(paths)
     if c.shape != (len(paths), len(paths)):
-        raise DistributionError(
-            MSG_BAD_DISTRIBUTION.format(
-                where=where,
-                path=f"correlation [{names}]",
-                why=f"matrix shape {c.shape} does not match {len(paths)} figures",
-            )
+        raise _fail(
+            f"correlation [{names}]",
+            f"matrix shape {c.shape} does not match {len(paths)} figures",
+            where,
+            "correlation",
         )
     if not np.allclose(c, c.T, atol=1e-12):
-        raise DistributionError(
-            MSG_BAD_DISTRIBUTION.format(
-                where=where, path=f"correlation [{names}]", why="matrix is not symmetric"
-            )
-        )
+        raise _fail(f"correlation [{names}]", "matrix is not symmetric", where, "correlation")
     w, v = np.linalg.eigh(c)
     if w.min() < -PSD_TOLERANCE:
-        raise DistributionError(
-            MSG_BAD_DISTRIBUTION.format(
-                where=where,
-                path=f"correlation [{names}]",
-                why=f"matrix is not positive semi-definite (smallest eigenvalue {w.min():.4g}); "
-                "these correlations cannot hold together",
-            )
+        raise _fail(
+            f"correlation [{names}]",
+            f"matrix is not positive semi-definite (smallest eigenvalue {w.min():.4g}); "
+            "these correlations cannot hold together",
+            where,
+            "correlation",
         )
     return paths, v * np.sqrt(np.clip(w, 0, None))
 
@@ -274,20 +274,24 @@ class _Inputs:
         if path in self.vars:
             return path
         stated = None
+        origin = "figure"
         if self.spec is not None and path in self.spec.distributions:
-            stated = self.spec.distributions[path]
+            stated, origin = self.spec.distributions[path], "spec"
         elif fig.distribution is not None:
             stated = fig.distribution
         if stated is not None:
-            dist = parse_distribution(stated, fig, path, self.where)
+            try:
+                dist = parse_distribution(stated, fig, path, self.where)
+            except DistributionError as exc:
+                exc.origin = origin
+                raise
             src = stated.get("source")
             if src is not None and src not in owner.sources:
-                raise DistributionError(
-                    MSG_BAD_DISTRIBUTION.format(
-                        where=self.where,
-                        path=path,
-                        why=f"distribution source {src!r} is not declared in sources",
-                    )
+                raise _fail(
+                    path,
+                    f"distribution source {src!r} is not declared in sources",
+                    self.where,
+                    origin,
                 )
             var = InputVar(
                 path, fig.unit, float(fig.base), dist, True, None, stated.get("note"), src
@@ -375,12 +379,8 @@ def build_case_model(
     if merged is not None:
         for p in merged.distributions:
             if p not in index:
-                raise DistributionError(
-                    MSG_BAD_DISTRIBUTION.format(
-                        where=where,
-                        path=p,
-                        why=f"no such figure in the case (figures: {', '.join(index)})",
-                    )
+                raise _fail(
+                    p, f"no such figure in the case (figures: {', '.join(index)})", where, "spec"
                 )
 
     def fx(unit: str, on: Any, to: str | None = None) -> float:
@@ -424,12 +424,8 @@ def build_case_model(
         elif key == "peer_multiple":
             fns[key] = _peer_fn(case, loaded.peers, use, fx)
         else:  # an anchor registered later without a vectorised model
-            raise DistributionError(
-                MSG_BAD_DISTRIBUTION.format(
-                    where=where,
-                    path=key,
-                    why="no vectorised model for this anchor yet; pass anchors= to leave it out",
-                )
+            raise _fail(
+                key, "no vectorised model for this anchor yet; pass anchors= to leave it out", where
             )
     model = CaseModel()
     model._fns = fns
@@ -447,24 +443,15 @@ def build_case_model(
         cs = merged.correlation
         for p in cs.figures:
             if p not in index:
-                raise DistributionError(
-                    MSG_BAD_DISTRIBUTION.format(
-                        where=where, path=p, why="correlated figure is not in the case"
-                    )
-                )
+                raise _fail(p, "correlated figure is not in the case", where, "correlation")
             if p not in model.inputs:
-                raise DistributionError(
-                    MSG_BAD_DISTRIBUTION.format(
-                        where=where, path=p, why="correlated figure is not used by any anchor"
-                    )
-                )
+                raise _fail(p, "correlated figure is not used by any anchor", where, "correlation")
             if not model.inputs[p].uncertain:
-                raise DistributionError(
-                    MSG_BAD_DISTRIBUTION.format(
-                        where=where,
-                        path=p,
-                        why="correlated figure is held at a point; give it a distribution",
-                    )
+                raise _fail(
+                    p,
+                    "correlated figure is held at a point; give it a distribution",
+                    where,
+                    "correlation",
                 )
         model.correlation = _loading(cs.figures, cs.matrix, where)
     return model
