@@ -137,3 +137,9 @@ def test_api_and_frame(anthropic):
     assert any("arr_multiple.multiples" in a for a in r.assumptions)
     d = r.to_dict()
     assert d["outputs"]["blended"]["p_above"]["1e+12"] == b.p_above[1e12]
+
+
+def test_repr_html_lists_assumptions():
+    r = anchorval.simulate("anthropic-2026-06", draws=70_000, seed=3)
+    h = r._repr_html_()
+    assert "70,000 draws" in h and "Defaults assumed" in h and "arr_multiple.multiples" in h

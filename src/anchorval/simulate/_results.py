@@ -178,6 +178,18 @@ class SimulationResult:
             rows.append(row)
         return pd.DataFrame(rows).set_index("output")
 
+    def _repr_html_(self) -> str:
+        import html
+
+        df = self.to_frame().drop(columns=["title"])
+        head = (
+            f"<p><strong>{html.escape(self.company)}</strong>: {self.draws:,} draws, "
+            f"seed {self.seed}, {self.currency} (totals)</p>"
+        )
+        notes = "".join(f"<li>{html.escape(a)}</li>" for a in self.assumptions)
+        tail = f"<p>Defaults assumed:</p><ul>{notes}</ul>" if notes else ""
+        return head + df.to_html(float_format="{:.4g}".format) + tail
+
     def inputs_frame(self) -> Any:
         """Return the inputs as a pandas DataFrame (index: figure path)."""
         import pandas as pd
