@@ -73,6 +73,7 @@ def test_simulate_table_markdown_and_report(tmp_path):
     for needle in (
         "Monte Carlo simulation",
         "Sensitivity: tornado",
+        "Sensitivity: two-way grid",
         "Defaults assumed",
         "arr_multiple.market_arr",
     ):

@@ -112,7 +112,11 @@ def simulate_cmd(
         from ..workflows import value
 
         t = value(case, currency=currency)
-        extra = [sensitivity_section(sensitivity(case, "tornado", spec=spec, currency=currency))]
+        # tornado of the blended view, and the grid of its two most influential inputs
+        extra = [
+            sensitivity_section(sensitivity(case, m, spec=spec, currency=currency))
+            for m in ("tornado", "grid")
+        ]
         write_text(report, render_simulation_html(r, t, extra))
         err.print(f"report written to [bold]{report}[/bold]")
 
