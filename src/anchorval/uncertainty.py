@@ -353,6 +353,8 @@ def sensitivity(
     from .simulate import sobol, tornado
 
     model = build_model(case, spec, currency, weights)
+    if output == "blended" and "blended" not in model.outputs:
+        output = model.outputs[0]  # no blend weights: explain the first anchor (the result says so)
     if method == "tornado":
         return tornado(model, output, low_q, high_q)
     if method == "sobol":

@@ -143,3 +143,14 @@ def test_repr_html_lists_assumptions():
     r = anchorval.simulate("anthropic-2026-06", draws=70_000, seed=3)
     h = r._repr_html_()
     assert "70,000 draws" in h and "Defaults assumed" in h and "arr_multiple.multiples" in h
+
+
+@pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")  # std overflows: e^600
+def test_sketch_survives_absurd_spans():
+    # an output spanning hundreds of orders of magnitude keeps bounded bins; quantiles stay sane
+    m = FunctionModel(lambda a: np.exp(a), {"a": Normal(0.0, 150.0)})
+    r = run_simulation(m, 200_000, seed=4)
+    raw = raw_draws(m, 200_000, 4, "y")
+    o = r.outputs["y"]
+    for q in (0.25, 0.5, 0.75):
+        assert abs(np.count_nonzero(raw <= o.q(q)) / raw.size - q) <= 0.001

@@ -175,6 +175,10 @@ def histogram_chart(r: SimulationResult, keys: list[str] | None = None) -> Any:
                 opacity=0.4,
             )
         )
+    lows = [r.outputs[k].hist_edges[0] for k in keys]
+    highs = [r.outputs[k].hist_edges[-1] for k in keys]
+    if keys and min(lows) > 0 and max(highs) / min(lows) > 10:
+        fig.update_xaxes(type="log")
     fig.update_layout(
         title="Simulated distributions (share of draws per bin)",
         xaxis_title=f"Equity value ({r.currency}, total)",

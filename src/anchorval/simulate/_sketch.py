@@ -22,9 +22,10 @@ __all__ = ["SUB_BITS", "Sketch"]
 
 #: Mantissa bits per log bin: 2**12 bins per doubling, relative bin width 0.024%.
 SUB_BITS = 12
-_SHIFT = 52 - SUB_BITS
 #: Bins of the linear fallback histogram.
 LINEAR_BINS = 1 << 16
+#: Most log bins (2**20 = 256 doublings at 12 bits); wider pilots keep the bins around the median.
+MAX_LOG_BINS = 1 << 20
 
 
 @dataclass
@@ -39,12 +40,15 @@ class Sketch:
         ``'log'``: first and last bin keys; ``'linear'``: value range.
     nbins : int
         Number of interior bins (two more hold the under- and overflow).
+    sub_bits : int
+        Mantissa bits per log bin (fewer only for outputs spanning hundreds of doublings).
     """
 
     mode: str
     lo: float
     hi: float
     nbins: int
+    sub_bits: int = SUB_BITS
 
     @classmethod
     def from_pilot(cls, pilot: np.ndarray) -> Sketch:
@@ -61,16 +65,20 @@ class Sketch:
         """
         mn, mx = float(np.min(pilot)), float(np.max(pilot))
         if mn > 0 and math.isfinite(mx):
-            k0 = _key(np.asarray([mn / 4]))[0]
-            k1 = _key(np.asarray([mx * 4]))[0]
-            return cls("log", int(k0), int(k1), int(k1 - k0 + 1))
+            ends = np.asarray([mn / 4, min(mx * 4, np.finfo(float).max)])
+            sub = SUB_BITS
+            k0, k1 = (int(k) for k in _key(ends, sub))
+            while k1 - k0 + 1 > MAX_LOG_BINS and sub > 0:  # absurd spans: coarser bins
+                sub -= 1
+                k0, k1 = (int(k) for k in _key(ends, sub))
+            return cls("log", k0, k1, k1 - k0 + 1, sub)
         width = (mx - mn) or abs(mx) or 1.0
         return cls("linear", mn - width, mx + width, LINEAR_BINS)
 
     def index(self, x: np.ndarray) -> np.ndarray:
         """Bin index of each value: 0 underflow, 1..nbins interior, nbins+1 overflow."""
         if self.mode == "log":
-            k = _key(x)
+            k = _key(x, self.sub_bits)
             k -= int(self.lo) - 1
             np.clip(k, 0, self.nbins + 1, out=k)
             return k
@@ -88,7 +96,7 @@ class Sketch:
     def edges(self) -> np.ndarray:
         """Edges of the interior bins, float64 array of shape (nbins + 1,)."""
         if self.mode == "log":
-            keys = np.arange(int(self.lo), int(self.hi) + 2, dtype=np.int64) << _SHIFT
+            keys = np.arange(int(self.lo), int(self.hi) + 2, dtype=np.int64) << (52 - self.sub_bits)
             return keys.view(np.float64)
         return np.linspace(self.lo, self.hi, self.nbins + 1)
 
@@ -149,7 +157,7 @@ class Sketch:
         return edges, c.astype(np.int64)
 
 
-def _key(x: np.ndarray) -> np.ndarray:
+def _key(x: np.ndarray, sub_bits: int = SUB_BITS) -> np.ndarray:
     """Log-bin key of positive float64 values (exponent and top mantissa bits), int64."""
     x = np.ascontiguousarray(x, dtype=np.float64)
-    return x.view(np.int64) >> _SHIFT
+    return x.view(np.int64) >> (52 - sub_bits)
