@@ -183,3 +183,11 @@ arr_multiple:
     # per draw: the median of the three venue-implied values
     x = {**m.base_inputs(), "perps[0].price": np.array([1000.0, 1700.0, 2000.0])}
     np.testing.assert_allclose(m.evaluate(x)["perp_implied"], [1650e9, 1700e9, 1800e9], rtol=1e-15)
+
+
+def test_bad_distribution_on_unused_figure_is_still_an_error(anthropic):
+    spec = SimulationSpec(
+        distributions={"perps[0].volume_24h": {"kind": "uniform", "low": 5, "high": 1}}
+    )
+    with pytest.raises(DistributionError, match=r"perps\[0\]\.volume_24h: low 5 is above high 1"):
+        build_case_model(anthropic, spec)

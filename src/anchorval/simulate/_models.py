@@ -427,6 +427,14 @@ def build_case_model(
             raise _fail(
                 key, "no vectorised model for this anchor yet; pass anchors= to leave it out", where
             )
+    # validate every stated distribution, also on figures no anchor reads (never ignore a typo)
+    for path, (f, owner) in index.items():
+        if path not in ins.vars and (
+            f.distribution is not None or (merged is not None and path in merged.distributions)
+        ):
+            _Inputs(owner if path.startswith("peer.") else case, loaded.peers, merged, where).use(
+                path, f, owner
+            )
     model = CaseModel()
     model._fns = fns
     model.inputs = dict(ins.vars)
