@@ -160,7 +160,7 @@ def _print_simulation(r: Any) -> None:
             basis = f"[yellow]assumed[/yellow]: {i.assumption}"
         else:
             basis = "fixed at the case value"
-        c.print(f"  {i.path}: {i.distribution} [dim]{basis}[/dim]", highlight=False)
+        c.print(f"  {i.path} ({i.unit}): {i.distribution} [dim]{basis}[/dim]", highlight=False)
     if r.correlated:
         c.print(f"  correlated (Gaussian copula): {', '.join(r.correlated)}", highlight=False)
     for a in r.assumptions:

@@ -120,14 +120,14 @@ def simulation_markdown(r: SimulationResult) -> str:
         cells = [o.title, _num(o.base), _num(o.mean)] + [_num(o.quantiles[q]) for q in _LEVELS]
         cells += [f"{o.p_above[t]:.1%}" for t in r.thresholds]
         out.append("| " + " | ".join(cells) + " |")
-    out += ["", "## Inputs", "", "| figure | distribution | basis |", "|---|---|---|"]
+    out += ["", "## Inputs", "", "| figure | unit | distribution | basis |", "|---|---|---|---|"]
     for i in r.inputs:
         basis = (
             "stated" + (f" ({i.source})" if i.source else "")
             if i.stated
             else (f"assumed: {i.assumption}" if i.assumption else "fixed")
         )
-        out.append(f"| `{i.path}` | {i.distribution} | {basis} |")
+        out.append(f"| `{i.path}` | {i.unit} | {i.distribution} | {basis} |")
     if r.assumptions:
         out += ["", "## Defaults assumed", ""] + [f"- {a}" for a in r.assumptions]
     return "\n".join(out) + "\n"
