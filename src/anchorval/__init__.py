@@ -13,16 +13,15 @@ Examples
 
 from __future__ import annotations
 
-# import the subpackage before binding the function of the same name: ``anchorval.simulate``
-# is the function; import the package's names with ``from anchorval.simulate import ...``
-from . import simulate as _simulate_pkg  # noqa: F401  (lazy: no numpy at import)
+# ``anchorval.simulate`` is the simulate package, callable as ``anchorval.simulate(case, ...)``
+from . import simulate  # lazy: no numpy at import
 from .anchors import ANCHORS, AnchorContext, AnchorResult
 from .cases import bundled_case_ids, load_case, resolve_case
 from .domain import Case, Figure, Source
 from .errors import AnchorvalError, CaseError
 from .money import FxRate, FxTable, Money, parse_amount, parse_number
 from .triangulate import Triangulation, triangulate
-from .uncertainty import sensitivity, simulate
+from .uncertainty import sensitivity
 from .workflows import value
 
 __version__ = "0.1.0"

@@ -1,5 +1,10 @@
 """Uncertainty: distributions on case figures, a chunked Monte Carlo engine, sensitivity.
 
+The package is callable: ``anchorval.simulate(case, draws=..., seed=...)`` runs
+:func:`anchorval.uncertainty.simulate` (see its docstring for the parameters), so
+``anchorval.simulate`` is at once the function users call and the package holding the engine
+(``from anchorval.simulate import run_simulation, tornado, ...``).
+
 Names are loaded lazily (numpy, scipy and SALib are imported on first use, keeping
 ``anchorval --help`` fast).
 
@@ -15,6 +20,8 @@ Examples
 
 from __future__ import annotations
 
+import sys
+import types
 from importlib import import_module
 from typing import Any
 
@@ -65,3 +72,15 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return __all__
+
+
+class _CallablePackage(types.ModuleType):
+    """The simulate package, callable as :func:`anchorval.uncertainty.simulate`."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        from ..uncertainty import simulate
+
+        return simulate(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallablePackage

@@ -449,6 +449,13 @@ def build_case_model(
     model.spec_thresholds = merged.thresholds if merged is not None else ()
     if merged is not None and merged.correlation is not None:
         cs = merged.correlation
+        if cs.source is not None and cs.source not in case.sources:
+            raise _fail(
+                f"correlation [{', '.join(cs.figures)}]",
+                f"source {cs.source!r} is not declared in sources",
+                where,
+                "correlation",
+            )
         for p in cs.figures:
             if p not in index:
                 raise _fail(p, "correlated figure is not in the case", where, "correlation")
