@@ -200,3 +200,15 @@ def test_commands_have_examples():
     for cmd in ("simulate", "sensitivity"):
         r = runner.invoke(app, [cmd, "--help"])
         assert r.exit_code == 0 and "Example: anchorval " + cmd in r.stdout
+
+
+def test_commands_documented_in_readme_and_docs():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    doc = (root / "docs" / "simulate.md").read_text(encoding="utf-8")
+    for cmd in ("anchorval simulate", "anchorval sensitivity"):
+        assert cmd in readme and cmd in doc
+    for opt in ("--draws", "--seed", "--threshold", "--spec", "--method", "--grid", "--report"):
+        assert opt in doc
