@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .cases import LoadedCase, resolve_case
 from .domain import Case, SimulationSpec
-from .errors import CaseError, DistributionError
+from .errors import AmountParseError, CaseError, DistributionError
 from .money import Money, parse_amount, parse_number
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -212,7 +212,10 @@ def _thresholds(
         if isinstance(v, int | float | Decimal):
             out.append(float(v))
             continue
-        m = v if isinstance(v, Money) else parse_amount(v, default_currency=model.currency)
+        try:
+            m = v if isinstance(v, Money) else parse_amount(v, default_currency=model.currency)
+        except AmountParseError as exc:
+            raise DistributionError(f"{model.case_id}: threshold {v!r}: {exc}") from None
         if m.currency != model.currency:
             m = Money(
                 m.amount * ctx.fx.rate(m.currency, model.currency, loaded.case.as_of).rate,

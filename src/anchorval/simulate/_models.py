@@ -31,7 +31,6 @@ from ..domain import Case, Figure, SimulationSpec, iter_figures
 from ..errors import DistributionError
 from ._distributions import (
     Distribution,
-    Point,
     _fail,
     default_distribution,
     parse_distribution,
@@ -543,12 +542,3 @@ def _peer_fn(
         return _prod(k_t, x[target], multiple)
 
     return fn
-
-
-def model_point(model: SimModel, overrides: Mapping[str, float]) -> dict[str, float]:
-    """Compute outputs with every input at base except ``overrides`` (floats)."""
-    out = model.evaluate({**model.base_inputs(), **overrides})
-    return {k: float(v) for k, v in out.items()}
-
-
-_ = Point  # re-exported type used in annotations by callers
