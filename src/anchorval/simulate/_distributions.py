@@ -472,7 +472,8 @@ def parse_distribution(
             raise _fail(
                 path, "lognormal takes either median and spread, or low and high quantiles", where
             )
-        if has_q or ("median" not in spec and figure is not None and figure.lo != figure.hi):
+        use_q = "median" not in spec and "spread" not in spec and figure is not None
+        if has_q or (use_q and figure.lo != figure.hi):
             a, b = num("low", lo), num("high", hi)
             qa, qb = num("low_q", Decimal("0.05")), num("high_q", Decimal("0.95"))
             if not 0 < qa < qb < 1:
