@@ -154,3 +154,14 @@ def test_sketch_survives_absurd_spans():
     o = r.outputs["y"]
     for q in (0.25, 0.5, 0.75):
         assert abs(np.count_nonzero(raw <= o.q(q)) / raw.size - q) <= 0.001
+
+
+def test_semi_definite_correlation_is_accepted():
+    # perfectly correlated pair: PSD but not PD (no Cholesky); the copula still holds
+    m = FunctionModel(
+        lambda a, b: a + b,
+        {"a": Normal(0.0, 1.0), "b": Normal(0.0, 1.0)},
+        correlation=(["a", "b"], [[1, 1], [1, 1]]),
+    )
+    x = m.sample(np.random.default_rng(0), 10_000)
+    np.testing.assert_allclose(x["a"], x["b"], rtol=1e-12, atol=1e-12)

@@ -249,7 +249,10 @@ def _loading(paths: tuple[str, ...], matrix: Any, where: str) -> tuple[tuple[str
             where,
             "correlation",
         )
-    return paths, v * np.sqrt(np.clip(w, 0, None))
+    try:  # positive definite: the Cholesky factor (lower triangular)
+        return paths, np.linalg.cholesky(c)
+    except np.linalg.LinAlgError:  # semi-definite: V sqrt(diag(w)), also L @ L.T = C
+        return paths, v * np.sqrt(np.clip(w, 0, None))
 
 
 @dataclass
