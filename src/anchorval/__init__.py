@@ -21,6 +21,8 @@ __version__ = "0.1.0"
 
 #: public name -> module that defines it
 _EXPORTS: dict[str, str] = {
+    "simulate": "anchorval.simulate",
+    "sensitivity": "anchorval.uncertainty",
     "run_dcf": "anchorval.fundamental",
     "DcfRun": "anchorval.fundamental",
     "ANCHORS": "anchorval.anchors",
@@ -47,6 +49,8 @@ _EXPORTS: dict[str, str] = {
 }
 
 __all__ = [
+    "simulate",
+    "sensitivity",
     "run_dcf",
     "DcfRun",
     "ANCHORS",
@@ -78,7 +82,9 @@ def __getattr__(name: str) -> Any:
     mod = _EXPORTS.get(name)
     if mod is None:
         raise AttributeError(f"module 'anchorval' has no attribute {name!r}")
-    obj = getattr(importlib.import_module(mod), name)
+    module = importlib.import_module(mod)
+    # ``anchorval.simulate`` is the simulate package itself, callable as ``anchorval.simulate(case, ...)``
+    obj = module if mod == f"anchorval.{name}" else getattr(module, name)
     globals()[name] = obj
     return obj
 
@@ -88,6 +94,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover
+    from . import simulate
     from .anchors import ANCHORS, AnchorContext, AnchorResult
     from .cases import bundled_case_ids, load_case, resolve_case
     from .domain import Case, Figure, Source
@@ -96,5 +103,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from .live import value_live
     from .money import FxRate, FxTable, Money, parse_amount, parse_number
     from .triangulate import Triangulation, triangulate
+    from .uncertainty import sensitivity
     from .workflows import value
     from .workflows_market import market_structure

@@ -10,6 +10,8 @@ Messages that tests match are module constants (the rateslib ``errors.py`` patte
 from __future__ import annotations
 
 __all__ = [
+    "DistributionError",
+    "MSG_BAD_DISTRIBUTION",
     "AnchorvalError",
     "AmountParseError",
     "CaseError",
@@ -56,6 +58,7 @@ MSG_NO_FX_RATE = "no FX rate for {base}/{quote} on {date}{detail}"
 MSG_BAD_AMOUNT = "cannot parse amount {text!r}: {why}"
 MSG_UNKNOWN_CASE = "unknown case {name!r}: not a file and not a bundled case (bundled: {known})"
 MSG_MISSING_FIGURE = "case {case!r} lacks figure {field!r} needed by {needed_by}"
+MSG_BAD_DISTRIBUTION = "{where}{path}: {why}"
 MSG_UNKNOWN_PROVIDER = "unknown provider {name!r}; installed: {known}"
 MSG_MISSING_EXTRA = "{what} needs the {package!r} package: pip install 'anchorval[live]'"
 MSG_UNKNOWN_SYMBOL = "{provider}: unknown symbol {symbol!r}{detail}"
@@ -225,3 +228,36 @@ class SolveError(AnchorvalError, ValueError):
     """A root search (reverse DCF, OPM backsolve) found no solution in its bracket."""
 class ContradictoryInputError(AnchorvalError, ValueError):
     """Inputs that cannot all hold: an unlock above the locked shares, a date before listing."""
+
+
+class DistributionError(AnchorvalError, ValueError):
+    """A simulation input is invalid; the message names the figure path.
+
+    Raised for bad distribution parameters (low above high, negative spread), unknown figure
+    paths, and correlation matrices that are not symmetric positive semi-definite.
+
+    Parameters
+    ----------
+    message : str
+        The whole one-line message.
+    figure : str, optional
+        Figure path (or ``'correlation [a, b]'``) the error is about.
+    why : str, optional
+        The message without its location prefix.
+    origin : {'figure', 'spec', 'correlation'}, optional
+        Where the offending input was written (a figure's ``distribution``, a spec's
+        ``distributions`` entry, or a correlation), so callers can add the file and line.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        figure: str | None = None,
+        why: str | None = None,
+        origin: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.figure = figure
+        self.why = why
+        self.origin = origin

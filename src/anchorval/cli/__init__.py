@@ -11,6 +11,7 @@ import typer
 from ._fundamental import dcf_cmd
 from ._live import fetch_cmd, history_cmd, watch_cmd
 from ._market import market_cmd
+from ._simulate import sensitivity_cmd, simulate_cmd
 from ._value import cases_cmd, value_cmd
 
 app = typer.Typer(
@@ -48,6 +49,8 @@ app.command("market")(market_cmd)
 app.command("fetch")(fetch_cmd)
 app.command("watch")(watch_cmd)
 app.command("history")(history_cmd)
+app.command("simulate")(simulate_cmd)
+app.command("sensitivity")(sensitivity_cmd)
 
 
 def main() -> None:

@@ -41,6 +41,7 @@ from ._market import (
     RevenueTarget,
     RunRate,
 )
+from ._simulation import CorrelationSpec, SimulationSpec
 
 __all__ = [
     "CapTable",
@@ -63,6 +64,7 @@ __all__ = [
     "CapitalStructure",
     "Case",
     "Company",
+    "CorrelationSpec",
     "CountFigure",
     "Figure",
     "Financials",
@@ -74,6 +76,7 @@ __all__ = [
     "PeerSpec",
     "PerpQuote",
     "RatioFigure",
+    "SimulationSpec",
     "Source",
     "iter_figures",
 ]

@@ -22,6 +22,7 @@ from ._figure import (
 )
 from ._fundamental import CapTable, DcfInputs, OpmInputs, UnitEconomics
 from ._market import MarketStructure
+from ._simulation import SimulationSpec
 
 __all__ = [
     "ArrMultipleSpec",
@@ -276,6 +277,8 @@ class Case(FrozenModel):
     dcf, unit_economics, cap_table, opm : optional
         Inputs of the DCF, AI unit economics and OPM backsolve / DLOM anchors
         (see :mod:`anchorval.domain._fundamental`).
+    simulation : SimulationSpec, optional
+        Distributions, correlations and thresholds for ``anchorval simulate``.
     """
 
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -297,6 +300,7 @@ class Case(FrozenModel):
     unit_economics: UnitEconomics | None = None
     cap_table: CapTable | None = None
     opm: OpmInputs | None = None
+    simulation: SimulationSpec | None = None
 
     @model_validator(mode="after")
     def _check_sources(self) -> Case:

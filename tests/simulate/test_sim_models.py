@@ -1,0 +1,205 @@
+"""The vectorised models reproduce the deterministic anchors (the single source of truth)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from anchorval.anchors import ANCHORS
+from anchorval.domain import SimulationSpec
+from anchorval.errors import DistributionError
+from anchorval.simulate import CaseModel, build_case_model
+from anchorval.simulate._models import SIMULATED_ANCHORS
+from anchorval.workflows import value_loaded
+
+
+@pytest.fixture(scope="module")
+def model(anthropic) -> CaseModel:
+    return build_case_model(anthropic)
+
+
+def test_every_anchor_at_base_equals_deterministic_base(anthropic, model):
+    t = value_loaded(anthropic)
+    assert set(model.outputs) == {a.anchor for a in t.anchors} | {"blended"}
+    assert set(model.outputs) - {"blended"} == set(SIMULATED_ANCHORS) & set(ANCHORS)
+    out = model.evaluate(model.base_inputs())
+    for a in t.anchors:
+        # float64 product of Decimal inputs: equal to ~1e-15 relative
+        assert float(out[a.anchor]) == pytest.approx(float(a.base.amount), rel=1e-13, abs=0), (
+            a.anchor
+        )
+    assert float(out["blended"]) == pytest.approx(float(t.blended.base.amount), rel=1e-13)
+
+
+def test_vectorised_matches_deterministic_at_every_grid_cell(anthropic, model):
+    # every cell of the deterministic ARR grid, evaluated as one vector
+    t = value_loaded(anthropic)
+    spec = anthropic.case.arr_multiple
+    cells = [(float(a), float(m)) for a in spec.market_arr.points for m in spec.multiples.points]
+    x = {
+        "arr_multiple.market_arr": np.array([c[0] for c in cells]),
+        "arr_multiple.multiples": np.array([c[1] for c in cells]),
+    }
+    got = model.evaluate(x)["arr_multiple"]
+    want = [float(c.value.amount) for c in t.anchor("arr_multiple").cells]
+    np.testing.assert_allclose(got, want, rtol=1e-13)
+
+
+def test_five_uncertain_inputs_and_stated_defaults(model):
+    assert len(model.uncertain) >= 5
+    stated = {p for p, v in model.inputs.items() if v.stated}
+    assert {"arr_multiple.market_arr", "arr_multiple.share", "perps[0].price"} <= stated
+    for p in stated:
+        assert model.inputs[p].note and model.inputs[p].source
+    text = "\n".join(model.assumptions)
+    assert (
+        "financials.arr_run_rate: no distribution stated; assumed uniform over low/high 30B-47B USD"
+        in text
+    )
+    assert (
+        "arr_multiple.multiples: no distribution stated; assumed discrete, equal probability"
+        in text
+    )
+
+
+def test_peer_multiple_is_price_x_shares_over_revenue(anthropic, model):
+    # Zhipu P/S = HK$2380 x shares / (CNY revenue in HKD); doubling the price doubles the anchor
+    base = model.evaluate(model.base_inputs())["peer_multiple"]
+    p = model.inputs["peer.capital.share_price"].base
+    doubled = model.evaluate({**model.base_inputs(), "peer.capital.share_price": 2 * p})[
+        "peer_multiple"
+    ]
+    assert doubled == pytest.approx(2 * base, rel=1e-14)
+    halved_rev = model.evaluate(
+        {
+            **model.base_inputs(),
+            "peer.financials.revenue": model.inputs["peer.financials.revenue"].base / 2,
+        }
+    )["peer_multiple"]
+    assert halved_rev == pytest.approx(2 * base, rel=1e-14)
+
+
+def test_spec_overrides_and_unknown_path(anthropic):
+    spec = SimulationSpec(
+        distributions={
+            "funding_rounds[0].post_money": {"kind": "uniform", "low": "900B USD", "high": "1T USD"}
+        }
+    )
+    m = build_case_model(anthropic, spec)
+    assert m.inputs["funding_rounds[0].post_money"].stated
+    with pytest.raises(DistributionError, match=r"arr_multiple\.marketarr: no such figure"):
+        build_case_model(
+            anthropic, SimulationSpec(distributions={"arr_multiple.marketarr": {"kind": "point"}})
+        )
+
+
+def test_non_psd_correlation_names_figures(anthropic):
+    spec = SimulationSpec(
+        distributions={
+            "funding_rounds[0].post_money": {"kind": "uniform", "low": "900B USD", "high": "1T USD"}
+        },
+        correlation={
+            "figures": ["arr_multiple.market_arr", "arr_multiple.share", "perps[0].price"],
+            "matrix": [[1, 0.9, -0.9], [0.9, 1, 0.9], [-0.9, 0.9, 1]],
+        },
+    )
+    with pytest.raises(DistributionError) as exc:
+        build_case_model(anthropic, spec)
+    msg = str(exc.value)
+    assert "arr_multiple.market_arr, arr_multiple.share, perps[0].price" in msg
+    assert "not positive semi-definite" in msg
+
+
+def test_asymmetric_correlation_is_a_case_error():
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match="not symmetric: a ~ b is 0.5 but b ~ a is 0.2"):
+        SimulationSpec(correlation={"figures": ["a", "b"], "matrix": [[1, 0.5], [0.2, 1]]})
+
+
+def test_property_arr_model_equals_decimal_formula(anthropic, model):
+    from decimal import Decimal
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=200, deadline=None)
+    @given(
+        arr=st.integers(140, 200).map(lambda b: b * 10**9),
+        share=st.integers(500, 650).map(lambda m: Decimal(m) / 1000),
+        mult=st.sampled_from([10, 15, 20]),
+    )
+    def check(arr, share, mult):
+        got = model.evaluate(
+            {
+                **model.base_inputs(),
+                "arr_multiple.market_arr": float(arr),
+                "arr_multiple.share": float(share),
+                "arr_multiple.multiples": float(mult),
+            }
+        )
+        assert got["arr_multiple"] == pytest.approx(float(Decimal(arr) * share * mult), rel=1e-14)
+
+    check()
+
+
+def test_several_perp_venues_median_matches_deterministic(tmp_path):
+    from importlib import resources
+
+    from anchorval.cases import resolve_case
+
+    text = resources.files("anchorval.cases").joinpath("anthropic-2026-06.yaml").read_text("utf-8")
+    extra = """  - venue: othervenue
+    symbol: ANTHROPIC-PERP
+    price:
+      value: 1800 USDT
+      as_of: 2026-06-22
+      source: blockbeats-zh
+    reference_shares:
+      value: 1e9
+      as_of: 2026-06-22
+      source: blockbeats-zh
+  - venue: thirdvenue
+    symbol: ANTH
+    price:
+      value: 1650 USDT
+      as_of: 2026-06-22
+      source: blockbeats-zh
+    reference_shares:
+      value: 1e9
+      as_of: 2026-06-22
+      source: blockbeats-zh
+
+arr_multiple:
+"""
+    text = text.replace("\narr_multiple:\n", "\n" + extra, 1)
+    p = tmp_path / "three-venues.yaml"
+    p.write_text(text, encoding="utf-8")
+    loaded = resolve_case(p)
+    m = build_case_model(loaded)
+    det = value_loaded(loaded).anchor("perp_implied")
+    assert m.evaluate(m.base_inputs())["perp_implied"] == pytest.approx(
+        float(det.base.amount), rel=1e-15
+    )
+    # per draw: the median of the three venue-implied values
+    x = {**m.base_inputs(), "perps[0].price": np.array([1000.0, 1700.0, 2000.0])}
+    np.testing.assert_allclose(m.evaluate(x)["perp_implied"], [1650e9, 1700e9, 1800e9], rtol=1e-15)
+
+
+def test_bad_distribution_on_unused_figure_is_still_an_error(anthropic):
+    spec = SimulationSpec(
+        distributions={"perps[0].volume_24h": {"kind": "uniform", "low": 5, "high": 1}}
+    )
+    with pytest.raises(DistributionError, match=r"perps\[0\]\.volume_24h: low 5 is above high 1"):
+        build_case_model(anthropic, spec)
+
+
+def test_default_simulation_leaves_out_anchors_without_a_model_and_says_so():
+    from anchorval.cases import resolve_case
+
+    loaded = resolve_case("anthropic-2026-06-dcf")
+    m = build_case_model(loaded)
+    assert "dcf" not in m.outputs and "arr_multiple" in m.outputs
+    assert any(a.startswith("dcf: not simulated") for a in m.assumptions)
+    with pytest.raises(DistributionError, match="dcf: no vectorised model"):
+        build_case_model(loaded, anchors=["dcf"])
