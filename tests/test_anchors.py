@@ -120,3 +120,24 @@ def test_anchor_context_reports_fx_used(anthropic):
     r = peer_multiple(anthropic.case, ctx)
     pairs = {x.pair for x in r.fx_rates}
     assert "CNY/HKD" in pairs
+
+
+def test_market_value_of_a_listed_case(zhipu):
+    from anchorval.anchors import market_value
+
+    z = zhipu.case
+    r = market_value(z, AnchorContext.for_case(z, zhipu.peers))
+    # Tencent: HK$2,380 x 11.7379M / 2.67% shares ~ HK$1.046T; the 5.76% unlock basis gives the high
+    price, shares = z.capital.share_price.value, z.capital.shares_outstanding.value
+    assert r.base.amount == price * shares and r.base.currency == "HKD"
+    assert r.high.amount == price * z.capital.shares_outstanding.alternatives[0].value
+    float_pct = z.market.free_float.unrestricted_shares.value / shares
+    assert r.metrics["float_pct"] == float_pct and "Free float is only 2.67%" in r.warnings[0]
+
+
+def test_market_value_needs_a_listed_company(anthropic, anthropic_ctx):
+    from anchorval.anchors import market_value
+    from anchorval.errors import MissingFigureError
+
+    with pytest.raises(MissingFigureError, match="needed by market_value"):
+        market_value(anthropic.case, anthropic_ctx)

@@ -10,6 +10,7 @@ from ._base import AnchorContext, AnchorResult, Derivation, FigureRef, GridCell,
 from .arr_multiple import arr_multiple
 from .dcf import dcf
 from .last_round import last_round
+from .market_value import market_value
 from .opm_backsolve import opm_last_round, opm_perp
 from .peer_multiple import peer_multiple, price_to_sales
 from .perp_implied import perp_implied
@@ -18,6 +19,7 @@ AnchorFn = Callable[[Case, AnchorContext], AnchorResult]
 
 #: Registered anchors by key, in report order.
 ANCHORS: dict[str, AnchorFn] = {
+    "market_value": market_value,
     "peer_multiple": peer_multiple,
     "perp_implied": perp_implied,
     "arr_multiple": arr_multiple,
@@ -39,6 +41,7 @@ __all__ = [
     "arr_multiple",
     "dcf",
     "last_round",
+    "market_value",
     "opm_last_round",
     "opm_perp",
     "peer_multiple",
