@@ -169,3 +169,14 @@ def test_top_level_not_mapping(tmp_path):
     p = _write(tmp_path, "- just\n- a list\n")
     err = _cli_error(p)
     assert f"{p}:1: a case file must be a YAML mapping" in err
+
+
+def test_undeclared_source_of_a_lockup_is_caught_at_load(tmp_path):
+    old = "      source: tencent-zhipu\n      note: \"'While this"
+    text = ZHIPU.replace(old, old.replace("tencent-zhipu", "nowhere"))
+    assert text != ZHIPU
+    p = _write(tmp_path, text)
+    with pytest.raises(CaseError) as ei:
+        load_case(p)
+    assert ei.value.field == "market.lockups[0].source"
+    assert "source 'nowhere' is not declared" in str(ei.value) and ei.value.line is not None

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from ..money import CurrencyCode, FxRate
 from ._figure import (
@@ -311,9 +312,9 @@ class Case(FrozenModel):
                         f"{path}: source {f.source!r} is not declared in sources "
                         f"(declared: {', '.join(sorted(self.sources)) or 'none'})"
                     )
-        for i, r in enumerate(self.fx_rates):
-            if r.source not in self.sources:
-                raise ValueError(f"fx_rates[{i}]: source {r.source!r} is not declared in sources")
+        for path, sid in _iter_source_ids(self):
+            if sid not in self.sources:
+                raise ValueError(f"{path}.source: source {sid!r} is not declared in sources")
         for k, w in self.blend_weights.items():
             if w < 0:
                 raise ValueError(f"blend_weights.{k}: weight must be non-negative, got {w}")
@@ -327,3 +328,22 @@ class Case(FrozenModel):
     def last_round(self) -> FundingRound | None:
         """The most recent funding round, or None."""
         return max(self.funding_rounds, key=lambda r: r.date) if self.funding_rounds else None
+
+
+def _iter_source_ids(model: BaseModel, prefix: str = "") -> Iterator[tuple[str, str]]:
+    """Yield ``(path, source_id)`` for every non-figure part that cites a source itself.
+
+    Lock-ups, index inclusions and FX rates carry a ``source`` id of their own besides their
+    figures (which :func:`iter_figures` covers).
+    """
+    for name in type(model).model_fields:
+        val = getattr(model, name)
+        items = enumerate(val) if isinstance(val, tuple | list) else [(None, val)]
+        for i, item in items:
+            if not isinstance(item, BaseModel) or isinstance(item, Figure | Source):
+                continue
+            path = f"{prefix}{name}" + (f"[{i}]" if i is not None else "")
+            sid = getattr(item, "source", None)
+            if isinstance(sid, str):
+                yield path, sid
+            yield from _iter_source_ids(item, path + ".")
