@@ -165,3 +165,13 @@ def test_every_command_is_documented_with_an_example():
 def test_report_html_escapes(triangulation):
     html = render_html(triangulation)
     assert "<script>alert" not in html
+
+
+def test_assumption_figures_are_labelled_in_reports():
+    t = anchorval.value("anthropic-2026-06-dcf")
+    dcf = t.anchor("dcf")
+    assumed = [f for f in dcf.figures if f.assumption]
+    publishers = {t.sources[f"{f.case_id}:{f.source_id}"].publisher for f in assumed}
+    assert assumed and publishers == {"anchorval case author"}
+    assert not any(f.assumption for f in t.anchor("perp_implied").figures)
+    assert "ASSUMPTION" in render_markdown(t) and "ASSUMPTION</strong>" in render_html(t)

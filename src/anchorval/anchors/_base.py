@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ..domain import Case, Figure, Source
+from ..domain import Case, Figure, FigureRef, is_assumption_source
 from ..errors import MSG_MISSING_FIGURE, MissingFigureError
 from ..money import FxRate, FxTable, Money, format_money
 
@@ -20,42 +20,6 @@ __all__ = [
     "GridCell",
     "Step",
 ]
-
-
-@dataclass(frozen=True)
-class FigureRef:
-    """A case figure as used in a derivation step, with its citation.
-
-    Attributes
-    ----------
-    case_id : str
-        Case the figure belongs to (a peer's figures name the peer case).
-    path : str
-        Dotted path in the case (``'perps[0].price'``).
-    display : str
-        Human text of the figure (``'1718 USDT'``).
-    as_of : date
-        Date the figure describes.
-    source_id : str
-        Source id in the case.
-    source : Source
-        The cited source.
-    note : str or None
-        The figure's note (how it was read).
-    """
-
-    case_id: str
-    path: str
-    display: str
-    as_of: date
-    source_id: str
-    source: Source
-    note: str | None = None
-
-    def citation(self) -> str:
-        """One-line citation: ``'BlockBeats, "title", 2026-06-22'``."""
-        s = self.source
-        return f'{s.publisher}, "{s.title}", {s.date.isoformat()}' + (f", {s.url}" if s.url else "")
 
 
 @dataclass(frozen=True)
@@ -246,6 +210,7 @@ class Derivation:
             source_id=fig.source,
             source=c.sources[fig.source],
             note=fig.note,
+            assumption=is_assumption_source(fig.source, c.sources[fig.source]),
         )
 
     def convert(self, m: Money, on: date, to: str | None = None) -> tuple[Money, FxRate]:

@@ -12,13 +12,17 @@ from ._case import (
     PerpQuote,
 )
 from ._figure import (
+    ASSUMPTION_PUBLISHER,
+    ASSUMPTION_SOURCE_ID,
     CountFigure,
     Figure,
+    FigureRef,
     FrozenModel,
     MoneyFigure,
     MultipleFigure,
     RatioFigure,
     Source,
+    is_assumption_source,
     iter_figures,
 )
 from ._fundamental import (
@@ -44,6 +48,10 @@ from ._market import (
 from ._simulation import CorrelationSpec, SimulationSpec
 
 __all__ = [
+    "ASSUMPTION_PUBLISHER",
+    "ASSUMPTION_SOURCE_ID",
+    "FigureRef",
+    "is_assumption_source",
     "CapTable",
     "DcfInputs",
     "OpmInputs",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -12,15 +13,24 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 from ..money import Money, normalize_currency, parse_amount, parse_number
 
 __all__ = [
+    "ASSUMPTION_PUBLISHER",
+    "ASSUMPTION_SOURCE_ID",
     "CountFigure",
     "Figure",
+    "FigureRef",
     "FrozenModel",
     "MoneyFigure",
     "MultipleFigure",
     "RatioFigure",
     "Source",
+    "is_assumption_source",
     "iter_figures",
 ]
+
+#: Source id a case uses for inputs no document gives (the case author's assumptions).
+ASSUMPTION_SOURCE_ID = "assumption"
+#: Publisher of such a source.
+ASSUMPTION_PUBLISHER = "anchorval case author"
 
 #: Units a figure may carry besides a currency code.
 PLAIN_UNITS = ("count", "x", "ratio")
@@ -308,3 +318,63 @@ def _walk(val: Any, path: str) -> Iterator[tuple[str, Figure]]:
         for k, item in val.items():
             if isinstance(item, Figure | BaseModel):
                 yield from _walk(item, f"{path}.{k}")
+
+
+def is_assumption_source(source_id: str, source: Source | None) -> bool:
+    """Tell whether a source is the case author's assumptions rather than a document.
+
+    Parameters
+    ----------
+    source_id : str
+        Source id in the case.
+    source : Source or None
+        The declared source.
+
+    Returns
+    -------
+    bool
+        ``source_id == 'assumption'`` or the publisher is :data:`ASSUMPTION_PUBLISHER`.
+    """
+    return source_id == ASSUMPTION_SOURCE_ID or (
+        source is not None and source.publisher.strip().lower() == ASSUMPTION_PUBLISHER
+    )
+
+
+@dataclass(frozen=True)
+class FigureRef:
+    """A case figure as used in a derivation step, with its citation.
+
+    Attributes
+    ----------
+    case_id : str
+        Case the figure belongs to (a peer's figures name the peer case).
+    path : str
+        Dotted path in the case (``'perps[0].price'``).
+    display : str
+        Human text of the figure (``'1718 USDT'``).
+    as_of : date
+        Date the figure describes.
+    source_id : str
+        Source id in the case.
+    source : Source
+        The cited source.
+    note : str or None
+        The figure's note (how it was read).
+    assumption : bool
+        True when the figure cites the case author's assumptions, not a document
+        (see :func:`is_assumption_source`).
+    """
+
+    case_id: str
+    path: str
+    display: str
+    as_of: date
+    source_id: str
+    source: Source
+    note: str | None = None
+    assumption: bool = False
+
+    def citation(self) -> str:
+        """One-line citation: ``'BlockBeats, "title", 2026-06-22'``."""
+        s = self.source
+        return f'{s.publisher}, "{s.title}", {s.date.isoformat()}' + (f", {s.url}" if s.url else "")

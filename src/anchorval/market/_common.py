@@ -7,7 +7,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from ..domain import Case, Figure, Source
+from ..domain import (
+    ASSUMPTION_PUBLISHER,
+    ASSUMPTION_SOURCE_ID,
+    Case,
+    Figure,
+    FigureRef,
+    is_assumption_source,
+)
 from ..errors import CaseError
 
 __all__ = [
@@ -22,43 +29,12 @@ __all__ = [
     "periods_between",
 ]
 
-#: Source id a case uses for inputs no source gives (assets tracking an index, daily volume).
-ASSUMPTION_SOURCE_ID = "assumption"
-#: Publisher of such a source.
-ASSUMPTION_PUBLISHER = "anchorval case author"
-
 PERIOD_MONTHS = {"year": 12, "quarter": 3}
 
 
 @dataclass(frozen=True)
-class Cited:
-    """A case figure as used in a market-structure result, with its citation.
-
-    Attributes
-    ----------
-    path : str
-        Dotted path in the case (``'market.free_float.unrestricted_shares'``).
-    display : str
-        Human text of the figure (``'11.7379M'``).
-    as_of : date
-        Date the figure describes.
-    source_id : str
-        Source id in the case.
-    source : Source
-        The cited source.
-    note : str or None
-        How the figure was read from the source.
-    assumption : bool
-        True when the figure is an input no source gives (it cites the ``assumption`` source).
-    """
-
-    path: str
-    display: str
-    as_of: date
-    source_id: str
-    source: Source
-    note: str | None = None
-    assumption: bool = False
+class Cited(FigureRef):
+    """A case figure as used in a market-structure result: a FigureRef with a compact citation."""
 
     def citation(self) -> str:
         """One line: ``'path = value (source id, as of date)'``."""
@@ -81,10 +57,7 @@ def is_assumption(case: Case, source_id: str) -> bool:
     bool
         ``source_id == 'assumption'`` or the source's publisher is the case author.
     """
-    src = case.sources.get(source_id)
-    return source_id == ASSUMPTION_SOURCE_ID or (
-        src is not None and src.publisher.strip().lower() == ASSUMPTION_PUBLISHER
-    )
+    return is_assumption_source(source_id, case.sources.get(source_id))
 
 
 def cite(case: Case, fig: Figure, path: str) -> Cited:
@@ -104,6 +77,7 @@ def cite(case: Case, fig: Figure, path: str) -> Cited:
     Cited
     """
     return Cited(
+        case_id=case.id,
         path=path,
         display=fig.display(),
         as_of=fig.as_of,

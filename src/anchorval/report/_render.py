@@ -172,7 +172,10 @@ def render_markdown(t: Triangulation) -> str:
     for a in t.anchors:
         out += [f"## {a.title}", "", f"*{a.method}.* {a.caveat}", ""]
         for i, s in enumerate(a.steps, 1):
-            cites = "; ".join(f"{f.path} = {f.display} ({f.source_id}, as of {f.as_of})" for f in s.figures)
+            cites = "; ".join(
+                f"{f.path} = {f.display} ({f.source_id}{' ASSUMPTION' if f.assumption else ''}, as of {f.as_of})"
+                for f in s.figures
+            )
             out.append(f"{i}. **{s.label}**: {s.formula} = {s.value}" + (f"  \n   _{cites}_" if cites else ""))
         if a.cells:
             keys = list(a.cells[0].inputs)
