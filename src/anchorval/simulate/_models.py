@@ -340,7 +340,17 @@ class CaseModel(SimModel):
 
 
 #: Anchors with a vectorised model (the others are left out of a default simulation, and named).
-SIMULATED_ANCHORS = frozenset({"peer_multiple", "perp_implied", "arr_multiple", "last_round"})
+SIMULATED_ANCHORS = frozenset(
+    {
+        "peer_multiple",
+        "perp_implied",
+        "arr_multiple",
+        "last_round",
+        "dcf",
+        "opm_last_round",
+        "opm_perp",
+    }
+)
 
 
 def build_case_model(
@@ -380,6 +390,7 @@ def build_case_model(
         As the deterministic anchors.
     """
     from ..workflows import value_loaded
+    from ._fundamental import dcf_fn, opm_fn
 
     case = loaded.case
     where = f"{case.id}: "
@@ -410,6 +421,7 @@ def build_case_model(
         return ins.use(path, f, owner)
 
     fns: dict[str, Callable[[Values], np.ndarray | float]] = {}
+    extra_notes: list[str] = []
     present = [a.anchor for a in t.anchors]
     for key in present:
         if key == "perp_implied":
@@ -442,6 +454,22 @@ def build_case_model(
             fns[key] = lambda x, p=p, k=k: _prod(k, x[p])
         elif key == "peer_multiple":
             fns[key] = _peer_fn(case, loaded.peers, use, fx)
+        elif key == "dcf":
+            fns[key] = dcf_fn(case, use, lambda p: ins.vars[p], fx, where)
+        elif key in ("opm_last_round", "opm_perp"):
+            fns[key] = opm_fn(key, case, use, lambda p: ins.vars[p], fx, where, ctx)
+            if not extra_notes:  # the OPM holds the cap table at base: name what is not drawn
+                extra_notes.extend(
+                    f"{p}: distribution not simulated (the OPM holds the cap table at its base "
+                    "values)"
+                    for p, (f, _o) in index.items()
+                    if p.startswith("cap_table.")
+                    and (
+                        f.distribution is not None
+                        or f.lo != f.hi
+                        or (merged is not None and p in merged.distributions)
+                    )
+                )
         else:  # an anchor registered later without a vectorised model
             raise _fail(
                 key, "no vectorised model for this anchor yet; pass anchors= to leave it out", where
@@ -458,7 +486,7 @@ def build_case_model(
     model.notes = tuple(
         f"{k}: not simulated (no vectorised model yet); held out of the simulated blend"
         for k in not_simulated
-    )
+    ) + tuple(extra_notes)
     model._fns = fns
     model.inputs = dict(ins.vars)
     model.outputs = tuple(present) + (("blended",) if t.blended is not None else ())

@@ -1,0 +1,430 @@
+"""Vectorised (float64 numpy) DCF, OPM backsolve and DLOM anchors for the Monte Carlo engine.
+
+The deterministic anchors stay the single source of truth: these models read the same figures
+(every figure through ``use(path)``, so any of them can carry a distribution), the same FX
+rates and the same defaults, and mirror the deterministic formulas operation by operation:
+
+- ``dcf``: :func:`anchorval.anchors._dcf_math.dcf_value` (Damodaran's young-growth FCFF DCF),
+  the 10-year loop run over years with every quantity an array over draws (shape (n,)); the
+  net-operating-loss branch becomes ``np.where``. The deterministic maths is Decimal (34
+  digits); here it is float64, equal to about 1e-14 relative at the base (tested).
+- ``opm_last_round``: :func:`anchorval.anchors._opm_math.opm_backsolve` per draw (safeguarded
+  Newton on arrays, bracketed as the deterministic solver brackets), then
+  :func:`~anchorval.anchors._opm_math.opm_allocate` and the Finnerty (2012) DLOM.
+- ``opm_perp``: the perp-implied equity value (price x reference shares x FX) allocated by the
+  OPM, then the Finnerty DLOM; several venues: the median per draw.
+
+The cap table is held at its base values: its breakpoints come from the deterministic
+:func:`~anchorval.anchors._opm_math.opm_breakpoints` once per model (a distribution on a
+cap-table figure is named in the model's notes as not simulated).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ..domain import Case
+from ._distributions import _fail
+from ._models import InputVar, Values
+
+__all__ = ["dcf_fn", "opm_fn"]
+
+Arr = Any  # ndarray of shape (n,) or float
+
+#: Newton steps at most per draw in the vectorised OPM backsolve (it needs 5-12).
+OPM_MAX_ITER = 200
+#: Relative Newton step below which a draw has converged (the next error is ~ its square).
+OPM_RTOL = 1e-10
+
+
+def _check(
+    var: InputVar,
+    where: str,
+    *,
+    above: float | None = None,
+    at_least: float | None = None,
+    at_most: float | None = None,
+    what: str,
+) -> None:
+    """Raise DistributionError if the input's distribution reaches outside the model's domain."""
+    if not var.uncertain:
+        return
+    lo, hi = var.dist.quantile(0.0), var.dist.quantile(1.0)
+    bad = (
+        (above is not None and lo <= above)
+        or (at_least is not None and lo < at_least)
+        or (at_most is not None and hi > at_most)
+    )
+    if bad:
+        raise _fail(
+            var.path,
+            f"the distribution reaches {lo:g} .. {hi:g}, but the model needs {what}; "
+            "bound or truncate it",
+            where,
+        )
+
+
+def dcf_fn(
+    case: Case,
+    use: Callable[[str], str],
+    var: Callable[[str], InputVar],
+    fx: Callable[..., float],
+    where: str,
+) -> Callable[[Values], Arr]:
+    """Vectorised young-company FCFF DCF equity value (report currency, total).
+
+    Mirrors :func:`anchorval.anchors._dcf_math.dcf_value` with the inputs
+    :func:`anchorval.anchors.dcf.dcf_params` reads at ``'base'``.
+
+    Parameters
+    ----------
+    case : Case
+        Needs ``dcf``.
+    use : callable
+        Registers a figure path as a simulated input and returns its key.
+    var : callable
+        The :class:`InputVar` of a registered path (for the domain checks).
+    fx : callable
+        ``fx(unit, on)``: rate from ``unit`` to the report currency on a date.
+    where : str
+        Prefix of error messages (the case id).
+
+    Returns
+    -------
+    callable
+        ``fn(x) -> ndarray of shape (n,) or float``: equity value x FX per draw.
+
+    Raises
+    ------
+    DistributionError
+        If a distribution reaches outside the DCF's domain (terminal growth at or above the
+        mature cost of capital, non-positive sales-to-capital, a tax rate or failure probability
+        outside 0-100%, a convergence year outside 1-10).
+    """
+    spec = case.dcf
+    assert spec is not None
+    p: dict[str, str] = {}
+    for name in type(spec).model_fields:
+        f = getattr(spec, name)
+        if name != "shares_outstanding" and f is not None and hasattr(f, "base"):
+            p[name] = use(f"dcf.{name}")
+    dp = spec.distress_proceeds
+    proceeds_is_ratio = dp is not None and dp.unit == "ratio"
+    lag = spec.reinvestment_lag
+    k_fx = fx(spec.revenue.unit, spec.revenue.as_of)
+
+    v = {name: var(path) for name, path in p.items()}
+    g_hi = v["terminal_growth"].dist.quantile(1.0) if v["terminal_growth"].uncertain else float(
+        v["terminal_growth"].base
+    )
+    r = v["cost_of_capital_mature"]
+    r_lo = r.dist.quantile(0.0) if r.uncertain else r.base
+    if g_hi >= r_lo:
+        raise _fail(
+            "dcf.terminal_growth",
+            f"can reach {g_hi:.4g}, at or above the mature cost of capital's lowest {r_lo:.4g} "
+            "(a growing perpetuity has no finite value); bound or truncate the distributions",
+            where,
+        )
+    for name in ("sales_to_capital", "sales_to_capital_late", "terminal_roic"):
+        if name in v:
+            _check(v[name], where, above=0.0, what="a positive value")
+    for name in ("effective_tax_rate", "marginal_tax_rate", "probability_of_failure"):
+        if name in v:
+            _check(v[name], where, at_least=0.0, at_most=1.0, what="a value in 0-1 (0%-100%)")
+    if proceeds_is_ratio:
+        _check(v["distress_proceeds"], where, at_least=0.0, at_most=1.0, what="0%-100%")
+    for name in ("cost_of_capital_initial", "cost_of_capital_mature"):
+        _check(v[name], where, above=-1.0, what="a rate above -100%")
+    for name in ("revenue_growth_year1", "revenue_growth_years_2_5", "terminal_growth"):
+        _check(v[name], where, above=-1.0, what="a rate above -100%")
+    _check(v["margin_convergence_year"], where, at_least=1.0, at_most=10.0, what="a year 1-10")
+    _check(v["revenue"], where, above=0.0, what="a positive revenue")
+
+    def fn(x: Values) -> Arr:
+        def get(name: str, default: Arr = 0.0) -> Arr:
+            return x[p[name]] if name in p else default
+
+        revenue0 = x[p["revenue"]]
+        m0 = x[p["operating_margin"]]
+        g1, g5, g = (
+            x[p["revenue_growth_year1"]],
+            x[p["revenue_growth_years_2_5"]],
+            x[p["terminal_growth"]],
+        )
+        target = x[p["target_operating_margin"]]
+        # DcfParams takes int(year): truncation, as here
+        n = np.trunc(x[p["margin_convergence_year"]])
+        eff, marg = x[p["effective_tax_rate"]], x[p["marginal_tax_rate"]]
+        c_i, c_m = x[p["cost_of_capital_initial"]], x[p["cost_of_capital_mature"]]
+        s2c_early = x[p["sales_to_capital"]]
+        s2c_late = get("sales_to_capital_late", s2c_early)
+        # paths, as _growth_path, _margin_path, _linear_6_10 (same operation order)
+        step = (g5 - g) / 5
+        growth = [g1] + [g5] * 4 + [g5 - k * step for k in range(1, 6)]
+        m1 = get("operating_margin_year1", m0)
+        margins = [m1]
+        for t in range(2, 11):
+            margins.append(np.where(t > n, target, target - (target - m1) / n * (n - t)))
+        tstep = (marg - eff) / 5
+        taxes = [eff] * 5 + [eff + k * tstep for k in range(1, 6)]
+        wstep = (c_m - c_i) / 5
+        wacc = [c_i] * 5 + [c_i + k * wstep for k in range(1, 6)]
+        s2c = [s2c_early] * 5 + [s2c_late] * 5
+        revenue = [revenue0]
+        for gr in growth:
+            revenue.append(revenue[-1] * (1 + gr))
+        rev_terminal = revenue[-1] * (1 + g)
+        nol = get("nol")
+        df: Arr = 1.0
+        pv_fcff: Arr = 0.0
+        for t in range(1, 11):
+            r_t = revenue[t]
+            ebit = r_t * margins[t - 1]
+            # ebit <= 0 or ebit < nol: losses carried forward shield it; else tax the excess
+            shielded = (ebit <= 0) | (ebit < nol)
+            after_tax = np.where(shielded, ebit, ebit - (ebit - nol) * taxes[t - 1])
+            nol = np.where(shielded, nol - ebit, 0.0)
+            if lag == 1:
+                nxt = revenue[t + 1] if t < 10 else rev_terminal
+                reinvest = (nxt - r_t) / s2c[t - 1]
+            else:
+                reinvest = (r_t - revenue[t - 1]) / s2c[t - 1]
+            fcff = after_tax - reinvest
+            df = df / (1 + wacc[t - 1])
+            pv_fcff = pv_fcff + fcff * df
+        roic = get("terminal_roic", wacc[-1])
+        after_t = rev_terminal * margins[-1] * (1 - marg)
+        reinvest_t = np.where(g > 0, g / roic * after_t, 0.0)
+        tv = (after_t - reinvest_t) / (c_m - g)
+        pv_sum = pv_fcff + tv * df
+        if "distress_proceeds" not in p:
+            proceeds: Arr = pv_sum * 0.0
+        elif proceeds_is_ratio:
+            proceeds = pv_sum * x[p["distress_proceeds"]]
+        else:
+            proceeds = x[p["distress_proceeds"]]
+        pf = get("probability_of_failure")
+        operating = pv_sum * (1 - pf) + proceeds * pf
+        equity = (
+            operating
+            + get("cash")
+            + get("non_operating_assets")
+            - get("debt")
+            - get("minority_interests")
+        )
+        return equity * k_fx
+
+    return fn
+
+
+def _sub(a: Arr, idx: np.ndarray) -> Arr:
+    return a[idx] if np.ndim(a) else a
+
+
+def _call(spot: Arr, strike: float, rate: Arr, vol: Arr, term: Arr) -> tuple[Arr, Arr]:
+    """Black-Scholes call on the total equity value and its delta (arrays over draws).
+
+    As :func:`anchorval.anchors._opm_math.black_scholes` (no dividends), with
+    ``N(x) = 0.5 erfc(-x / sqrt 2)`` as there; ``strike`` 0 gives ``(spot, 1)``.
+    """
+    from scipy.special import erfc
+
+    if strike == 0:
+        return spot, np.ones_like(spot)
+    sd = vol * np.sqrt(term)
+    d1 = (np.log(spot / strike) + (rate + 0.5 * vol**2) * term) / sd
+    d2 = d1 - sd
+    n1 = 0.5 * erfc(-d1 / math.sqrt(2.0))
+    n2 = 0.5 * erfc(-d2 / math.sqrt(2.0))
+    return spot * n1 - strike * np.exp(-rate * term) * n2, n1
+
+
+class _Waterfall:
+    """A cap table's breakpoints with the fractions of two classes, evaluated on arrays."""
+
+    def __init__(self, classes: list[Any], names: tuple[str, ...]) -> None:
+        from ..anchors._opm_math import opm_breakpoints
+
+        bps = opm_breakpoints(classes)
+        self.starts = [b.start for b in bps]
+        self.fracs = {k: [b.shares.get(k, 0.0) for b in bps] for k in names}
+        self.shares = {c.name: c.shares for c in classes}
+
+    def per_share(
+        self, name: str, v: Arr, vol: Arr, term: Arr, rate: Arr, delta: bool = False
+    ) -> tuple[Arr, Arr]:
+        """Value per share of a class and its derivative in the total equity value ``v``."""
+        calls = [
+            (v, np.ones_like(v)) if s == 0 else _call(v, s, rate, vol, term) for s in self.starts
+        ]
+        val: Arr = 0.0
+        der: Arr = 0.0
+        fr = self.fracs[name]
+        for j in range(len(calls)):
+            if fr[j] == 0.0:
+                continue
+            c_next, d_next = calls[j + 1] if j + 1 < len(calls) else (0.0, 0.0)
+            val = val + fr[j] * (calls[j][0] - c_next)
+            if delta:
+                der = der + fr[j] * (calls[j][1] - d_next)
+        return val / self.shares[name], der / self.shares[name]
+
+
+def _backsolve(
+    w: _Waterfall, name: str, price: Arr, vol: Arr, term: Arr, rate: Arr, start: Arr
+) -> np.ndarray:
+    """Total equity value per draw at which class ``name`` is worth ``price`` a share.
+
+    Safeguarded Newton on arrays (the class value rises strictly with the equity value; its
+    derivative is the fraction-weighted sum of the call deltas ``N(d1)``), from ``start`` (the
+    post-money), keeping a bracket ``[lo, hi]`` per draw: a step that leaves the bracket is
+    replaced by doubling (no upper end yet), halving (no lower end yet) or the geometric
+    midpoint. Each draw stops on its own once its relative step is below :data:`OPM_RTOL`
+    (Newton converges quadratically, so the next error is far below float precision), so a
+    draw's result does not depend on the other draws in its block.
+
+    Raises
+    ------
+    DistributionError
+        If some draw has not converged after :data:`OPM_MAX_ITER` steps.
+    """
+    price, vol, term, rate, v = (
+        np.array(a, dtype=float)
+        for a in np.broadcast_arrays(*(np.atleast_1d(a) for a in (price, vol, term, rate, start)))
+    )
+    lo = np.zeros_like(v)
+    hi = np.full_like(v, np.inf)
+    idx = np.arange(v.shape[0])
+    for _ in range(OPM_MAX_ITER):
+        vi = v[idx]
+        ps, der = w.per_share(name, vi, vol[idx], term[idx], rate[idx], True)
+        pr = price[idx]
+        fv = ps - pr
+        neg = fv < 0
+        li = lo[idx] = np.where(neg, vi, lo[idx])
+        hj = hi[idx] = np.where(neg, hi[idx], vi)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            step = fv / der
+        newton = vi - step
+        small = np.abs(step) <= OPM_RTOL * vi  # False for nan
+        ok = small | (np.isfinite(newton) & (newton > li) & (newton < hj))
+        fallback = np.where(np.isinf(hj), vi * 2.0, np.where(li == 0, vi * 0.5, np.sqrt(li * hj)))
+        v[idx] = np.where(fv == 0, vi, np.where(ok, newton, fallback))
+        done = (fv == 0) | small
+        idx = idx[~done]
+        if idx.size == 0:
+            return v
+    raise _fail(name, f"OPM backsolve did not converge in {OPM_MAX_ITER} steps for some draws")
+
+
+def _finnerty(vol: Arr, term: Arr) -> Arr:
+    """Finnerty (2012) DLOM on arrays, as :func:`~anchorval.anchors._opm_math.dlom_finnerty`."""
+    from scipy.special import erfc
+
+    x = vol**2 * term
+    v2t = x + np.log(2.0 * (np.expm1(x) - x)) - 2.0 * np.log(np.expm1(x))
+    vt = np.sqrt(np.maximum(v2t, 0.0))
+    return 0.5 * erfc(-(vt / 2.0) / math.sqrt(2.0)) - 0.5 * erfc(-(-vt / 2.0) / math.sqrt(2.0))
+
+
+def opm_fn(
+    key: str,
+    case: Case,
+    use: Callable[[str], str],
+    var: Callable[[str], InputVar],
+    fx: Callable[..., float],
+    where: str,
+    ctx: Any,
+) -> Callable[[Values], Arr]:
+    """Vectorised ``opm_last_round`` or ``opm_perp`` base (non-marketable common view, total).
+
+    Parameters
+    ----------
+    key : {'opm_last_round', 'opm_perp'}
+        The anchor.
+    case : Case
+        Needs ``cap_table`` and ``opm`` (and ``perps`` or a round price / last round).
+    use, var, fx, where
+        As :func:`dcf_fn`; ``fx(unit, on, to)`` converts to ``to`` (default report currency).
+    index : mapping of str to (Figure, Case)
+        Every figure of the case by path (to name cap-table figures held at base).
+    ctx : AnchorContext
+        The deterministic anchors' context (report currency, FX).
+
+    Returns
+    -------
+    callable
+        ``fn(x)``: value per common share x (1 - Finnerty DLOM) x fully diluted shares x FX,
+        per draw (report currency, total).
+
+    Raises
+    ------
+    DistributionError
+        If volatility or time to liquidity can reach zero or below.
+    """
+    from ..anchors.opm_backsolve import _setup
+
+    opm, cap = case.opm, case.cap_table
+    assert opm is not None and cap is not None
+    _d, _cap, _opm, classes, cur = _setup(case, ctx, key)
+    common = next(c.name for c in classes if c.kind == "common")
+    w = _Waterfall(classes, (opm.round_class, common))
+    n_fd = sum(c.as_converted for c in classes)
+    p_vol, p_t, p_r = use("opm.volatility"), use("opm.time_to_liquidity"), use("opm.risk_free_rate")
+    p_dv = use("opm.dlom_volatility") if opm.dlom_volatility is not None else p_vol
+    for path in (p_vol, p_dv):
+        _check(var(path), where, above=0.0, what="a positive volatility")
+    _check(var(p_t), where, above=0.0, what="a positive time to liquidity")
+    k_out = fx(cur, case.as_of)
+    def common_view(v: Arr, x: Values) -> Arr:
+        vol, t, r = x[p_vol], x[p_t], x[p_r]
+        per_common, _ = w.per_share(common, v, vol, t, r)
+        return per_common * (1 - _finnerty(x[p_dv], t)) * n_fd * k_out
+
+    if key == "opm_last_round":
+        if opm.round_price is not None:
+            p_price = use("opm.round_price")
+            k_price = fx(opm.round_price.unit, opm.round_price.as_of, cur)
+
+            def price_of(x: Values) -> Arr:
+                return x[p_price] * k_price
+
+        else:
+            lr = case.last_round
+            assert lr is not None
+            p_pm = use(f"funding_rounds[{case.funding_rounds.index(lr)}].post_money")
+            k_pm = fx(lr.post_money.unit, lr.date, cur)
+
+            def price_of(x: Values) -> Arr:
+                return x[p_pm] * k_pm / n_fd
+
+        def fn(x: Values) -> Arr:
+            price = price_of(x)
+            v = _backsolve(w, opm.round_class, price, x[p_vol], x[p_t], x[p_r], price * n_fd)
+            out = common_view(v, x)
+            scalar = all(np.ndim(a) == 0 for a in (price, x[p_vol], x[p_t], x[p_r], x[p_dv]))
+            return float(out[0]) if scalar else out
+
+        return fn
+
+    legs = [
+        (
+            use(f"perps[{i}].price"),
+            use(f"perps[{i}].reference_shares"),
+            fx(q.price.unit, q.price.as_of, cur),
+        )
+        for i, q in enumerate(case.perps)
+    ]
+
+    def fn_perp(x: Values) -> Arr:
+        vals = [common_view(x[a] * x[b] * k, x) for a, b, k in legs]
+        if len(vals) == 1:
+            return vals[0]
+        return np.median(np.stack(np.broadcast_arrays(*vals)), axis=0)
+
+    return fn_perp
