@@ -63,16 +63,40 @@ VARIANTS = {
 }
 
 
-def test_every_fundamental_anchor_at_base_equals_the_deterministic_anchor(loaded, model):
+def test_every_anchor_of_the_dcf_case_at_base_equals_the_deterministic_anchor(loaded, model):
     t = value_loaded(loaded)
+    assert set(model.outputs) == {a.anchor for a in t.anchors}  # none left out
     out = model.evaluate(model.base_inputs())
-    for key in FUNDAMENTAL:
+    for key in model.outputs:
         want = float(t.anchor(key).base.amount)
         # dcf: float64 against the anchor's 34-digit Decimal; the ten compounding years and the
         # sum of negative early and positive late present values lose a few ulps (seen: 1e-16).
         # OPM: both float64; Newton here, Brent there, both to ~1e-15 in the equity value.
         assert float(out[key]) == pytest.approx(want, rel=1e-13, abs=0), key
         assert model.bases[key] == float(t.anchor(key).base.amount)
+
+
+def test_arr_multiple_carries_the_gross_margin_adjustment(loaded, model):
+    # factor = (1 - cost / price) / software gross margin, as the deterministic anchor
+    ue = loaded.case.unit_economics
+    price, cost = float(ue.api_price_per_mtok.base), float(ue.inference_cost_per_mtok.base)
+    base = model.evaluate(model.base_inputs())["arr_multiple"]
+    costs = np.array([0.5, 1.0, 4.0, 5.5])
+    got = model.evaluate(
+        {**model.base_inputs(), "unit_economics.inference_cost_per_mtok": costs}
+    )["arr_multiple"]
+    np.testing.assert_allclose(got, base * (1 - costs / price) / (1 - cost / price), rtol=1e-14)
+    spec = SimulationSpec(
+        distributions={
+            "unit_economics.inference_cost_per_mtok": {
+                "kind": "uniform",
+                "low": "2 USD",
+                "high": "7 USD",
+            }
+        }
+    )
+    with pytest.raises(DistributionError, match=r"inference_cost_per_mtok: .* can reach 7"):
+        build_case_model(loaded, spec)
 
 
 @pytest.mark.parametrize("variant", sorted(VARIANTS))

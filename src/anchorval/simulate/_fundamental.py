@@ -428,3 +428,79 @@ def opm_fn(
         return np.median(np.stack(np.broadcast_arrays(*vals)), axis=0)
 
     return fn_perp
+
+
+def _range(v: InputVar) -> tuple[float, float]:
+    if not v.uncertain:
+        return v.base, v.base
+    return v.dist.quantile(0.0), v.dist.quantile(1.0)
+
+
+def gross_margin_factor_fn(
+    case: Case,
+    use: Callable[[str], str],
+    var: Callable[[str], InputVar],
+    fx: Callable[..., float],
+    where: str,
+) -> Callable[[Values], Arr] | None:
+    """Vectorised gross-margin adjustment of the ARR multiple (None when the case has none).
+
+    As :func:`anchorval.anchors.unit_economics.gross_margin_adjustment`:
+    ``factor = (1 - inference cost per 1M tokens / API price per 1M tokens) / software gross
+    margin``, the cost in the price's currency (at the cost's as-of date), or derived as
+    GPU-hour cost / (tokens per GPU-second x 3600 x utilisation) x 1e6.
+
+    Raises
+    ------
+    DistributionError
+        If the inference cost can reach the API price (a multiple of non-positive gross profit
+        is void, as in the deterministic anchor), or the benchmark margin can reach zero.
+    """
+    ue = case.unit_economics
+    if ue is None or ue.software_gross_margin is None:
+        return None
+    cur = ue.api_price_per_mtok.unit
+    p_price = use("unit_economics.api_price_per_mtok")
+    p_bench = use("unit_economics.software_gross_margin")
+    if ue.inference_cost_per_mtok is not None:
+        f = ue.inference_cost_per_mtok
+        p_cost, k_cost = use("unit_economics.inference_cost_per_mtok"), fx(f.unit, f.as_of, cur)
+        cost_path = p_cost
+        cost_hi = _range(var(p_cost))[1] * k_cost
+
+        def cost(x: Values) -> Arr:
+            return x[p_cost] * k_cost
+
+    else:
+        g = ue.gpu_hour_cost
+        assert g is not None and ue.tokens_per_gpu_second is not None
+        p_gpu, k_gpu = use("unit_economics.gpu_hour_cost"), fx(g.unit, g.as_of, cur)
+        p_tps = use("unit_economics.tokens_per_gpu_second")
+        p_util = use("unit_economics.gpu_utilisation") if ue.gpu_utilisation else None
+        cost_path = p_gpu
+        util_lo = _range(var(p_util))[0] if p_util else 1.0
+        _check(var(p_tps), where, above=0.0, what="a positive throughput")
+        if p_util:
+            _check(var(p_util), where, above=0.0, at_most=1.0, what="a value in (0%, 100%]")
+        cost_hi = _range(var(p_gpu))[1] * k_gpu / (_range(var(p_tps))[0] * 3600 * util_lo) * 1e6
+
+        def cost(x: Values) -> Arr:
+            util = x[p_util] if p_util else 1.0
+            return x[p_gpu] * k_gpu / (x[p_tps] * 3600 * util) * 1e6
+
+    price_lo = _range(var(p_price))[0]
+    if var(cost_path).uncertain or var(p_price).uncertain:
+        if cost_hi >= price_lo:
+            raise _fail(
+                cost_path,
+                f"the inference cost per 1M tokens can reach {cost_hi:.4g} {cur}, at or above the "
+                f"lowest API price {price_lo:.4g}: the gross margin would not be positive; bound "
+                "the distributions",
+                where,
+            )
+    _check(var(p_bench), where, above=0.0, what="a positive benchmark margin")
+
+    def fn(x: Values) -> Arr:
+        return (1 - cost(x) / x[p_price]) / x[p_bench]
+
+    return fn

@@ -390,7 +390,7 @@ def build_case_model(
         As the deterministic anchors.
     """
     from ..workflows import value_loaded
-    from ._fundamental import dcf_fn, opm_fn
+    from ._fundamental import dcf_fn, gross_margin_factor_fn, opm_fn
 
     case = loaded.case
     where = f"{case.id}: "
@@ -444,7 +444,14 @@ def build_case_model(
                 use("arr_multiple.multiples"),
             )
             k = fx(s.market_arr.unit, s.market_arr.as_of)
-            fns[key] = lambda x, m=m, sh=sh, mu=mu, k=k: _prod(k, x[m], x[sh], x[mu])
+            # the unit-economics gross-margin adjustment, when the case gives a benchmark
+            gm = gross_margin_factor_fn(case, use, lambda p: ins.vars[p], fx, where)
+            if gm is None:
+                fns[key] = lambda x, m=m, sh=sh, mu=mu, k=k: _prod(k, x[m], x[sh], x[mu])
+            else:
+                fns[key] = lambda x, m=m, sh=sh, mu=mu, k=k, gm=gm: _prod(
+                    k, x[m], x[sh], x[mu], gm(x)
+                )
         elif key == "last_round":
             r = case.last_round
             assert r is not None
