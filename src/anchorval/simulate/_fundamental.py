@@ -169,7 +169,10 @@ def dcf_fn(
         m1 = get("operating_margin_year1", m0)
         margins = [m1]
         for t in range(2, 11):
-            margins.append(np.where(t > n, target, target - (target - m1) / n * (n - t)))
+            if np.ndim(n) == 0:  # one convergence year for every draw: no per-draw branch
+                margins.append(target if t > n else target - (target - m1) / n * (n - t))
+            else:
+                margins.append(np.where(t > n, target, target - (target - m1) / n * (n - t)))
         tstep = (marg - eff) / 5
         taxes = [eff] * 5 + [eff + k * tstep for k in range(1, 6)]
         wstep = (c_m - c_i) / 5
@@ -226,22 +229,51 @@ def _sub(a: Arr, idx: np.ndarray) -> Arr:
     return a[idx] if np.ndim(a) else a
 
 
-def _call(spot: Arr, strike: float, rate: Arr, vol: Arr, term: Arr) -> tuple[Arr, Arr]:
-    """Black-Scholes call on the total equity value and its delta (arrays over draws).
+class _Market:
+    """Per-draw Black-Scholes constants (volatility, term and rate do not change with the value).
 
-    As :func:`anchorval.anchors._opm_math.black_scholes` (no dividends), with
-    ``N(x) = 0.5 erfc(-x / sqrt 2)`` as there; ``strike`` 0 gives ``(spot, 1)``.
+    ``sd = sigma sqrt(T)``, ``drift = (r + sigma^2 / 2) T``, ``disc = e^{-rT}`` (arrays of shape
+    (n,) or floats), as in :func:`anchorval.anchors._opm_math.black_scholes` (no dividends).
+    """
+
+    def __init__(self, vol: Arr, term: Arr, rate: Arr) -> None:
+        self.vol, self.term, self.rate = vol, term, rate
+        self.sd = vol * np.sqrt(term)
+        self.drift = (rate + 0.5 * vol**2) * term
+        self.disc = np.exp(-rate * term)
+
+    def take(self, idx: np.ndarray) -> _Market:
+        """Return the constants of draws ``idx`` (floats stay floats)."""
+        out = object.__new__(_Market)
+        for k in ("vol", "term", "rate", "sd", "drift", "disc"):
+            setattr(out, k, _sub(getattr(self, k), idx))
+        return out
+
+
+def _calls(
+    v: Arr, ln_v: Arr, strikes: list[float], mk: _Market, needed: set[int]
+) -> dict[int, tuple[Arr, Arr]]:
+    """Black-Scholes calls on the total equity value ``v`` and their deltas ``N(d1)``.
+
+    ``C(K) = V N(d1) - K e^{-rT} N(d2)``, ``d1 = (ln V - ln K + (r + sigma^2/2) T) / (sigma
+    sqrt T)``, ``d2 = d1 - sigma sqrt T``, with ``N(x) = 0.5 erfc(-x / sqrt 2)`` as the
+    deterministic :func:`~anchorval.anchors._opm_math.norm_cdf`; strike 0 gives ``(V, 1)``.
+    Only the strikes with index in ``needed`` are priced.
     """
     from scipy.special import erfc
 
-    if strike == 0:
-        return spot, np.ones_like(spot)
-    sd = vol * np.sqrt(term)
-    d1 = (np.log(spot / strike) + (rate + 0.5 * vol**2) * term) / sd
-    d2 = d1 - sd
-    n1 = 0.5 * erfc(-d1 / math.sqrt(2.0))
-    n2 = 0.5 * erfc(-d2 / math.sqrt(2.0))
-    return spot * n1 - strike * np.exp(-rate * term) * n2, n1
+    out: dict[int, tuple[Arr, Arr]] = {}
+    r2 = math.sqrt(2.0)
+    for j in sorted(needed):
+        k = strikes[j]
+        if k == 0:
+            out[j] = (v, np.ones_like(v))
+            continue
+        d1 = (ln_v - math.log(k) + mk.drift) / mk.sd
+        n1 = 0.5 * erfc(-d1 / r2)
+        n2 = 0.5 * erfc(-(d1 - mk.sd) / r2)
+        out[j] = (v * n1 - k * mk.disc * n2, n1)
+    return out
 
 
 class _Waterfall:
@@ -254,30 +286,34 @@ class _Waterfall:
         self.starts = [b.start for b in bps]
         self.fracs = {k: [b.shares.get(k, 0.0) for b in bps] for k in names}
         self.shares = {c.name: c.shares for c in classes}
+        # the calls a class's value needs: C(start_j) and C(start_{j+1}) where its fraction > 0
+        self.needed = {
+            k: {i for j, f in enumerate(fr) if f != 0.0 for i in (j, j + 1) if i < len(fr)}
+            for k, fr in self.fracs.items()
+        }
 
-    def per_share(
-        self, name: str, v: Arr, vol: Arr, term: Arr, rate: Arr, delta: bool = False
-    ) -> tuple[Arr, Arr]:
-        """Value per share of a class and its derivative in the total equity value ``v``."""
-        calls = [
-            (v, np.ones_like(v)) if s == 0 else _call(v, s, rate, vol, term) for s in self.starts
-        ]
+    def per_share(self, name: str, v: Arr, mk: _Market, delta: bool = False) -> tuple[Arr, Arr]:
+        """Value per share of a class and its derivative in the total equity value ``v``.
+
+        ``sum_j fraction_j (C(start_j) - C(start_{j+1}))``, as
+        :func:`~anchorval.anchors._opm_math.opm_allocate` (``C(inf) = 0``); the derivative is
+        the same sum over the calls' deltas.
+        """
+        calls = _calls(v, np.log(v), self.starts, mk, self.needed[name])
         val: Arr = 0.0
         der: Arr = 0.0
         fr = self.fracs[name]
-        for j in range(len(calls)):
+        for j in range(len(fr)):
             if fr[j] == 0.0:
                 continue
-            c_next, d_next = calls[j + 1] if j + 1 < len(calls) else (0.0, 0.0)
+            c_next, d_next = calls[j + 1] if j + 1 < len(fr) else (0.0, 0.0)
             val = val + fr[j] * (calls[j][0] - c_next)
             if delta:
                 der = der + fr[j] * (calls[j][1] - d_next)
         return val / self.shares[name], der / self.shares[name]
 
 
-def _backsolve(
-    w: _Waterfall, name: str, price: Arr, vol: Arr, term: Arr, rate: Arr, start: Arr
-) -> np.ndarray:
+def _backsolve(w: _Waterfall, name: str, price: Arr, mk: _Market, start: Arr) -> np.ndarray:
     """Total equity value per draw at which class ``name`` is worth ``price`` a share.
 
     Safeguarded Newton on arrays (the class value rises strictly with the equity value; its
@@ -293,18 +329,20 @@ def _backsolve(
     DistributionError
         If some draw has not converged after :data:`OPM_MAX_ITER` steps.
     """
-    price, vol, term, rate, v = (
-        np.array(a, dtype=float)
-        for a in np.broadcast_arrays(*(np.atleast_1d(a) for a in (price, vol, term, rate, start)))
-    )
-    lo = np.zeros_like(v)
-    hi = np.full_like(v, np.inf)
-    idx = np.arange(v.shape[0])
+    n = max(np.size(a) for a in (price, mk.sd, start))
+    price = np.broadcast_to(np.asarray(price, dtype=float), (n,))
+    v = np.array(np.broadcast_to(np.asarray(start, dtype=float), (n,)))
+    full = _Market.__new__(_Market)
+    for k in ("vol", "term", "rate", "sd", "drift", "disc"):
+        a = getattr(mk, k)
+        setattr(full, k, np.broadcast_to(np.asarray(a, dtype=float), (n,)) if np.ndim(a) else a)
+    lo = np.zeros(n)
+    hi = np.full(n, np.inf)
+    idx = np.arange(n)
     for _ in range(OPM_MAX_ITER):
         vi = v[idx]
-        ps, der = w.per_share(name, vi, vol[idx], term[idx], rate[idx], True)
-        pr = price[idx]
-        fv = ps - pr
+        ps, der = w.per_share(name, vi, full.take(idx) if idx.size < n else full, True)
+        fv = ps - price[idx]
         neg = fv < 0
         li = lo[idx] = np.where(neg, vi, lo[idx])
         hj = hi[idx] = np.where(neg, hi[idx], vi)
@@ -315,8 +353,7 @@ def _backsolve(
         ok = small | (np.isfinite(newton) & (newton > li) & (newton < hj))
         fallback = np.where(np.isinf(hj), vi * 2.0, np.where(li == 0, vi * 0.5, np.sqrt(li * hj)))
         v[idx] = np.where(fv == 0, vi, np.where(ok, newton, fallback))
-        done = (fv == 0) | small
-        idx = idx[~done]
+        idx = idx[~((fv == 0) | small)]
         if idx.size == 0:
             return v
     raise _fail(name, f"OPM backsolve did not converge in {OPM_MAX_ITER} steps for some draws")
@@ -381,10 +418,9 @@ def opm_fn(
         _check(var(path), where, above=0.0, what="a positive volatility")
     _check(var(p_t), where, above=0.0, what="a positive time to liquidity")
     k_out = fx(cur, case.as_of)
-    def common_view(v: Arr, x: Values) -> Arr:
-        vol, t, r = x[p_vol], x[p_t], x[p_r]
-        per_common, _ = w.per_share(common, v, vol, t, r)
-        return per_common * (1 - _finnerty(x[p_dv], t)) * n_fd * k_out
+    def common_view(v: Arr, x: Values, mk: _Market) -> Arr:
+        per_common, _ = w.per_share(common, v, mk)
+        return per_common * (1 - _finnerty(x[p_dv], mk.term)) * n_fd * k_out
 
     if key == "opm_last_round":
         if opm.round_price is not None:
@@ -405,8 +441,9 @@ def opm_fn(
 
         def fn(x: Values) -> Arr:
             price = price_of(x)
-            v = _backsolve(w, opm.round_class, price, x[p_vol], x[p_t], x[p_r], price * n_fd)
-            out = common_view(v, x)
+            mk = _Market(x[p_vol], x[p_t], x[p_r])
+            v = _backsolve(w, opm.round_class, price, mk, price * n_fd)
+            out = common_view(v, x, mk)
             scalar = all(np.ndim(a) == 0 for a in (price, x[p_vol], x[p_t], x[p_r], x[p_dv]))
             return float(out[0]) if scalar else out
 
@@ -422,7 +459,8 @@ def opm_fn(
     ]
 
     def fn_perp(x: Values) -> Arr:
-        vals = [common_view(x[a] * x[b] * k, x) for a, b, k in legs]
+        mk = _Market(x[p_vol], x[p_t], x[p_r])
+        vals = [common_view(x[a] * x[b] * k, x, mk) for a, b, k in legs]
         if len(vals) == 1:
             return vals[0]
         return np.median(np.stack(np.broadcast_arrays(*vals)), axis=0)
