@@ -143,6 +143,9 @@ def dcf_fn(
     for name in ("revenue_growth_year1", "revenue_growth_years_2_5", "terminal_growth"):
         _check(v[name], where, above=-1.0, what="a rate above -100%")
     _check(v["margin_convergence_year"], where, at_least=1.0, at_most=10.0, what="a year 1-10")
+    for name in ("operating_margin", "operating_margin_year1", "target_operating_margin"):
+        if name in v:
+            _check(v[name], where, at_most=1.0, what="a margin of at most 100%")
     _check(v["revenue"], where, above=0.0, what="a positive revenue")
 
     def fn(x: Values) -> Arr:

@@ -1,4 +1,6 @@
-"""Vectorised (float64 numpy) versions of the four foundation anchors and the blended view.
+"""Vectorised (float64 numpy) versions of the anchors and the blended view.
+
+The DCF, OPM backsolve and DLOM models live in :mod:`anchorval.simulate._fundamental`.
 
 The deterministic anchors in :mod:`anchorval.anchors` stay the single source of truth: a
 :class:`CaseModel` is built from the same case, uses the FX rates the deterministic anchors use
