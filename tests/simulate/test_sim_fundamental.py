@@ -272,3 +272,52 @@ def test_cap_table_distribution_is_named_as_not_simulated(loaded):
         a.startswith("cap_table.classes[3].strike: distribution not simulated")
         for a in m.assumptions
     )
+
+
+def test_opm_round_price_dlom_volatility_and_several_venues_equal_the_anchors(tmp_path):
+    venues = "".join(
+        f"""  - venue: venue{i}
+    symbol: ANTH{i}
+    price: {{value: {p} USDT, {A}}}
+    reference_shares: {{value: 1e9, {A}}}
+"""
+        for i, p in enumerate((1500, 2100))
+    )
+    _variant(  # writes opm-variant.yaml with a round price and a DLOM volatility
+        tmp_path,
+        "opm-variant",
+        "",
+        (
+            "  round_class: Series H\n",
+            f"  round_class: Series H\n  round_price: {{value: 900 USD, {A}}}\n"
+            f"  dlom_volatility: {{value: 45%, {A}}}\n",
+        ),
+    )
+    text = (tmp_path / "opm-variant.yaml").read_text("utf-8")
+    text = text.replace("\narr_multiple:\n", "\n" + venues + "\narr_multiple:\n", 1)
+    (tmp_path / "opm-variant.yaml").write_text(text, encoding="utf-8")
+    lc = resolve_case(tmp_path / "opm-variant.yaml")
+    assert len(lc.case.perps) == 3
+    m = build_case_model(lc, anchors=["opm_last_round", "opm_perp"])
+    assert {"opm.round_price", "opm.dlom_volatility", "perps[2].price"} <= set(m.inputs)
+    t = value_loaded(lc, ["opm_last_round", "opm_perp"])
+    out = m.evaluate(m.base_inputs())
+    for key in ("opm_last_round", "opm_perp"):
+        assert float(out[key]) == pytest.approx(float(t.anchor(key).base.amount), rel=1e-13)
+    # per draw, opm_perp is the median of the three venues' common-stock values
+    prices = np.array([1000.0, 1718.0, 3000.0])
+    got = m.evaluate({**m.base_inputs(), "perps[0].price": prices})["opm_perp"]
+    one = [
+        float(m.evaluate({**m.base_inputs(), "perps[0].price": p})["opm_perp"]) for p in prices
+    ]
+    # venue prices 1500 and 2100: the median is the middle of (price0, 1500, 2100)
+    alone = {
+        p: float(
+            m.evaluate(
+                {**m.base_inputs(), **{f"perps[{i}].price": p for i in range(3)}}
+            )["opm_perp"]
+        )
+        for p in (1500.0, 1718.0, 2100.0)
+    }
+    np.testing.assert_allclose(got, [alone[1500.0], alone[1718.0], alone[2100.0]], rtol=1e-14)
+    assert one[1] == pytest.approx(alone[1718.0], rel=1e-14)
