@@ -321,3 +321,19 @@ def test_opm_round_price_dlom_volatility_and_several_venues_equal_the_anchors(tm
     }
     np.testing.assert_allclose(got, [alone[1500.0], alone[1718.0], alone[2100.0]], rtol=1e-14)
     assert one[1] == pytest.approx(alone[1718.0], rel=1e-14)
+
+
+def test_slicing_inside_the_models_does_not_change_a_bit(loaded, monkeypatch):
+    from anchorval.simulate import _fundamental
+
+    spec = SimulationSpec(
+        distributions={"opm.volatility": {"kind": "uniform", "low": "40%", "high": "80%"}}
+    )
+    m = build_case_model(loaded, spec)
+    x = m.sample(np.random.default_rng(5), 5000)
+    monkeypatch.setattr(_fundamental, "SLICE", 1 << 20)
+    whole = m.evaluate(x)
+    monkeypatch.setattr(_fundamental, "SLICE", 333)
+    sliced = m.evaluate(x)
+    for k in FUNDAMENTAL:
+        np.testing.assert_array_equal(sliced[k], whole[k])

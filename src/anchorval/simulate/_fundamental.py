@@ -41,6 +41,27 @@ OPM_MAX_ITER = 200
 OPM_RTOL = 1e-10
 
 
+#: Draws per slice inside the DCF and OPM models: their many temporaries stay in cache
+#: (about 1.3x faster than whole 65,536-draw blocks; elementwise, so bit-identical).
+SLICE = 1 << 14
+
+
+def _in_slices(fn: Callable[[Values], Arr], paths: list[str]) -> Callable[[Values], Arr]:
+    """Evaluate ``fn`` (reading the inputs ``paths``) on slices of :data:`SLICE` draws."""
+
+    def sliced(x: Values) -> Arr:
+        n = max((np.size(x[p]) for p in paths if np.ndim(x[p])), default=0)
+        if n <= SLICE:
+            return fn(x)
+        out = np.empty(n)
+        for s in range(0, n, SLICE):
+            part = {p: (x[p][s : s + SLICE] if np.ndim(x[p]) else x[p]) for p in paths}
+            out[s : s + SLICE] = fn(part)
+        return out
+
+    return sliced
+
+
 def _check(
     var: InputVar,
     where: str,
@@ -225,7 +246,7 @@ def dcf_fn(
         )
         return equity * k_fx
 
-    return fn
+    return _in_slices(fn, list(p.values()))
 
 
 def _sub(a: Arr, idx: np.ndarray) -> Arr:
@@ -427,7 +448,7 @@ def opm_fn(
 
     if key == "opm_last_round":
         if opm.round_price is not None:
-            p_price = use("opm.round_price")
+            p_price = price_path = use("opm.round_price")
             k_price = fx(opm.round_price.unit, opm.round_price.as_of, cur)
 
             def price_of(x: Values) -> Arr:
@@ -436,7 +457,7 @@ def opm_fn(
         else:
             lr = case.last_round
             assert lr is not None
-            p_pm = use(f"funding_rounds[{case.funding_rounds.index(lr)}].post_money")
+            p_pm = price_path = use(f"funding_rounds[{case.funding_rounds.index(lr)}].post_money")
             k_pm = fx(lr.post_money.unit, lr.date, cur)
 
             def price_of(x: Values) -> Arr:
@@ -450,7 +471,7 @@ def opm_fn(
             scalar = all(np.ndim(a) == 0 for a in (price, x[p_vol], x[p_t], x[p_r], x[p_dv]))
             return float(out[0]) if scalar else out
 
-        return fn
+        return _in_slices(fn, [p_vol, p_t, p_r, p_dv, price_path])
 
     legs = [
         (
@@ -468,7 +489,7 @@ def opm_fn(
             return vals[0]
         return np.median(np.stack(np.broadcast_arrays(*vals)), axis=0)
 
-    return fn_perp
+    return _in_slices(fn_perp, [p_vol, p_t, p_r, p_dv, *(q for a, b, _k in legs for q in (a, b))])
 
 
 def _range(v: InputVar) -> tuple[float, float]:
