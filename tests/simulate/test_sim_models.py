@@ -217,3 +217,11 @@ def test_default_simulation_leaves_out_anchors_without_a_model_and_says_so(monke
     monkeypatch.setitem(ANCHORS, "toy", toy)
     with pytest.raises(DistributionError, match="toy: no vectorised model"):
         build_case_model(loaded, anchors=["toy"])
+    # a case none of whose anchors has a model: an error naming them, not an empty simulation
+    monkeypatch.setattr(_models, "SIMULATED_ANCHORS", frozenset())
+    with pytest.raises(
+        DistributionError,
+        match=r"anthropic-2026-06-dcf: perp_implied, .*dcf, .*opm_perp.*: no anchor of this case "
+        "has a vectorised model yet",
+    ):
+        build_case_model(loaded)

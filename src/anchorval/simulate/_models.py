@@ -403,6 +403,12 @@ def build_case_model(
         full = value_loaded(loaded, None, currency, weights)
         anchors = [a.anchor for a in full.anchors if a.anchor in SIMULATED_ANCHORS]
         not_simulated = [a.anchor for a in full.anchors if a.anchor not in SIMULATED_ANCHORS]
+        if not anchors:  # an empty list would mean "every anchor" to value_loaded
+            raise _fail(
+                ", ".join(not_simulated) or "anchors",
+                "no anchor of this case has a vectorised model yet; nothing to simulate",
+                where,
+            )
     t = value_loaded(loaded, anchors, currency, weights)
     ctx = AnchorContext.for_case(case, loaded.peers, currency)
     cur = t.currency
