@@ -7,12 +7,14 @@ rates and the same defaults, and mirror the deterministic formulas operation by 
 - ``dcf``: :func:`anchorval.anchors._dcf_math.dcf_value` (Damodaran's young-growth FCFF DCF),
   the 10-year loop run over years with every quantity an array over draws (shape (n,)); the
   net-operating-loss branch becomes ``np.where``. The deterministic maths is Decimal (34
-  digits); here it is float64, equal to about 1e-14 relative at the base (tested).
+  digits); here it is float64, about 1e-16 apart at the base (tested to 1e-13).
 - ``opm_last_round``: :func:`anchorval.anchors._opm_math.opm_backsolve` per draw (safeguarded
-  Newton on arrays, bracketed as the deterministic solver brackets), then
+  Newton on arrays, each draw converging on its own), then
   :func:`~anchorval.anchors._opm_math.opm_allocate` and the Finnerty (2012) DLOM.
 - ``opm_perp``: the perp-implied equity value (price x reference shares x FX) allocated by the
   OPM, then the Finnerty DLOM; several venues: the median per draw.
+- the ARR multiple's gross-margin adjustment from the unit economics
+  (:func:`anchorval.anchors.unit_economics.gross_margin_adjustment`).
 
 The cap table is held at its base values: its breakpoints come from the deterministic
 :func:`~anchorval.anchors._opm_math.opm_breakpoints` once per model (a distribution on a
@@ -28,10 +30,10 @@ from typing import Any
 import numpy as np
 
 from ..domain import Case
-from ._distributions import _fail
+from ._distributions import LogNormal, _fail
 from ._models import InputVar, Values
 
-__all__ = ["dcf_fn", "opm_fn"]
+__all__ = ["dcf_fn", "gross_margin_factor_fn", "opm_fn"]
 
 Arr = Any  # ndarray of shape (n,) or float
 
@@ -75,8 +77,10 @@ def _check(
     if not var.uncertain:
         return
     lo, hi = var.dist.quantile(0.0), var.dist.quantile(1.0)
+    # a lognormal's lower bound 0 is never drawn (exp of a finite normal draw)
+    open_lo = isinstance(var.dist, LogNormal)
     bad = (
-        (above is not None and lo <= above)
+        (above is not None and (lo < above or (lo == above and not open_lo)))
         or (at_least is not None and lo < at_least)
         or (at_most is not None and hi > at_most)
     )
