@@ -416,8 +416,6 @@ def opm_fn(
         Needs ``cap_table`` and ``opm`` (and ``perps`` or a round price / last round).
     use, var, fx, where
         As :func:`dcf_fn`; ``fx(unit, on, to)`` converts to ``to`` (default report currency).
-    index : mapping of str to (Figure, Case)
-        Every figure of the case by path (to name cap-table figures held at base).
     ctx : AnchorContext
         The deterministic anchors' context (report currency, FX).
 
@@ -430,7 +428,8 @@ def opm_fn(
     Raises
     ------
     DistributionError
-        If volatility or time to liquidity can reach zero or below.
+        If volatility, time to liquidity, the round price or a perp price or reference share
+        count can reach zero or below.
     """
     from ..anchors.opm_backsolve import _setup
 
@@ -446,6 +445,7 @@ def opm_fn(
         _check(var(path), where, above=0.0, what="a positive volatility")
     _check(var(p_t), where, above=0.0, what="a positive time to liquidity")
     k_out = fx(cur, case.as_of)
+
     def common_view(v: Arr, x: Values, mk: _Market) -> Arr:
         per_common, _ = w.per_share(common, v, mk)
         return per_common * (1 - _finnerty(x[p_dv], mk.term)) * n_fd * k_out
@@ -467,6 +467,8 @@ def opm_fn(
             def price_of(x: Values) -> Arr:
                 return x[p_pm] * k_pm / n_fd
 
+        _check(var(price_path), where, above=0.0, what="a positive round price")
+
         def fn(x: Values) -> Arr:
             price = price_of(x)
             mk = _Market(x[p_vol], x[p_t], x[p_r])
@@ -485,6 +487,10 @@ def opm_fn(
         )
         for i, q in enumerate(case.perps)
     ]
+
+    for a, b, _k in legs:
+        _check(var(a), where, above=0.0, what="a positive perp price")
+        _check(var(b), where, above=0.0, what="a positive reference share count")
 
     def fn_perp(x: Values) -> Arr:
         mk = _Market(x[p_vol], x[p_t], x[p_r])
