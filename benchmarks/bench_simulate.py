@@ -5,8 +5,12 @@ Targets (issue 4):
 - scenarios per second (aim 20M+/s) and the ratio to a plain Python loop of the same model;
 - 100M draws with peak resident memory < 600 MB (measured in a fresh subprocess);
 - Sobol, N = 2**14, five inputs, first-order and total indices, < 2 s.
+- The DCF example case (``anthropic-2026-06-dcf``: DCF, OPM backsolve + DLOM, perp as common
+  stock, ARR multiple): scenarios/s of the whole case and of each vectorised anchor, and the
+  ratio to the deterministic Decimal DCF evaluated scenario by scenario.
 
-Run: ``PYTHONPATH=src python benchmarks/bench_simulate.py [--draws 20M] [--skip-100m]``
+Run: ``PYTHONPATH=src python benchmarks/bench_simulate.py [--draws 20M] [--skip-100m]
+[--dcf-draws 2M] [--only-dcf]``
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
 
 import numpy as np
 
@@ -127,17 +132,98 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, hwm, dt, r.outputs["bl
 # new address space's high-water mark) is printed as a cross-check.
 
 
+def bench_dcf_case(draws: int, repeat: int) -> None:
+    """Scenarios/s of the DCF example case (every anchor vectorised), 1 and all threads."""
+    from anchorval.anchors._dcf_math import dcf_value
+    from anchorval.anchors.dcf import dcf_params
+    from anchorval.cases import resolve_case
+    from anchorval.simulate import build_case_model, default_threads, run_simulation
+
+    loaded = resolve_case("anthropic-2026-06-dcf")
+    model = build_case_model(loaded)
+    threads = default_threads()
+    print(
+        f"\nDCF case anthropic-2026-06-dcf: outputs {', '.join(model.outputs)}; "
+        f"uncertain inputs: {len(model.uncertain)} ({', '.join(model.uncertain)})"
+    )
+    run_simulation(model, 1 << 18, seed=1)  # warm-up
+    t_all = t_one = math.inf
+    for _ in range(repeat):
+        t_all = min(t_all, best_of(lambda: run_simulation(model, draws, seed=7), 1))
+        t_one = min(t_one, best_of(lambda: run_simulation(model, draws, seed=7, threads=1), 1))
+    print(
+        f"full simulation ({threads} threads): {draws / t_all / 1e6:8.2f} M scenarios/s  "
+        f"({t_all:.2f} s for {draws:,})"
+    )
+    print(f"full simulation (1 thread):  {draws / t_one / 1e6:8.2f} M scenarios/s")
+    x = model.sample(np.random.default_rng(1), 1 << 16)
+    for k, fn in model._fns.items():
+        if np.ndim(fn(x)) == 0:
+            print(f"  {k:<15} constant (every input it reads is a point)")
+            continue
+        dt = best_of(lambda fn=fn: fn(x), repeat)
+        print(f"  {k:<15} model alone (1 thread): {(1 << 16) / dt / 1e6:8.2f} M scenarios/s")
+    # OPM inputs uncertain too: the backsolve runs per draw (Newton on arrays)
+    from anchorval.domain import SimulationSpec
+
+    spec_opm = SimulationSpec(
+        distributions={
+            "opm.volatility": {"kind": "uniform", "low": "40%", "high": "80%"},
+            "opm.time_to_liquidity": {"kind": "triangular", "low": 1, "mode": 2, "high": 4},
+            "funding_rounds[0].post_money": {"kind": "uniform", "low": "800B USD", "high": "1.1T USD"},
+        }
+    )
+    m2 = build_case_model(loaded, spec_opm)
+    t2 = t21 = math.inf
+    for _ in range(repeat):
+        t2 = min(t2, best_of(lambda: run_simulation(m2, draws, seed=7), 1))
+        t21 = min(t21, best_of(lambda: run_simulation(m2, draws, seed=7, threads=1), 1))
+    print(
+        f"with OPM volatility, time to liquidity and post-money uncertain ({len(m2.uncertain)} "
+        f"inputs): {draws / t2 / 1e6:.2f} M scenarios/s ({threads} threads), "
+        f"{draws / t21 / 1e6:.2f} M/s (1 thread)"
+    )
+    x2 = m2.sample(np.random.default_rng(1), 1 << 16)
+    for k in ("opm_last_round", "opm_perp"):
+        dt = best_of(lambda k=k: m2._fns[k](x2), repeat)
+        print(f"  {k:<15} model alone (1 thread): {(1 << 16) / dt / 1e6:8.2f} M scenarios/s")
+    # the deterministic anchor's Decimal DCF, one scenario at a time (same draws)
+    spec = loaded.case.dcf
+    base = dcf_params(spec)
+    fields = {
+        "dcf.target_operating_margin": "target_margin",
+        "dcf.revenue_growth_year1": "revenue_growth_year1",
+        "dcf.revenue_growth_years_2_5": "revenue_growth_years_2_5",
+        "dcf.cost_of_capital_initial": "cost_of_capital_initial",
+    }
+    n_dec = 2000
+    t0 = time.perf_counter()
+    for i in range(n_dec):
+        dcf_value(base.replace(**{f: Decimal(repr(float(x[p][i]))) for p, f in fields.items()}))
+    dec = n_dec / (time.perf_counter() - t0)
+    vec = (1 << 16) / best_of(lambda: model._fns["dcf"](x), repeat)
+    print(
+        f"  deterministic Decimal DCF, scenario by scenario: {dec:,.0f} scenarios/s; "
+        f"vectorised DCF is {vec / dec:,.0f}x faster"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--draws", default="10M")
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--skip-100m", action="store_true")
+    ap.add_argument("--dcf-draws", default="2M")
+    ap.add_argument("--only-dcf", action="store_true")
     args = ap.parse_args()
 
     from anchorval.cases import resolve_case
     from anchorval.simulate import build_case_model, default_threads, run_simulation, sobol
     from anchorval.uncertainty import parse_draws
 
+    if args.only_dcf:
+        bench_dcf_case(parse_draws(args.dcf_draws), args.repeat)
+        return
     if not args.skip_100m:
         out = subprocess.run(
             [sys.executable, "-c", RSS_SCRIPT], capture_output=True, text=True, check=True
@@ -201,6 +287,7 @@ def main() -> None:
         f"\nSobol N=2^14, {len(model.uncertain)} inputs, S1+ST with bootstrap CIs: {t_sob:.2f} s "
         f"(target < 2 s; SALib import once: {t_imp:.2f} s)"
     )
+    bench_dcf_case(parse_draws(args.dcf_draws), args.repeat)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,6 @@
-"""Vectorised (float64 numpy) versions of the four foundation anchors and the blended view.
+"""Vectorised (float64 numpy) versions of the anchors and the blended view.
+
+The DCF, OPM backsolve and DLOM models live in :mod:`anchorval.simulate._fundamental`.
 
 The deterministic anchors in :mod:`anchorval.anchors` stay the single source of truth: a
 :class:`CaseModel` is built from the same case, uses the FX rates the deterministic anchors use
@@ -340,7 +342,17 @@ class CaseModel(SimModel):
 
 
 #: Anchors with a vectorised model (the others are left out of a default simulation, and named).
-SIMULATED_ANCHORS = frozenset({"peer_multiple", "perp_implied", "arr_multiple", "last_round"})
+SIMULATED_ANCHORS = frozenset(
+    {
+        "peer_multiple",
+        "perp_implied",
+        "arr_multiple",
+        "last_round",
+        "dcf",
+        "opm_last_round",
+        "opm_perp",
+    }
+)
 
 
 def build_case_model(
@@ -380,6 +392,7 @@ def build_case_model(
         As the deterministic anchors.
     """
     from ..workflows import value_loaded
+    from ._fundamental import dcf_fn, gross_margin_factor_fn, opm_fn
 
     case = loaded.case
     where = f"{case.id}: "
@@ -390,6 +403,12 @@ def build_case_model(
         full = value_loaded(loaded, None, currency, weights)
         anchors = [a.anchor for a in full.anchors if a.anchor in SIMULATED_ANCHORS]
         not_simulated = [a.anchor for a in full.anchors if a.anchor not in SIMULATED_ANCHORS]
+        if not anchors:  # an empty list would mean "every anchor" to value_loaded
+            raise _fail(
+                ", ".join(not_simulated) or "anchors",
+                "no anchor of this case has a vectorised model yet; nothing to simulate",
+                where,
+            )
     t = value_loaded(loaded, anchors, currency, weights)
     ctx = AnchorContext.for_case(case, loaded.peers, currency)
     cur = t.currency
@@ -410,6 +429,7 @@ def build_case_model(
         return ins.use(path, f, owner)
 
     fns: dict[str, Callable[[Values], np.ndarray | float]] = {}
+    extra_notes: list[str] = []
     present = [a.anchor for a in t.anchors]
     for key in present:
         if key == "perp_implied":
@@ -432,7 +452,14 @@ def build_case_model(
                 use("arr_multiple.multiples"),
             )
             k = fx(s.market_arr.unit, s.market_arr.as_of)
-            fns[key] = lambda x, m=m, sh=sh, mu=mu, k=k: _prod(k, x[m], x[sh], x[mu])
+            # the unit-economics gross-margin adjustment, when the case gives a benchmark
+            gm = gross_margin_factor_fn(case, use, lambda p: ins.vars[p], fx, where)
+            if gm is None:
+                fns[key] = lambda x, m=m, sh=sh, mu=mu, k=k: _prod(k, x[m], x[sh], x[mu])
+            else:
+                fns[key] = lambda x, m=m, sh=sh, mu=mu, k=k, gm=gm: _prod(
+                    k, x[m], x[sh], x[mu], gm(x)
+                )
         elif key == "last_round":
             r = case.last_round
             assert r is not None
@@ -442,6 +469,22 @@ def build_case_model(
             fns[key] = lambda x, p=p, k=k: _prod(k, x[p])
         elif key == "peer_multiple":
             fns[key] = _peer_fn(case, loaded.peers, use, fx)
+        elif key == "dcf":
+            fns[key] = dcf_fn(case, use, lambda p: ins.vars[p], fx, where)
+        elif key in ("opm_last_round", "opm_perp"):
+            fns[key] = opm_fn(key, case, use, lambda p: ins.vars[p], fx, where, ctx)
+            if not extra_notes:  # the OPM holds the cap table at base: name what is not drawn
+                extra_notes.extend(
+                    f"{p}: distribution not simulated (the OPM holds the cap table at its base "
+                    "values)"
+                    for p, (f, _o) in index.items()
+                    if p.startswith("cap_table.")
+                    and (
+                        f.distribution is not None
+                        or f.lo != f.hi
+                        or (merged is not None and p in merged.distributions)
+                    )
+                )
         else:  # an anchor registered later without a vectorised model
             raise _fail(
                 key, "no vectorised model for this anchor yet; pass anchors= to leave it out", where
@@ -458,7 +501,7 @@ def build_case_model(
     model.notes = tuple(
         f"{k}: not simulated (no vectorised model yet); held out of the simulated blend"
         for k in not_simulated
-    )
+    ) + tuple(extra_notes)
     model._fns = fns
     model.inputs = dict(ins.vars)
     model.outputs = tuple(present) + (("blended",) if t.blended is not None else ())
