@@ -25,9 +25,7 @@ def test_every_anchor_at_base_equals_deterministic_base(anthropic, model):
     out = model.evaluate(model.base_inputs())
     for a in t.anchors:
         # float64 product of Decimal inputs: equal to ~1e-15 relative
-        assert float(out[a.anchor]) == pytest.approx(float(a.base.amount), rel=1e-13, abs=0), (
-            a.anchor
-        )
+        assert float(out[a.anchor]) == pytest.approx(float(a.base.amount), rel=1e-13, abs=0), a.anchor
     assert float(out["blended"]) == pytest.approx(float(t.blended.base.amount), rel=1e-13)
 
 
@@ -52,23 +50,15 @@ def test_five_uncertain_inputs_and_stated_defaults(model):
     for p in stated:
         assert model.inputs[p].note and model.inputs[p].source
     text = "\n".join(model.assumptions)
-    assert (
-        "financials.arr_run_rate: no distribution stated; assumed uniform over low/high 30B-47B USD"
-        in text
-    )
-    assert (
-        "arr_multiple.multiples: no distribution stated; assumed discrete, equal probability"
-        in text
-    )
+    assert "financials.arr_run_rate: no distribution stated; assumed uniform over low/high 30B-47B USD" in text
+    assert "arr_multiple.multiples: no distribution stated; assumed discrete, equal probability" in text
 
 
 def test_peer_multiple_is_price_x_shares_over_revenue(anthropic, model):
     # Zhipu P/S = HK$2380 x shares / (CNY revenue in HKD); doubling the price doubles the anchor
     base = model.evaluate(model.base_inputs())["peer_multiple"]
     p = model.inputs["peer.capital.share_price"].base
-    doubled = model.evaluate({**model.base_inputs(), "peer.capital.share_price": 2 * p})[
-        "peer_multiple"
-    ]
+    doubled = model.evaluate({**model.base_inputs(), "peer.capital.share_price": 2 * p})["peer_multiple"]
     assert doubled == pytest.approx(2 * base, rel=1e-14)
     halved_rev = model.evaluate(
         {
@@ -81,23 +71,17 @@ def test_peer_multiple_is_price_x_shares_over_revenue(anthropic, model):
 
 def test_spec_overrides_and_unknown_path(anthropic):
     spec = SimulationSpec(
-        distributions={
-            "funding_rounds[0].post_money": {"kind": "uniform", "low": "900B USD", "high": "1T USD"}
-        }
+        distributions={"funding_rounds[0].post_money": {"kind": "uniform", "low": "900B USD", "high": "1T USD"}}
     )
     m = build_case_model(anthropic, spec)
     assert m.inputs["funding_rounds[0].post_money"].stated
     with pytest.raises(DistributionError, match=r"arr_multiple\.marketarr: no such figure"):
-        build_case_model(
-            anthropic, SimulationSpec(distributions={"arr_multiple.marketarr": {"kind": "point"}})
-        )
+        build_case_model(anthropic, SimulationSpec(distributions={"arr_multiple.marketarr": {"kind": "point"}}))
 
 
 def test_non_psd_correlation_names_figures(anthropic):
     spec = SimulationSpec(
-        distributions={
-            "funding_rounds[0].post_money": {"kind": "uniform", "low": "900B USD", "high": "1T USD"}
-        },
+        distributions={"funding_rounds[0].post_money": {"kind": "uniform", "low": "900B USD", "high": "1T USD"}},
         correlation={
             "figures": ["arr_multiple.market_arr", "arr_multiple.share", "perps[0].price"],
             "matrix": [[1, 0.9, -0.9], [0.9, 1, 0.9], [-0.9, 0.9, 1]],
@@ -178,18 +162,14 @@ arr_multiple:
     loaded = resolve_case(p)
     m = build_case_model(loaded)
     det = value_loaded(loaded).anchor("perp_implied")
-    assert m.evaluate(m.base_inputs())["perp_implied"] == pytest.approx(
-        float(det.base.amount), rel=1e-15
-    )
+    assert m.evaluate(m.base_inputs())["perp_implied"] == pytest.approx(float(det.base.amount), rel=1e-15)
     # per draw: the median of the three venue-implied values
     x = {**m.base_inputs(), "perps[0].price": np.array([1000.0, 1700.0, 2000.0])}
     np.testing.assert_allclose(m.evaluate(x)["perp_implied"], [1650e9, 1700e9, 1800e9], rtol=1e-15)
 
 
 def test_bad_distribution_on_unused_figure_is_still_an_error(anthropic):
-    spec = SimulationSpec(
-        distributions={"perps[0].volume_24h": {"kind": "uniform", "low": 5, "high": 1}}
-    )
+    spec = SimulationSpec(distributions={"perps[0].volume_24h": {"kind": "uniform", "low": 5, "high": 1}})
     with pytest.raises(DistributionError, match=r"perps\[0\]\.volume_24h: low 5 is above high 1"):
         build_case_model(anthropic, spec)
 
@@ -225,3 +205,20 @@ def test_default_simulation_leaves_out_anchors_without_a_model_and_says_so(monke
         "has a vectorised model yet",
     ):
         build_case_model(loaded)
+
+
+@pytest.mark.parametrize(
+    ("case_id", "currency"),
+    [("zhipu-2026-06", None), ("zhipu-2026-06", "USD"), ("anthropic-2026-06", "HKD"), ("anthropic-2026-06-dcf", "HKD")],
+)
+def test_base_equals_deterministic_in_any_report_currency(case_id, currency):
+    # every anchor converts at the case's as-of date, in the deterministic view and in the simulation
+    from anchorval.cases import resolve_case
+
+    loaded = resolve_case(case_id)
+    t = value_loaded(loaded, currency=currency)
+    m = build_case_model(loaded, currency=currency)
+    out = m.evaluate(m.base_inputs())
+    assert set(m.outputs) - {"blended"} == {a.anchor for a in t.anchors}
+    for a in t.anchors:
+        assert float(out[a.anchor]) == pytest.approx(float(a.base.amount), rel=1e-9), a.anchor

@@ -145,7 +145,7 @@ def dcf(case: Case, ctx: AnchorContext) -> AnchorResult:
     d = Derivation(case, ctx, "dcf")
     spec: DcfInputs = d.require(case.dcf, "dcf")
     cur = spec.revenue.unit
-    on = spec.revenue.as_of
+    on = case.as_of  # every anchor converts at the case date
 
     def ref(name: str) -> tuple:
         f = getattr(spec, name)

@@ -223,7 +223,7 @@ def opm_last_round(case: Case, ctx: AnchorContext) -> AnchorResult:
     n_fd = sum(c.as_converted for c in classes)
     cap_refs = _cap_refs(d, cap)
     if opm.round_price is not None:
-        price_m = d.convert(opm.round_price.money(), opm.round_price.as_of, to=cur)[0]
+        price_m = d.convert(opm.round_price.money(), case.as_of, to=cur)[0]
         d.step(
             "Round price per preferred share",
             "given",
@@ -233,7 +233,7 @@ def opm_last_round(case: Case, ctx: AnchorContext) -> AnchorResult:
     else:
         lr = d.require(case.last_round, "opm.round_price (or funding_rounds)")
         i = case.funding_rounds.index(lr)
-        pm, rate = d.convert(lr.post_money.money(), lr.date, to=cur)
+        pm, rate = d.convert(lr.post_money.money(), case.as_of, to=cur)
         price_m = Money(pm.amount / Decimal(repr(n_fd)), cur)
         d.step(
             "Round price per preferred share",
@@ -327,7 +327,7 @@ def opm_perp(case: Case, ctx: AnchorContext) -> AnchorResult:
     metrics: dict = {}
     for i, q in enumerate(case.perps):
         raw = q.price.money() * q.reference_shares.base
-        v, rate = d.convert(raw, q.price.as_of, to=cur)
+        v, rate = d.convert(raw, case.as_of, to=cur)
         prefix = f"{q.venue} {q.symbol}: " if len(case.perps) > 1 else ""
         d.step(
             f"{prefix}Perp-implied equity value",

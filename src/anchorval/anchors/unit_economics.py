@@ -319,7 +319,7 @@ class UnitEconomicsResult:
 
 
 def _money_in(d: Derivation, fig: Any, cur: str) -> Decimal:
-    m, _ = d.convert(fig.money(), fig.as_of, to=cur)
+    m, _ = d.convert(fig.money(), d.case.as_of, to=cur)  # every anchor converts at the case date
     return m.amount
 
 

@@ -140,7 +140,7 @@ def dcf_fn(
     dp = spec.distress_proceeds
     proceeds_is_ratio = dp is not None and dp.unit == "ratio"
     lag = spec.reinvestment_lag
-    k_fx = fx(spec.revenue.unit, spec.revenue.as_of)
+    k_fx = fx(spec.revenue.unit, case.as_of)
 
     v = {name: var(path) for name, path in p.items()}
     g_hi = v["terminal_growth"].dist.quantile(1.0) if v["terminal_growth"].uncertain else float(
@@ -453,7 +453,7 @@ def opm_fn(
     if key == "opm_last_round":
         if opm.round_price is not None:
             p_price = price_path = use("opm.round_price")
-            k_price = fx(opm.round_price.unit, opm.round_price.as_of, cur)
+            k_price = fx(opm.round_price.unit, case.as_of, cur)
 
             def price_of(x: Values) -> Arr:
                 return x[p_price] * k_price
@@ -462,7 +462,7 @@ def opm_fn(
             lr = case.last_round
             assert lr is not None
             p_pm = price_path = use(f"funding_rounds[{case.funding_rounds.index(lr)}].post_money")
-            k_pm = fx(lr.post_money.unit, lr.date, cur)
+            k_pm = fx(lr.post_money.unit, case.as_of, cur)
 
             def price_of(x: Values) -> Arr:
                 return x[p_pm] * k_pm / n_fd
@@ -483,7 +483,7 @@ def opm_fn(
         (
             use(f"perps[{i}].price"),
             use(f"perps[{i}].reference_shares"),
-            fx(q.price.unit, q.price.as_of, cur),
+            fx(q.price.unit, case.as_of, cur),
         )
         for i, q in enumerate(case.perps)
     ]
@@ -536,7 +536,7 @@ def gross_margin_factor_fn(
     p_bench = use("unit_economics.software_gross_margin")
     if ue.inference_cost_per_mtok is not None:
         f = ue.inference_cost_per_mtok
-        p_cost, k_cost = use("unit_economics.inference_cost_per_mtok"), fx(f.unit, f.as_of, cur)
+        p_cost, k_cost = use("unit_economics.inference_cost_per_mtok"), fx(f.unit, case.as_of, cur)
         cost_path = p_cost
         cost_hi = _range(var(p_cost))[1] * k_cost
 
@@ -546,7 +546,7 @@ def gross_margin_factor_fn(
     else:
         g = ue.gpu_hour_cost
         assert g is not None and ue.tokens_per_gpu_second is not None
-        p_gpu, k_gpu = use("unit_economics.gpu_hour_cost"), fx(g.unit, g.as_of, cur)
+        p_gpu, k_gpu = use("unit_economics.gpu_hour_cost"), fx(g.unit, case.as_of, cur)
         p_tps = use("unit_economics.tokens_per_gpu_second")
         p_util = use("unit_economics.gpu_utilisation") if ue.gpu_utilisation else None
         cost_path = p_gpu

@@ -344,6 +344,7 @@ class CaseModel(SimModel):
 #: Anchors with a vectorised model (the others are left out of a default simulation, and named).
 SIMULATED_ANCHORS = frozenset(
     {
+        "market_value",
         "peer_multiple",
         "perp_implied",
         "arr_multiple",
@@ -439,7 +440,7 @@ def build_case_model(
                     (
                         use(f"perps[{i}].price"),
                         use(f"perps[{i}].reference_shares"),
-                        fx(q.price.unit, q.price.as_of),
+                        fx(q.price.unit, case.as_of),
                     )
                 )
             fns[key] = _perp_fn(legs)
@@ -451,7 +452,7 @@ def build_case_model(
                 use("arr_multiple.share"),
                 use("arr_multiple.multiples"),
             )
-            k = fx(s.market_arr.unit, s.market_arr.as_of)
+            k = fx(s.market_arr.unit, case.as_of)
             # the unit-economics gross-margin adjustment, when the case gives a benchmark
             gm = gross_margin_factor_fn(case, use, lambda p: ins.vars[p], fx, where)
             if gm is None:
@@ -465,10 +466,22 @@ def build_case_model(
             assert r is not None
             i = case.funding_rounds.index(r)
             p = use(f"funding_rounds[{i}].post_money")
-            k = fx(r.post_money.unit, r.post_money.as_of)
+            k = fx(r.post_money.unit, case.as_of)
             fns[key] = lambda x, p=p, k=k: _prod(k, x[p])
         elif key == "peer_multiple":
             fns[key] = _peer_fn(case, loaded.peers, use, fx)
+        elif key == "market_value":
+            cap = case.capital
+            assert cap is not None
+            if cap.share_price is not None and cap.shares_outstanding is not None:
+                pr, sh = use("capital.share_price"), use("capital.shares_outstanding")
+                k = fx(cap.share_price.unit, case.as_of)
+                fns[key] = lambda x, pr=pr, sh=sh, k=k: _prod(k, x[pr], x[sh])
+            else:
+                assert cap.market_cap is not None
+                mc = use("capital.market_cap")
+                k = fx(cap.market_cap.unit, case.as_of)
+                fns[key] = lambda x, mc=mc, k=k: _prod(k, x[mc])
         elif key == "dcf":
             fns[key] = dcf_fn(case, use, lambda p: ins.vars[p], fx, where)
         elif key in ("opm_last_round", "opm_perp"):
@@ -595,7 +608,7 @@ def _peer_fn(
     fin = case.financials
     target_fig = getattr(fin, spec.applied_to)
     target = use(f"financials.{spec.applied_to}")
-    k_t = fx(target_fig.unit, target_fig.as_of)
+    k_t = fx(target_fig.unit, case.as_of)
 
     def fn(x: Values) -> np.ndarray | float:
         num = (
