@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from ..money import format_money
@@ -70,15 +71,20 @@ def football_field(t: Triangulation) -> Any:
         )
     if t.log_axis:
         fig.update_xaxes(type="log")
+
+    def _ax(x: float) -> float:
+        # plotly places annotations on a log axis in log10 units (add_vline's own annotation
+        # does not, and lands off the chart), so annotations are placed here explicitly.
+        return math.log10(x) if t.log_axis and x > 0 else x
+
+    # (x, label, colour) of every vertical marker, labelled one per row above the plot so that
+    # neighbouring labels never overlap
+    labels: list[tuple[float, str, str]] = []
     for r in t.references:
-        fig.add_vline(
-            x=float(r.value.amount),
-            line_dash="dash",
-            line_color="#555" if r.kind == "last_round" else "#e36c09",
-            annotation_text=r.label,
-            annotation_position="top",
-            annotation_font_size=10,
-        )
+        x = float(r.value.amount)
+        color = "#555" if r.kind == "last_round" else "#e36c09"
+        fig.add_vline(x=x, line_dash="dash", line_color=color)
+        labels.append((x, f"┆ {r.label}", color))
     if t.blended is not None:
         fig.add_vrect(
             x0=float(t.blended.low.amount),
@@ -86,15 +92,35 @@ def football_field(t: Triangulation) -> Any:
             fillcolor="#4f81bd",
             opacity=0.08,
             line_width=0,
-            annotation_text=f"blended {format_money(t.blended.base)}",
-            annotation_position="bottom right",
+        )
+        labels.append(
+            (
+                float(t.blended.low.amount),
+                f"▯ blended {format_money(t.blended.low)} .. {format_money(t.blended.high)}"
+                f" (base {format_money(t.blended.base)})",
+                "#4f81bd",
+            )
+        )
+    labels.sort()
+    for i, (x, text, color) in enumerate(labels):
+        fig.add_annotation(
+            x=_ax(x),
+            xref="x",
+            y=1,
+            yref="paper",
+            yanchor="bottom",
+            yshift=4 + 16 * (len(labels) - 1 - i),
+            text=text,
+            showarrow=False,
+            xanchor="left",
+            font={"size": 10, "color": color},
         )
     fig.update_layout(
         title=f"{t.company}: football field ({t.currency}, {'log' if t.log_axis else 'linear'} axis, as of {t.as_of})",
         xaxis_title=f"Equity value ({t.currency}, total)",
         barmode="overlay",
         height=160 + 80 * len(t.anchors),
-        margin={"l": 260, "r": 40, "t": 90, "b": 50},
+        margin={"l": 260, "r": 40, "t": 90 + 16 * len(labels), "b": 50},
         template="plotly_white",
     )
     return fig
