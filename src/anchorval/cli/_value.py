@@ -139,8 +139,10 @@ def cases_cmd(fmt: OutputFormat = FORMAT_OPTION) -> None:
         from rich.table import Table
 
         tab = Table(title="Bundled cases")
-        for col in ("id", "company", "status", "as_of", "currency"):
-            tab.add_column(col)
+        # the id is what users type: never truncate or wrap it; the company name wraps instead
+        tab.add_column("id", no_wrap=True, min_width=max(len(str(r["id"])) for r in rows) if rows else None)
+        for col in ("company", "status", "as_of", "currency"):
+            tab.add_column(col, min_width=8 if col == "company" else None)
         for r in rows:
             tab.add_row(*(str(r[k]) for k in ("id", "company", "status", "as_of", "currency")))
         console().print(tab)
