@@ -6,6 +6,8 @@ Heavy libraries (plotly, jinja2, rich) are imported inside the functions that ne
 from __future__ import annotations
 
 import json
+import math
+import re
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -116,7 +118,7 @@ def lockup_chart(cal: LockUpCalendar, as_of: date, marks: dict[str, date] | None
         )
         fig.add_annotation(
             x=r.date,
-            y=float(r.float_after),
+            y=math.log10(float(r.float_after)),  # a log axis places annotations in log10 units
             text=text,
             showarrow=True,
             arrowhead=2,
@@ -141,14 +143,20 @@ def lockup_chart(cal: LockUpCalendar, as_of: date, marks: dict[str, date] | None
             yref="paper",
             text=label,
             showarrow=False,
+            xanchor="right",  # left of its line, clear of the case-date line just after it
             font={"size": 10, "color": "#e36c09"},
         )
-    fig.add_hline(
-        y=float(cal.total_shares),
-        line_dash="dot",
-        line_color="#999",
-        annotation_text=f"total shares {format_number(cal.total_shares, 4)}",
-        annotation_position="bottom right",
+    fig.add_hline(y=float(cal.total_shares), line_dash="dot", line_color="#999")
+    # add_hline's own annotation lands off a log axis (plotly puts it in linear units)
+    fig.add_annotation(
+        x=1,
+        xref="paper",
+        xanchor="right",
+        y=math.log10(float(cal.total_shares)),
+        yanchor="top",
+        text=f"total shares {format_number(cal.total_shares, 4)}",
+        showarrow=False,
+        font={"size": 10, "color": "#777"},
     )
     fig.update_layout(
         title="Freely tradable shares over time (lock-up expiries)",
@@ -193,27 +201,39 @@ def ps_path_chart(x: ReflexivityResult) -> Any:
                 x=[t.period_end, t.period_end],
                 y=[float(t.ps_low), float(t.ps_high)],
                 mode="lines+markers",
-                name=f"{t.name[:60]}",
+                name=t.name,
                 line={"width": 6},
                 opacity=0.6,
             )
         )
-    fig.add_hline(
-        y=float(x.target_ps),
-        line_dash="dash",
-        line_color="#c0504d",
-        annotation_text=f"target {x.target_ps:,.0f}x",
-        annotation_position="top right",
+    fig.add_hline(y=float(x.target_ps), line_dash="dash", line_color="#c0504d")
+    # add_hline's own annotation lands at 10**target on a log axis and stretches it to 1e100
+    fig.add_annotation(
+        x=1,
+        xref="paper",
+        xanchor="right",
+        y=math.log10(float(x.target_ps)),
+        yanchor="bottom",
+        text=f"target {x.target_ps:,.0f}x",
+        showarrow=False,
+        font={"size": 10, "color": "#c0504d"},
     )
     fig.update_layout(
         title=f"P/S at a constant price (market cap {format_money(x.market_cap)})",
         xaxis_title="end of period",
+        # ticks at the period ends themselves: a 2027-12-31 period end sat on plotly's "2028" tick
+        xaxis={
+            "tickvals": sorted({pt.date for p in x.paths for pt in p.points}),
+            "tickformat": "%Y-%m-%d",
+        },
         yaxis_title="P/S (x, log scale)",
         yaxis_type="log",
-        height=460,
+        height=460 + 22 * (len(x.paths) + len(x.targets)),
         template="plotly_white",
-        legend={"orientation": "h", "y": -0.2},
-        margin={"l": 70, "r": 30, "t": 70, "b": 90},
+        # one legend entry per line under the chart: scenario names are long and a horizontal
+        # legend cut the last one off
+        legend={"orientation": "v", "y": -0.22, "yanchor": "top", "x": 0},
+        margin={"l": 70, "r": 30, "t": 70, "b": 40},
     )
     return fig
 
@@ -681,6 +701,9 @@ def render_market_markdown(r: MarketStructureResult) -> str:
     return "\n".join(out) + "\n"
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def print_market_tables(r: MarketStructureResult, console: Any) -> None:
     """Print every table as a rich table, then warnings, citations and what was not computed."""
     from rich.table import Table
@@ -688,7 +711,15 @@ def print_market_tables(r: MarketStructureResult, console: Any) -> None:
     for title, header, rows, left in _rows(r).values():
         tab = Table(title=title, title_justify="left")
         for i, h in enumerate(header):
-            tab.add_column(h, justify="left" if i < left else "right")
+            # dates never wrap; other cells fold rather than lose characters to an ellipsis
+            is_date = bool(rows) and all(_ISO_DATE.fullmatch(str(row[i])) for row in rows)
+            tab.add_column(
+                h,
+                justify="left" if i < left else "right",
+                min_width=10 if is_date else None,
+                no_wrap=is_date,
+                overflow="fold",
+            )
         for row in rows:
             tab.add_row(*row)
         console.print(tab)
