@@ -209,9 +209,35 @@ def sensitivity_cmd(
     elif fmt is OutputFormat.markdown:
         typer.echo(sensitivity_markdown(res))
     else:
-        from rich.markdown import Markdown
-
-        console().print(Markdown(sensitivity_markdown(res)))
+        _print_markdown_table(sensitivity_markdown(res))
     if report:
         write_text(report, render_sensitivity_html(res, f"{case}: sensitivity ({method})"))
         console(stderr=True).print(f"report written to [bold]{report}[/bold]")
+
+
+def _print_markdown_table(md: str) -> None:
+    """Print a one-table Markdown document (``# title``, a table, notes) as a rich table.
+
+    The first column (figure paths such as ``arr_multiple.market_arr``) never wraps or truncates;
+    rich's own Markdown renderer cut it to ``arr_multiple.market_a…`` in an 80-column terminal.
+    """
+    from rich import box
+    from rich.table import Table
+
+    lines = md.splitlines()
+    title = next((ln[2:] for ln in lines if ln.startswith("# ")), None)
+    rows = [
+        [c.strip().strip("`") for c in ln.strip().strip("|").split("|")]
+        for ln in lines
+        if ln.startswith("|")
+    ]
+    rows = [r for r in rows if not all(set(c) <= set("-:") and c for c in r)]  # drop |---|
+    notes = [ln for ln in lines if ln and not ln.startswith(("#", "|"))]
+    tab = Table(title=title.replace("`", "") if title else None, box=box.SIMPLE_HEAD)
+    for i, head in enumerate(rows[0]):
+        tab.add_column(head, justify="left" if i == 0 else "right", no_wrap=i == 0)
+    for r in rows[1:]:
+        tab.add_row(*r)
+    console().print(tab)
+    for ln in notes:
+        console().print(ln.strip("_"), highlight=False)
