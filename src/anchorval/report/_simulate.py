@@ -169,11 +169,11 @@ def sensitivity_markdown(res: TornadoResult | SobolResult | GridResult) -> str:
             "",
         ]
         out += [
-            "| | " + " | ".join(f"{v:.4g}" for v in res.x_values) + " |",
+            "| | " + " | ".join(_num(v) for v in res.x_values) + " |",
             "|---|" + "---:|" * len(res.x_values),
         ]
         out += [
-            f"| {y:.4g} | " + " | ".join(_num(v) for v in row) + " |"
+            f"| {_num(y)} | " + " | ".join(_num(v) for v in row) + " |"
             for y, row in zip(res.y_values, res.z, strict=True)
         ]
     return "\n".join(out) + "\n"

@@ -221,8 +221,16 @@ def tornado_chart(tr: TornadoResult) -> Any:
             marker_color="#4f81bd",
         )
     )
-    fig.add_vline(
-        x=tr.base, line_dash="dash", annotation_text=f"base {_money(tr.base, tr.currency)}"
+    fig.add_vline(x=tr.base, line_dash="dash")
+    # label above the plot area, not over the first bar
+    fig.add_annotation(
+        x=tr.base,
+        y=1,
+        yref="paper",
+        yanchor="bottom",
+        text=f"base {_money(tr.base, tr.currency)}",
+        showarrow=False,
+        font={"size": 11},
     )
     fig.update_layout(
         barmode="overlay",
@@ -272,8 +280,9 @@ def grid_heatmap(g: GridResult) -> Any:
     fig = go.Figure(
         go.Heatmap(
             z=[list(r) for r in g.z],
-            x=[f"{v:.4g}" for v in g.x_values],
-            y=[f"{v:.4g}" for v in g.y_values],
+            # 140B, not 1.4e+11
+            x=[format_number(v, 4) for v in g.x_values],
+            y=[format_number(v, 4) for v in g.y_values],
             text=text,
             texttemplate="%{text}",
             colorscale="Blues",
