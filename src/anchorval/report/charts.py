@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from ..money import format_money
+from ..money import format_money, format_number
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..triangulate import Triangulation
@@ -17,6 +17,10 @@ _COLORS = {
     "perp_implied": "#f79646",
     "arr_multiple": "#4f81bd",
     "last_round": "#9bbb59",
+    "market_value": "#4bacc6",
+    "dcf": "#8064a2",
+    "opm_last_round": "#76923c",
+    "opm_perp": "#e46c0a",
 }
 
 
@@ -69,8 +73,21 @@ def football_field(t: Triangulation) -> Any:
                 hoverinfo="skip",
             )
         )
+    values = [float(v.amount) for a in t.anchors for v in (a.low, a.high) if v.amount > 0]
+    values += [float(r.value.amount) for r in t.references if r.value.amount > 0]
+    lo_all, hi_all = (min(values), max(values)) if values else (1.0, 10.0)
     if t.log_axis:
-        fig.update_xaxes(type="log")
+        # labelled ticks at 1-2-5 steps (200B, 500B, 1T, ...): plotly's own log ticks label
+        # the minor steps "2", "3", ... with no unit, which reads as 2 USD
+        ticks = [
+            m * 10.0**k
+            for k in range(math.floor(math.log10(lo_all)) - 1, math.ceil(math.log10(hi_all)) + 1)
+            for m in (1, 2, 5)
+            if lo_all / 1.5 <= m * 10.0**k <= hi_all * 1.5
+        ]
+        fig.update_xaxes(
+            type="log", tickvals=ticks, ticktext=[format_number(v, 3) for v in ticks]
+        )
 
     def _ax(x: float) -> float:
         # plotly places annotations on a log axis in log10 units (add_vline's own annotation
@@ -102,7 +119,11 @@ def football_field(t: Triangulation) -> Any:
             )
         )
     labels.sort()
+    span = math.log10(hi_all / lo_all) if t.log_axis and lo_all > 0 else hi_all - lo_all
     for i, (x, text, color) in enumerate(labels):
+        # labels of lines in the right part of the axis run leftwards, so they stay on the chart
+        pos = (math.log10(x / lo_all) if t.log_axis else x - lo_all) / span if span else 0
+        right = pos > 0.55
         fig.add_annotation(
             x=_ax(x),
             xref="x",
@@ -110,9 +131,9 @@ def football_field(t: Triangulation) -> Any:
             yref="paper",
             yanchor="bottom",
             yshift=4 + 16 * (len(labels) - 1 - i),
-            text=text,
+            text=f"{text[2:]} {text[0]}" if right else text,
             showarrow=False,
-            xanchor="left",
+            xanchor="right" if right else "left",
             font={"size": 10, "color": color},
         )
     fig.update_layout(
