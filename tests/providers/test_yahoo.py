@@ -83,3 +83,22 @@ def test_yahoo_timeout_is_typed(yf_tmp_cache):
     with pytest.raises(ProviderTimeoutError):
         f.fetch(symbol="0700.HK")
     assert len(sleeps) == 1
+
+
+@pytest.mark.parametrize(
+    ("exc_name", "expected"),
+    [("DNSError", "ProviderNetworkError"), ("Timeout", "ProviderTimeoutError")],
+)
+def test_yahoo_curl_cffi_failures_are_provider_errors(exc_name, expected):
+    # yfinance fetches through curl_cffi by default; its DNS failure is an OSError, not a
+    # requests error, and reached the CLI as "error: : Failed to perform ..."
+    from curl_cffi.requests import exceptions as cx
+
+    from anchorval import errors
+
+    def fail():
+        raise getattr(cx, exc_name)("Failed to perform, curl: (6) Could not resolve host")
+
+    with pytest.raises(getattr(errors, expected)) as info:
+        YahooEquityFetcher()._guard(fail)
+    assert str(info.value).startswith("yahoo ")

@@ -50,7 +50,37 @@ def _yf() -> Any:
         raise ProviderUnavailableError(
             MSG_MISSING_EXTRA.format(what="the yahoo provider", package="yfinance")
         ) from None
+    import logging
+
+    # yfinance logs transient failures as warnings; without a handler Python's last-resort
+    # handler printed them above our one-line error. Applications that configure logging
+    # still receive them (the record propagates).
+    yf_logger = logging.getLogger("yfinance")
+    if not any(isinstance(h, logging.NullHandler) for h in yf_logger.handlers):
+        yf_logger.addHandler(logging.NullHandler())
     return yfinance
+
+
+def _http_errors() -> tuple[tuple[type[BaseException], ...], ...]:
+    """(HTTP error, timeout, connection error) classes of requests and of curl_cffi.
+
+    yfinance 0.2.5x fetches through curl_cffi, whose exceptions do not derive from requests';
+    a DNS failure surfaced as a bare ``OSError`` ("error: : Failed to perform, curl: (6)").
+    """
+    import requests
+
+    http: list[type[BaseException]] = [requests.exceptions.HTTPError]
+    timeout: list[type[BaseException]] = [requests.exceptions.Timeout]
+    conn: list[type[BaseException]] = [requests.exceptions.ConnectionError]
+    try:
+        from curl_cffi.requests import exceptions as cx
+    except ImportError:  # pragma: no cover - older yfinance uses requests only
+        pass
+    else:
+        http.append(cx.HTTPError)
+        timeout.append(cx.Timeout)
+        conn.append(cx.ConnectionError)
+    return tuple(http), tuple(timeout), tuple(conn)
 
 
 class YahooEquityFetcher(Fetcher[EquityQuery, EquityQuote]):
@@ -81,9 +111,8 @@ class YahooEquityFetcher(Fetcher[EquityQuery, EquityQuote]):
         return EquityQuery(symbol=s)
 
     def _guard(self, fn: Any) -> Any:
-        import requests
-
         yf = _yf()
+        http_errors, timeouts, conn_errors = _http_errors()
         try:
             return fn()
         except yf.exceptions.YFRateLimitError as exc:
@@ -98,8 +127,9 @@ class YahooEquityFetcher(Fetcher[EquityQuery, EquityQuote]):
                     provider=self.name, symbol=str(exc.ticker), detail=f" ({exc})"
                 )
             ) from exc
-        except requests.exceptions.HTTPError as exc:
-            status = exc.response.status_code if exc.response is not None else None
+        except http_errors as exc:
+            resp = getattr(exc, "response", None)
+            status = resp.status_code if resp is not None else None
             if status == 404:
                 raise UnknownSymbolError(
                     MSG_UNKNOWN_SYMBOL.format(
@@ -113,9 +143,9 @@ class YahooEquityFetcher(Fetcher[EquityQuery, EquityQuote]):
                     f"{self.name}: Yahoo HTTP {status}", status=status
                 ) from exc
             raise ProviderError(f"{self.name}: {exc}") from exc
-        except requests.exceptions.Timeout as exc:
+        except timeouts as exc:
             raise ProviderTimeoutError(f"{self.name} {ENDPOINT}: timed out") from exc
-        except requests.exceptions.ConnectionError as exc:
+        except conn_errors as exc:
             raise ProviderNetworkError(f"{self.name} {ENDPOINT}: network error: {exc}") from exc
         except yf.exceptions.YFException as exc:
             raise ProviderError(f"{self.name}: {exc}") from exc
