@@ -369,19 +369,31 @@ def history_cmd(
                     + " |"
                 )
         else:
+            from rich import box
             from rich.table import Table
 
             tab = Table(
-                title=f"{case}: base valuation per anchor ({ccy}) and implied valuation per venue"
+                title=f"{case}: base valuation per anchor ({ccy}) and implied valuation per venue",
+                box=box.SIMPLE_HEAD,
+                pad_edge=False,
+                padding=(0, 1, 0, 0),
             )
-            tab.add_column("time (UTC)")
-            for c in cols:
-                tab.add_column(c, justify="right")
-            for t, r in piv.iterrows():
-                tab.add_row(
-                    f"{t:%Y-%m-%d %H:%M:%S}",
-                    *("-" if v is None or v != v else format_number(Decimal(v), 4) for v in r),
+            # the time never wraps or truncates (it read "2026-0…" in 80 columns); long anchor
+            # and venue names fold instead of losing their end
+            cells = [
+                ["-" if v is None or v != v else format_number(Decimal(v), 4) for v in r]
+                for _, r in piv.iterrows()
+            ]
+            tab.add_column("time (UTC)", no_wrap=True, min_width=19)
+            for i, c in enumerate(cols):
+                tab.add_column(
+                    c,
+                    justify="right",
+                    overflow="fold",
+                    min_width=max((len(row[i]) for row in cells), default=1),
                 )
+            for t, row in zip(piv.index, cells, strict=True):
+                tab.add_row(f"{t:%Y-%m-%d %H:%M:%S}", *row)
             console().print(tab)
     if chart:
         write_text(chart, history_html(case, h, q))
@@ -393,27 +405,47 @@ def history_html(case: str, h: Any, q: Any) -> str:
     import plotly.graph_objects as go
 
     from ..report._render import ReportSection, plotly_div, render_page
+    from ..triangulate import LOG_AXIS_SPAN
 
+    palette = ("#4f81bd", "#c0504d", "#9bbb59", "#8064a2", "#f79646", "#4bacc6", "#555555")
     fig = go.Figure()
-    for anchor, g in h.groupby("anchor"):
+    for i, (anchor, g) in enumerate(h.groupby("anchor")):
         x = list(g["taken_at"])
+        color = palette[i % len(palette)]
         fig.add_trace(
             go.Scatter(
                 x=x + x[::-1],
                 y=[float(v) for v in g["high"]] + [float(v) for v in g["low"]][::-1],
                 fill="toself",
+                fillcolor=color,
                 opacity=0.15,
                 line={"width": 0},
                 name=f"{anchor} low-high",
+                legendgroup=str(anchor),
                 showlegend=False,
                 hoverinfo="skip",
             )
         )
         fig.add_trace(
-            go.Scatter(x=x, y=[float(v) for v in g["base"]], mode="lines+markers", name=str(anchor))
+            go.Scatter(
+                x=x,
+                y=[float(v) for v in g["base"]],
+                mode="lines+markers",
+                name=str(anchor),
+                legendgroup=str(anchor),
+                line={"color": color},
+            )
         )
+    positive = [float(v) for c in ("low", "base", "high") for v in h[c] if v is not None and v > 0]
+    # anchors a hundred times apart (a peer multiple at 48T next to a 965B round) flatten every
+    # other line onto zero on a linear axis: use a log axis past the football field's span
+    log_y = bool(positive) and max(positive) / min(positive) > float(LOG_AXIS_SPAN)
     fig.update_layout(
-        yaxis_title=f"valuation ({h['currency'].iloc[0]})", xaxis_title="time (UTC)", height=460
+        yaxis_title=f"valuation ({h['currency'].iloc[0]}{', log scale' if log_y else ''})",
+        yaxis_type="log" if log_y else "linear",
+        xaxis_title="time (UTC)",
+        height=460,
+        template="plotly_white",
     )
     secs = [ReportSection("anchors", "Valuation per anchor over time", plotly_div(fig))]
     qv = q[q["implied_valuation"].notna()] if not q.empty else q
@@ -432,6 +464,7 @@ def history_html(case: str, h: Any, q: Any) -> str:
             yaxis_title="implied valuation (quote currency)",
             xaxis_title="quote time (UTC)",
             height=420,
+            template="plotly_white",
         )
         secs.append(ReportSection("venues", "Implied valuation per venue", plotly_div(f2)))
     return render_page(
