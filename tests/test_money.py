@@ -172,3 +172,13 @@ def test_fx_round_trip_to_the_cent(a):
     day = date(2026, 6, 22)
     back = fx.convert(fx.convert(Money(a, "CNY"), "HKD", day), "CNY", day)
     assert abs(back.amount - a) < Decimal("0.005")
+
+
+def test_format_number_rounds_half_up():
+    # displayed figures round half up as a spreadsheet does: the bundled ARR-multiple base is
+    # exactly 1,504,500,000,000 USD (170B market ARR x 59% x 15x) and reads 1.505T
+    from anchorval.money import format_number
+
+    assert format_number(Decimal("1504500000000"), 4) == "1.505T"
+    assert format_number(Decimal("-1504500000000"), 4) == "-1.505T"
+    assert format_number(Decimal("1504499999999"), 4) == "1.504T"

@@ -12,7 +12,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation, localcontext
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from functools import total_ordering
 from typing import Annotated, Any
 
@@ -335,6 +335,7 @@ def _sig(v: Decimal, digits: int) -> str:
         return "0"
     with localcontext() as ctx:
         ctx.prec = max(digits, len(str(abs(int(v)))))
+        ctx.rounding = ROUND_HALF_UP  # 1.5045T shows as 1.505T, as a spreadsheet would
         r = +v
     s = f"{r:f}"
     if "." in s:
