@@ -129,6 +129,7 @@ def _print_simulation(r: Any) -> None:
     tab = Table(
         title=f"{r.company}: Monte Carlo, {r.draws:,} draws, seed {r.seed} ({r.currency}, totals)",
         box=box.SIMPLE_HEAD,
+        pad_edge=False,  # with the edge padding six outputs needed 81 columns and P95 lost digits
     )
     for col in ("output", "base", "mean", "P5", "P25", "P50", "P75", "P95"):
         tab.add_column(col, justify="left" if col == "output" else "right", no_wrap=True)
