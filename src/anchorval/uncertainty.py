@@ -357,7 +357,15 @@ def sensitivity(
 
     model = build_model(case, spec, currency, weights)
     if output == "blended" and "blended" not in model.outputs:
-        output = model.outputs[0]  # no blend weights: explain the first anchor (the result says so)
+        # no blend weights: explain the anchor the uncertain inputs move most (relative P10-P90
+        # swing; the result's title names it). The first anchor may depend on no uncertain
+        # input at all (a fixed perp mark) and gave an all-zero tornado.
+        def rel_swing(key: str) -> float:
+            tr = tornado(model, key, low_q, high_q)
+            top = max((b.swing for b in tr.bars), default=0.0)
+            return top / abs(tr.base) if tr.base else 0.0
+
+        output = max(model.outputs, key=rel_swing)
     if method == "tornado":
         return tornado(model, output, low_q, high_q)
     if method == "sobol":

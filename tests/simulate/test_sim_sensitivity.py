@@ -97,3 +97,17 @@ def test_sensitivity_errors_name_the_input():
         )
     with pytest.raises(DistributionError, match="unknown sensitivity method 'morris'"):
         anchorval.sensitivity("anthropic-2026-06", method="morris")
+
+
+def test_sensitivity_without_blend_explains_the_anchor_the_inputs_move():
+    # anthropic-2026-06-dcf has no blend weights; its first anchor (the perp mark) depends on no
+    # uncertain input, and explaining it gave an all-zero tornado
+
+    tr = anchorval.sensitivity("anthropic-2026-06-dcf", method="tornado")
+    assert tr.output != "perp_implied"
+    assert max(b.swing for b in tr.bars) > 0
+    # the chosen output has the largest relative swing of every anchor
+    for key in ("perp_implied", "last_round", "dcf", "opm_last_round", "opm_perp"):
+        other = anchorval.sensitivity("anthropic-2026-06-dcf", method="tornado", output=key)
+        top = max((b.swing for b in other.bars), default=0.0)
+        assert top / other.base <= max(b.swing for b in tr.bars) / tr.base

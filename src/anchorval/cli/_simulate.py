@@ -112,7 +112,8 @@ def simulate_cmd(
         from ..workflows import value
 
         t = value(case, currency=currency)
-        # tornado of the blended view, and the grid of its two most influential inputs
+        # tornado of the blended view (without blend weights, of the anchor the inputs move
+        # most), and the grid of its two most influential inputs
         extra = [
             sensitivity_section(sensitivity(case, m, spec=spec, currency=currency))
             for m in ("tornado", "grid")
