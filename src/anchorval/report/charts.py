@@ -10,7 +10,7 @@ from ..money import format_money, format_number
 if TYPE_CHECKING:  # pragma: no cover
     from ..triangulate import Triangulation
 
-__all__ = ["football_field"]
+__all__ = ["football_field", "log_axis_ticks"]
 
 _COLORS = {
     "peer_multiple": "#c0504d",
@@ -22,6 +22,31 @@ _COLORS = {
     "opm_last_round": "#76923c",
     "opm_perp": "#e46c0a",
 }
+
+
+def log_axis_ticks(lo: float, hi: float) -> dict[str, Any]:
+    """Return plotly axis settings for a log axis labelled at 1-2-5 steps (``200B``, ``1T``).
+
+    Plotly's own log ticks label the minor steps ``2``, ``3``, ... with no unit, which reads as
+    2 USD; these label every tick with its compact amount.
+
+    Parameters
+    ----------
+    lo, hi : float
+        Smallest and largest positive value drawn (ticks cover ``lo / 1.5`` .. ``hi * 1.5``).
+
+    Returns
+    -------
+    dict
+        ``type``, ``tickvals`` and ``ticktext`` for ``fig.update_xaxes(**...)``.
+    """
+    ticks = [
+        m * 10.0**k
+        for k in range(math.floor(math.log10(lo)) - 1, math.ceil(math.log10(hi)) + 1)
+        for m in (1, 2, 5)
+        if lo / 1.5 <= m * 10.0**k <= hi * 1.5
+    ]
+    return {"type": "log", "tickvals": ticks, "ticktext": [format_number(v, 3) for v in ticks]}
 
 
 def football_field(t: Triangulation) -> Any:
@@ -79,15 +104,7 @@ def football_field(t: Triangulation) -> Any:
     if t.log_axis:
         # labelled ticks at 1-2-5 steps (200B, 500B, 1T, ...): plotly's own log ticks label
         # the minor steps "2", "3", ... with no unit, which reads as 2 USD
-        ticks = [
-            m * 10.0**k
-            for k in range(math.floor(math.log10(lo_all)) - 1, math.ceil(math.log10(hi_all)) + 1)
-            for m in (1, 2, 5)
-            if lo_all / 1.5 <= m * 10.0**k <= hi_all * 1.5
-        ]
-        fig.update_xaxes(
-            type="log", tickvals=ticks, ticktext=[format_number(v, 3) for v in ticks]
-        )
+        fig.update_xaxes(**log_axis_ticks(lo_all, hi_all))
 
     def _ax(x: float) -> float:
         # plotly places annotations on a log axis in log10 units (add_vline's own annotation

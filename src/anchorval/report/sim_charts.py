@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..money import format_number
+from .charts import log_axis_ticks
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..simulate import GridResult, SimulationResult, SobolResult, TornadoResult
@@ -128,7 +129,9 @@ def distribution_field(r: SimulationResult, t: Triangulation | None = None) -> A
     lows = [o.quantiles[0.05] for o in outs]
     highs = [o.quantiles[0.95] for o in outs]
     if min(lows) > 0 and max(highs) / min(lows) > 10:
-        fig.update_xaxes(type="log")
+        drawn = [v for v in lows + highs if v > 0]
+        drawn += [float(x.amount) for a in det.values() for x in (a.low, a.high) if x.amount > 0]
+        fig.update_xaxes(**log_axis_ticks(min(drawn), max(drawn)))
     fig.update_layout(
         title=f"{r.company}: simulated distributions on the football field "
         f"({r.draws:,} draws, {cur})",
@@ -178,7 +181,7 @@ def histogram_chart(r: SimulationResult, keys: list[str] | None = None) -> Any:
     lows = [r.outputs[k].hist_edges[0] for k in keys]
     highs = [r.outputs[k].hist_edges[-1] for k in keys]
     if keys and min(lows) > 0 and max(highs) / min(lows) > 10:
-        fig.update_xaxes(type="log")
+        fig.update_xaxes(**log_axis_ticks(min(lows), max(highs)))
     fig.update_layout(
         title="Simulated distributions (share of draws per bin)",
         xaxis_title=f"Equity value ({r.currency}, total)",
