@@ -603,9 +603,9 @@ def watch(
             state = tenacity.RetryCallState(None, None, (), {})
             state.attempt_number = failures
             wait = float(backoff(state))
-            ev = WatchEvent(
-                i, False, f"{type(exc).__name__}: {exc}; retrying in {wait:.0f} s", wait
-            )
+            last = count is not None and i >= count
+            then = "last iteration" if last else f"retrying in {wait:.0f} s"
+            ev = WatchEvent(i, False, f"{type(exc).__name__}: {exc}; {then}", wait)
         else:
             failures = 0
             committed.append(snap.snapshot_id)

@@ -319,3 +319,38 @@ def test_one_venue_down_others_still_fetched():
     assert isinstance(out.errors["hyperliquid:vntl:ANTHROPIC"], ProviderServerError)
     with pytest.raises(ProviderServerError):  # every venue down: the error, not an empty result
         fetch_targets([Target("hyperliquid", "vntl:ANTHROPIC")], {"hyperliquid": down})
+
+
+def test_watch_last_failed_iteration_promises_no_retry(tmp_path):
+    events = []
+    ids = watch(
+        "anthropic-2026-06",
+        Store(tmp_path / "h.duckdb"),
+        every=60,
+        count=2,
+        venue="binance",
+        fetchers={"binance": _scripted_binance([(503, "down", {})])},
+        sleep=lambda s: None,
+        on_event=events.append,
+    )
+    assert ids == []
+    assert "retrying in" in events[0].message
+    assert events[1].message.endswith("; last iteration")
+
+
+def test_cli_watch_count_with_no_snapshot_exits_2(tmp_path, monkeypatch):
+    # every iteration failed: a script running `watch --count N` gets a non-zero exit
+    import anchorval.live
+    from anchorval.live import WatchEvent
+
+    def failing(case, store, *, count, on_event, **kw):
+        for i in range(1, count + 1):
+            on_event(WatchEvent(i, False, "ProviderNetworkError: offline", 1.0))
+        return []
+
+    monkeypatch.setattr(anchorval.live, "watch", failing)
+    r = CliRunner().invoke(
+        app, ["watch", "anthropic-2026-06", "--count", "2", "--db", str(tmp_path / "h.duckdb")]
+    )
+    assert r.exit_code == 2
+    assert "no snapshot of anthropic-2026-06 committed in 2 iteration(s)" in r.stderr

@@ -256,6 +256,10 @@ def watch_cmd(
         err.print(f"stopped; {n} snapshots in {store.path}", highlight=False)
         raise typer.Exit(0) from None
     err.print(f"done: {len(done)} snapshots committed to {store.path}", highlight=False)
+    if count is not None and not done:
+        # a script running `watch --count N` learns that every iteration failed
+        err.print(f"error: no snapshot of {case} committed in {count} iteration(s)", highlight=False)
+        raise typer.Exit(2)
 
 
 @handle_errors
