@@ -49,6 +49,13 @@ KINDS = ("point", "uniform", "triangular", "pert", "normal", "lognormal", "discr
 _COMMON_KEYS = {"kind", "note", "source"}
 
 
+def _g(x: float) -> str:
+    """Six significant digits, large amounts compact: ``4.39622e+08`` reads ``439.622M``."""
+    from ..money import format_number
+
+    return format_number(x, 6) if math.isfinite(x) and abs(x) >= 1e6 else f"{x:.6g}"
+
+
 class Distribution:
     """Base class: a univariate distribution of one figure, in the figure's unit.
 
@@ -120,7 +127,7 @@ class Point(Distribution):
         return self.value
 
     def describe(self) -> str:  # noqa: D102
-        return f"point({self.value:.6g})"
+        return f"point({_g(self.value)})"
 
 
 @dataclass(frozen=True)
@@ -141,7 +148,7 @@ class Uniform(Distribution):
         return (self.low + self.high) / 2
 
     def describe(self) -> str:  # noqa: D102
-        return f"uniform({self.low:.6g}, {self.high:.6g})"
+        return f"uniform({_g(self.low)}, {_g(self.high)})"
 
 
 @dataclass(frozen=True)
@@ -168,7 +175,7 @@ class Triangular(Distribution):
         return (self.low + self.mode + self.high) / 3
 
     def describe(self) -> str:  # noqa: D102
-        return f"triangular({self.low:.6g}, {self.mode:.6g}, {self.high:.6g})"
+        return f"triangular({_g(self.low)}, {_g(self.mode)}, {_g(self.high)})"
 
 
 @dataclass(frozen=True)
@@ -206,7 +213,7 @@ class Pert(Distribution):
         return (self.low + self.lamb * self.mode + self.high) / (self.lamb + 2)
 
     def describe(self) -> str:  # noqa: D102
-        return f"pert({self.low:.6g}, {self.mode:.6g}, {self.high:.6g})"
+        return f"pert({_g(self.low)}, {_g(self.mode)}, {_g(self.high)})"
 
 
 @dataclass(frozen=True)
@@ -255,8 +262,8 @@ class Normal(Distribution):
         return self.mu + self.sd * (pdf(a) - pdf(b)) / (cb - ca)
 
     def describe(self) -> str:  # noqa: D102
-        t = f", truncated [{self.low:.6g}, {self.high:.6g}]" if self.truncated else ""
-        return f"normal({self.mu:.6g}, sd {self.sd:.6g}{t})"
+        t = f", truncated [{_g(self.low)}, {_g(self.high)}]" if self.truncated else ""
+        return f"normal({_g(self.mu)}, sd {_g(self.sd)}{t})"
 
 
 @dataclass(frozen=True)
@@ -284,7 +291,7 @@ class LogNormal(Distribution):
         return math.exp(self.mu + self.sigma**2 / 2)
 
     def describe(self) -> str:  # noqa: D102
-        return f"lognormal(median {math.exp(self.mu):.6g}, spread {self.sigma:.4g})"
+        return f"lognormal(median {_g(math.exp(self.mu))}, spread {self.sigma:.4g})"
 
 
 @dataclass(frozen=True)
@@ -326,7 +333,7 @@ class Discrete(Distribution):
         return (
             "discrete("
             + ", ".join(
-                f"{v:.6g}@{p:.3g}" for v, p in zip(self.values, self.probabilities, strict=True)
+                f"{_g(v)}@{p:.3g}" for v, p in zip(self.values, self.probabilities, strict=True)
             )
             + ")"
         )
