@@ -28,7 +28,11 @@ FORMAT_OPTION = typer.Option(
     OutputFormat.table,
     "--format",
     "-f",
-    help="Output: table (terminal), json (stable keys, see docs/json.md) or markdown.",
+    help=(
+        "Output: table (terminal), json (stable keys; value's in"
+        " docs/json.md, market's and simulate's in docs/market.md and docs/simulate.md)"
+        " or markdown."
+    ),
 )
 
 
