@@ -175,3 +175,22 @@ def test_assumption_figures_are_labelled_in_reports():
     assert assumed and publishers == {"anchorval case author"}
     assert not any(f.assumption for f in t.anchor("perp_implied").figures)
     assert "ASSUMPTION" in render_markdown(t) and "ASSUMPTION</strong>" in render_html(t)
+
+
+def test_football_field_labels_sit_on_a_log_axis():
+    # plotly places annotations on a log axis in log10 units; add_vline's own annotation used the
+    # raw value (1.718e12) and landed far off the chart
+    import math
+
+    import anchorval
+    from anchorval.report.charts import football_field
+
+    t = anchorval.value("anthropic-2026-06")
+    assert t.log_axis
+    fig = football_field(t)
+    xs = sorted(a.x for a in fig.layout.annotations)
+    refs = sorted(math.log10(float(r.value.amount)) for r in t.references)
+    blended_low = math.log10(float(t.blended.low.amount))
+    assert xs == sorted([*refs, blended_low])
+    ticks = fig.layout.xaxis.ticktext
+    assert "1T" in ticks and "10T" in ticks  # labelled 1-2-5 ticks, not bare "2", "3"

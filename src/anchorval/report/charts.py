@@ -139,7 +139,7 @@ def football_field(t: Triangulation) -> Any:
     span = math.log10(hi_all / lo_all) if t.log_axis and lo_all > 0 else hi_all - lo_all
     for i, (x, text, color) in enumerate(labels):
         # labels of lines in the right part of the axis run leftwards, so they stay on the chart
-        pos = (math.log10(x / lo_all) if t.log_axis else x - lo_all) / span if span else 0
+        pos = (math.log10(x / lo_all) if t.log_axis and x > 0 else x - lo_all) / span if span else 0
         right = pos > 0.55
         fig.add_annotation(
             x=_ax(x),
