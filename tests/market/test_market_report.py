@@ -145,3 +145,21 @@ def test_minimal_case_renders_and_lists_what_is_missing():
     assert doc.tables["market-lockups"][0][2] == "unknown"
     assert doc.plotly_in == ["lockup-chart"]
     assert r.tables()["index_demand"].empty
+
+
+def test_log_axis_chart_labels_in_log_units(zhipu_market):
+    # plotly reads annotation y on a log axis as log10: add_hline's label at y=100 stretched the
+    # P/S axis to 1e100, and the lock-up labels at y=37M landed far off the chart
+    import math
+
+    from anchorval.report._market import lockup_chart, ps_path_chart
+
+    x = zhipu_market.reflexivity
+    ps = ps_path_chart(x)
+    assert [a.y for a in ps.layout.annotations] == [math.log10(float(x.target_ps))]
+    cal = zhipu_market.lockups
+    lk = lockup_chart(cal, zhipu_market.as_of)
+    ys = {a.y for a in lk.layout.annotations if a.yref in (None, "y")}
+    expected = {math.log10(float(r.float_after)) for r in cal.rows}
+    expected.add(math.log10(float(cal.total_shares)))
+    assert ys == expected
