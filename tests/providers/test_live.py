@@ -354,3 +354,21 @@ def test_cli_watch_count_with_no_snapshot_exits_2(tmp_path, monkeypatch):
     )
     assert r.exit_code == 2
     assert "no snapshot of anthropic-2026-06 committed in 2 iteration(s)" in r.stderr
+
+
+def test_history_chart_uses_a_log_axis_when_anchors_are_far_apart():
+    # a 48T peer multiple next to a 965B round flattened every other line to zero on a linear axis
+    import pandas as pd
+
+    from anchorval.cli._live import history_html
+
+    t0 = datetime(2026, 6, 1, tzinfo=UTC)
+    rows = [
+        ("s1", t0, "USD", "peer_multiple", Decimal("37e12"), Decimal("48e12"), Decimal("58e12")),
+        ("s1", t0, "USD", "last_round", Decimal("965e9"), Decimal("965e9"), Decimal("965e9")),
+    ]
+    h = pd.DataFrame(rows, columns=["snapshot_id", "taken_at", "currency", "anchor", "low", "base", "high"])
+    html = history_html("x", h, pd.DataFrame())
+    assert '"type":"log"' in html.replace(" ", "")
+    h2 = h[h["anchor"] == "last_round"]
+    assert '"type":"log"' not in history_html("x", h2, pd.DataFrame()).replace(" ", "")
