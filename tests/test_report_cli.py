@@ -194,3 +194,9 @@ def test_football_field_labels_sit_on_a_log_axis():
     assert xs == sorted([*refs, blended_low])
     ticks = fig.layout.xaxis.ticktext
     assert "1T" in ticks and "10T" in ticks  # labelled 1-2-5 ticks, not bare "2", "3"
+
+
+def test_cases_table_shows_whole_ids():
+    res = runner.invoke(app, ["cases"], env={"COLUMNS": "80"})
+    assert res.exit_code == 0
+    assert "anthropic-2026-06-dcf" in res.stdout

@@ -212,3 +212,12 @@ def test_commands_documented_in_readme_and_docs():
         assert cmd in readme and cmd in doc
     for opt in ("--draws", "--seed", "--threshold", "--spec", "--method", "--grid", "--report"):
         assert opt in doc
+
+
+def test_sensitivity_table_keeps_figure_paths_whole():
+    # rich's Markdown table cut 'arr_multiple.market_arr' to 'arr_multiple.market_a…' in 80 columns
+    res = runner.invoke(app, ["sensitivity", "anthropic-2026-06"], env={"COLUMNS": "80"})
+    assert res.exit_code == 0, res.output
+    for path in ("arr_multiple.market_arr", "financials.arr_run_rate", "arr_multiple.multiples"):
+        assert path in res.stdout
+    assert "…" not in res.stdout
