@@ -103,8 +103,17 @@ def print_table(t: Any) -> None:
     c.print("\n[bold]Sources[/bold]")
     for k, s in t.sources.items():
         c.print(f'  {k}: {s.publisher}, "{s.title}", {s.date}', highlight=False)
-    for k, v in t.skipped.items():
-        c.print(f"[dim]not computed: {k}: {v}[/dim]", highlight=False)
+    if t.skipped:
+        # one dim line, not one per anchor: on the quick-start case four separate "not
+        # computed" lines read like errors. The full reasons are in the JSON and HTML report.
+        import re
+
+        def why(reason: str) -> str:
+            m = re.search(r"lacks figures? '?([^']+?)'? needed by", reason)
+            return f"needs {m.group(1)}" if m else reason
+
+        parts = ", ".join(f"{k} ({why(v)})" for k, v in t.skipped.items())
+        c.print(f"[dim]not computed: {parts}[/dim]", highlight=False)
 
 
 @handle_errors
