@@ -578,9 +578,18 @@ def watch(
         Non-recoverable provider errors (an unknown symbol); earlier snapshots stay committed.
     KeyboardInterrupt
         Propagated (Ctrl-C); every snapshot committed before it stays committed.
+    ModelInputError
+        (a ``ValueError``) If ``every`` or ``max_backoff`` is not above zero (a zero interval
+        would poll without pause).
     """
     import tenacity
 
+    from .errors import ModelInputError
+
+    if not every > 0:
+        raise ModelInputError("every", f"must be above zero seconds, got {every}")
+    if not max_backoff > 0:
+        raise ModelInputError("max_backoff", f"must be above zero seconds, got {max_backoff}")
     loaded = resolve_case(ref)
     targets = case_targets(loaded.case, venue)
     cache: dict[str, Fetcher[Any, Any]] = dict(fetchers or {})

@@ -209,7 +209,11 @@ def parse_amount(text: Any, default_currency: str | None = None) -> Money:
         if default_currency is None:
             raise AmountParseError(MSG_BAD_AMOUNT.format(text=text, why="no currency given"))
         cur = default_currency
-    return Money(parse_number(s), normalize_currency(cur))
+    try:
+        amount = parse_number(s)
+    except AmountParseError:  # name the whole text, not the part left after the currency
+        raise AmountParseError(MSG_BAD_AMOUNT.format(text=text, why="not a number")) from None
+    return Money(amount, normalize_currency(cur))
 
 
 @total_ordering

@@ -80,8 +80,9 @@ def run_simulation(
 
     Raises
     ------
-    ValueError
-        If ``draws < 1``, ``chunk_size < 1`` or ``threads < 1``.
+    ModelInputError
+        (a ``ValueError``) If ``draws < 1``, ``chunk_size < 1``, ``threads < 1`` or
+        ``seed < 0``.
 
     Examples
     --------
@@ -91,13 +92,17 @@ def run_simulation(
     >>> round(r.outputs["y"].mean, 1)
     3.0
     """
+    from ..errors import ModelInputError
+
     if draws < 1:
-        raise ValueError(f"draws must be at least 1, got {draws}")
+        raise ModelInputError("draws", f"must be at least 1, got {draws}")
     if chunk_size < 1:
-        raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
+        raise ModelInputError("chunk_size", f"must be at least 1, got {chunk_size}")
     threads = threads or default_threads()
     if threads < 1:
-        raise ValueError(f"threads must be at least 1, got {threads}")
+        raise ModelInputError("threads", f"must be at least 1, got {threads}")
+    if seed is not None and seed < 0:
+        raise ModelInputError("seed", f"must be a non-negative integer, got {seed}")
     if seed is None:
         seed = int(np.random.SeedSequence().entropy) % (1 << 63)
     t0 = time.perf_counter()
