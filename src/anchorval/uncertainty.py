@@ -34,6 +34,17 @@ SpecRef = SimulationSpec | Mapping[str, Any] | str | Path | None
 def parse_draws(text: str | int) -> int:
     """Parse a draw count such as ``'10M'``, ``'1e6'`` or ``100000``.
 
+    Parameters
+    ----------
+    text : str or int
+        A count (scenarios), with an optional K/M/B scale suffix (see
+        :func:`~anchorval.money.parse_number`).
+
+    Returns
+    -------
+    int
+        The number of draws (>= 1).
+
     Raises
     ------
     DistributionError
