@@ -49,13 +49,17 @@ def not_a_case(tmp_path):
     return p
 
 
-def bad(args: list[str], *names: str) -> str:
-    """Invoke the CLI; check exit 2, no traceback, nothing on stdout, one error line naming all ``names``."""
+def bad(args: list[str], *names: str, output_first: bool = False) -> str:
+    """Invoke the CLI; check exit 2, no traceback, one error line naming all ``names``.
+
+    Nothing may reach stdout unless ``output_first`` (the report is written after the table).
+    """
     res = runner.invoke(app, [str(a) for a in args])
     assert res.exit_code == EXIT_BAD_INPUT, (res.exit_code, res.output, res.exception)
     assert res.exception is None or isinstance(res.exception, SystemExit), repr(res.exception)
     assert "Traceback" not in res.output
-    assert res.stdout == ""
+    if not output_first:
+        assert res.stdout == ""
     lines = [ln for ln in res.stderr.splitlines() if ln.lower().startswith("error")]
     assert len(lines) == 1, res.stderr
     for n in names:
@@ -164,3 +168,19 @@ def test_spec_file_missing(tmp_path):
 
 def test_spec_file_malformed(bad_yaml):
     bad(["simulate", "anthropic-2026-06", "-n", "1000", "--spec", str(bad_yaml)], f"{bad_yaml}:2:")
+
+
+@pytest.mark.parametrize(
+    ("weights", "names"),
+    [
+        ("perp_implied=-1", ["blend weights", "perp_implied=-1"]),
+        ("nope=1", ["blend weights", "sum to zero", "nope"]),
+    ],
+)
+def test_value_bad_weights(weights, names):
+    bad(["value", "anthropic-2026-06", "--weights", weights], *names)
+
+
+@pytest.mark.parametrize("cmd", [["value", "anthropic-2026-06"], ["simulate", "anthropic-2026-06", "-n", "1000"]])
+def test_report_path_that_is_a_directory_is_named(cmd, tmp_path):
+    bad([*cmd, "--report", str(tmp_path)], str(tmp_path), "is a directory", output_first=True)
