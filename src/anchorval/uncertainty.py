@@ -286,6 +286,8 @@ def simulate(
     ------
     DistributionError
         For an invalid distribution or correlation (naming the figure) or a bad draw count.
+    ModelInputError
+        If ``threads`` or ``seed`` is negative, or ``chunk_size < 1``.
     UnknownCaseError, CaseError, MissingFigureError, FxRateMissingError
         As :func:`anchorval.value`.
 
@@ -355,6 +357,8 @@ def sensitivity(
     ------
     DistributionError
         For an unknown method, output or input, or an invalid distribution.
+    ModelInputError
+        For ``method='sobol'`` with ``n < 1`` or a negative ``seed``.
 
     Examples
     --------
