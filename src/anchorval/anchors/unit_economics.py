@@ -34,6 +34,7 @@ __all__ = [
     "unit_economics",
 ]
 
+#: Tokens in a million: API prices and inference costs are quoted per million tokens (Mtok).
 MTOK = Decimal(1_000_000)
 #: Hours in a week; a heavy user can exhaust at most 168 / 5 = 33.6 five-hour windows a week.
 HOURS_PER_WEEK = Decimal(168)
