@@ -184,3 +184,19 @@ def test_value_bad_weights(weights, names):
 @pytest.mark.parametrize("cmd", [["value", "anthropic-2026-06"], ["simulate", "anthropic-2026-06", "-n", "1000"]])
 def test_report_path_that_is_a_directory_is_named(cmd, tmp_path):
     bad([*cmd, "--report", str(tmp_path)], str(tmp_path), "is a directory", output_first=True)
+
+
+@pytest.mark.parametrize("cmd", ["value", "market", "dcf", "simulate", "sensitivity", "fetch"])
+@pytest.mark.parametrize(
+    ("content", "names"),
+    [
+        (None, ["unknown case", "not a file"]),  # the file does not exist
+        (b"\xff\xfe\x00bad", ["not UTF-8"]),
+        (b"", [":1:", "YAML mapping"]),
+    ],
+)
+def test_unreadable_case_file_is_named(cmd, content, names, tmp_path):
+    p = tmp_path / "case.yaml"
+    if content is not None:
+        p.write_bytes(content)
+    bad([cmd, str(p)], str(p), *names)
