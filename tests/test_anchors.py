@@ -91,7 +91,8 @@ def test_triangulation(anthropic):
     assert t.blended.base.amount == expected_base
     df = t.to_frame()
     assert list(df.index) == ["peer_multiple", "perp_implied", "arr_multiple", "last_round"]
-    assert df.loc["perp_implied", "base"] == pytest.approx(1.718e12)
+    # BlockBeats, 2026-06-22: 1718 USDT x 1 billion reference shares at 1 USDT = 1 USD
+    assert df.loc["perp_implied", "base"] == pytest.approx(1718 * 1e9)
     html = t._repr_html_()
     assert "<table" in html and "1.718T USD" in html
 
@@ -105,7 +106,8 @@ def test_weights_override_and_currency(anthropic):
     rate = Decimal(repr(cc.convert(1, "EUR", "HKD", date=date(2026, 6, 22)))) / Decimal(
         repr(cc.convert(1, "EUR", "USD", date=date(2026, 6, 22)))
     )
-    assert close(h.anchor("perp_implied").base.amount, Decimal("1.718e12") * rate, Decimal("1e-12"))
+    # BlockBeats, 2026-06-22: 1718 USDT x 1 billion reference shares, at the ECB USD/HKD of the day
+    assert close(h.anchor("perp_implied").base.amount, Decimal("1718e9") * rate, Decimal("1e-12"))
 
 
 def test_case_built_in_code():

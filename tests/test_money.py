@@ -1,5 +1,6 @@
 """Money, amount parsing and FX (ECB reference values as oracles)."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -63,6 +64,13 @@ def test_parse_number(text, value):
 def test_parse_number_rejects(bad):
     with pytest.raises(AmountParseError, match="cannot parse amount"):
         parse_number(bad)
+
+
+@pytest.mark.parametrize("bad", ["abc", "x USD", "1.2.3 HKD", "HK$abc"])
+def test_parse_amount_error_quotes_the_whole_text(bad):
+    # not the part left once the currency is split off (which was '' for 'abc')
+    with pytest.raises(AmountParseError, match=f"^cannot parse amount {re.escape(repr(bad))}: not a number$"):
+        parse_amount(bad)
 
 
 def test_amount_without_currency_and_unknown_currency():

@@ -83,6 +83,8 @@ def test_html_report_has_table_chart_citations_fx(tmp_path):
     # the triangulation table: one row per anchor plus blended, with the golden base values
     main = p.tables[0]
     rows = {r[0]: r for r in main[1:] if len(r) >= 5}
+    # BlockBeats (2026-06-22): 1718 USDT x 1B reference shares; Tencent/BlockBeats: ~$965B
+    # post-money; ARR grid ends 140B x 59% x 10x = 826B and 200B x 59% x 20x = 2.36T
     assert rows["Pre-IPO perpetual (binance ANTHROPICUSDT)"][3] == "1.718T USD"
     assert rows["Last round (Series H, May 2026)"][3] == "965B USD"
     assert rows["ARR multiple"][2] == "826B USD" and rows["ARR multiple"][4] == "2.36T USD"
@@ -115,6 +117,7 @@ def test_json_output_matches_golden(triangulation):
     golden = json.loads(GOLDEN.read_text(encoding="utf-8"))
     assert data == golden
     perp = next(a for a in data["anchors"] if a["anchor"] == "perp_implied")
+    # BlockBeats (2026-06-22): 1718 USDT x 1 billion reference shares, to the cent
     assert perp["base"] == "1718000000000.00"
 
 

@@ -127,6 +127,18 @@ def resolve_targets(ref: str, venue: str | None = None) -> tuple[LoadedCase | No
 def case_targets(case: Case, venue: str | None = None) -> list[Target]:
     """Markets to fetch for a case: its perps, the company's :data:`KNOWN_MARKETS`, its listing.
 
+    Parameters
+    ----------
+    case : Case
+        The case; its perps, company name and (for a listed company) ticker and exchange are read.
+    venue : str, optional
+        Keep only this provider's markets (any case).
+
+    Returns
+    -------
+    list of Target
+        Provider and symbol pairs, the case's own perps first, without duplicates.
+
     Raises
     ------
     MissingFigureError
@@ -218,6 +230,23 @@ def live_case(
     reference shares = the venue convention's multiplier on the quote date (rebases applied),
     24h volume = quote volume, open interest = contracts x mark. Listed companies: share price and
     (when Yahoo has it) share count. ``as_of`` becomes the fetch date (UTC).
+
+    Parameters
+    ----------
+    loaded : LoadedCase
+        The case as loaded (with its file, for error locations).
+    outcome : FetchOutcome
+        Normalised quotes from :func:`fetch_targets`; prices per contract unit in the quote
+        currency, share prices per share in the listing currency.
+    now : datetime, optional
+        Fetch time (UTC); default: now.
+    notes : sequence of str
+        Notes appended to the case's ``notes``.
+
+    Returns
+    -------
+    Case
+        A new frozen case; every live figure cites a ``live:<venue>`` source with the quote time.
 
     Raises
     ------
@@ -345,7 +374,18 @@ def live_case(
 
 
 def inputs_hash(case: Case) -> str:
-    """SHA-256 of the case's inputs (its JSON dump); equal inputs give equal hashes."""
+    """SHA-256 of the case's inputs (its JSON dump); equal inputs give equal hashes.
+
+    Parameters
+    ----------
+    case : Case
+        The (possibly live) case.
+
+    Returns
+    -------
+    str
+        64 lowercase hex digits.
+    """
     return hashlib.sha256(case.model_dump_json().encode()).hexdigest()
 
 
@@ -440,7 +480,20 @@ def value_live(
 
 
 def snapshot_of(res: LiveResult) -> Any:
-    """Build the store snapshot of a live valuation (anchors, quotes, FX used)."""
+    """Build the store snapshot of a live valuation (anchors, quotes, FX used).
+
+    Parameters
+    ----------
+    res : LiveResult
+        The live valuation (from :func:`value_live`).
+
+    Returns
+    -------
+    Snapshot
+        One row per anchor (low/base/high totals in the triangulation's currency, plus
+        ``'blended'`` when the case has blend weights), one per quote (prices per contract unit in
+        the quote currency, with the implied valuation), and the FX rates used.
+    """
     from .store import AnchorRow, FxRow, QuoteRow, Snapshot
 
     t = res.triangulation
@@ -578,9 +631,18 @@ def watch(
         Non-recoverable provider errors (an unknown symbol); earlier snapshots stay committed.
     KeyboardInterrupt
         Propagated (Ctrl-C); every snapshot committed before it stays committed.
+    ModelInputError
+        (a ``ValueError``) If ``every`` or ``max_backoff`` is not above zero (a zero interval
+        would poll without pause).
     """
     import tenacity
 
+    from .errors import ModelInputError
+
+    if not every > 0:
+        raise ModelInputError("every", f"must be above zero seconds, got {every}")
+    if not max_backoff > 0:
+        raise ModelInputError("max_backoff", f"must be above zero seconds, got {max_backoff}")
     loaded = resolve_case(ref)
     targets = case_targets(loaded.case, venue)
     cache: dict[str, Fetcher[Any, Any]] = dict(fetchers or {})

@@ -209,7 +209,11 @@ def parse_amount(text: Any, default_currency: str | None = None) -> Money:
         if default_currency is None:
             raise AmountParseError(MSG_BAD_AMOUNT.format(text=text, why="no currency given"))
         cur = default_currency
-    return Money(parse_number(s), normalize_currency(cur))
+    try:
+        amount = parse_number(s)
+    except AmountParseError:  # name the whole text, not the part left after the currency
+        raise AmountParseError(MSG_BAD_AMOUNT.format(text=text, why="not a number")) from None
+    return Money(amount, normalize_currency(cur))
 
 
 @total_ordering
@@ -227,7 +231,19 @@ class Money:
     Raises
     ------
     CurrencyMismatchError
-        On adding, subtracting or comparing two different currencies.
+        On adding, subtracting, dividing or comparing two different currencies.
+    CurrencyError
+        If the currency is unknown (on construction).
+    AmountParseError
+        If a non-Decimal amount (or a multiplier or divisor) is not a number.
+    TypeError
+        On multiplying Money by Money, or combining Money with something that is not Money.
+
+    Notes
+    -----
+    Arithmetic: ``Money +/- Money`` (same currency) -> Money; ``Money * number`` and
+    ``Money / number`` -> Money (numbers parsed by :func:`parse_number`, so ``'59%'`` works);
+    ``Money / Money`` (same currency) -> Decimal ratio, e.g. a P/S multiple (x).
 
     Examples
     --------
@@ -360,6 +376,8 @@ def format_money(m: Money, compact: bool = True, digits: int = 4) -> str:
     Returns
     -------
     str
+        The amount (a total, as stored) with its currency code or symbol. Raises nothing:
+        babel prints a code it has no symbol for as the code itself.
     """
     if compact:
         return f"{format_number(m.amount, digits)} {m.currency}"
@@ -470,6 +488,22 @@ class EcbRates:
 
     def rate(self, base: str, quote: str, on: date) -> FxRate:
         """Cross rate ``base/quote`` through EUR, both legs from the same fixing date.
+
+        ``base/quote = (quote per EUR) / (base per EUR)``, computed in Decimal at 28 digits from
+        the ECB euro foreign exchange reference rates (published around 16:00 CET on TARGET
+        business days).
+
+        Parameters
+        ----------
+        base, quote : str
+            Canonical currency codes.
+        on : date
+            Requested date; the last fixing up to 7 days before is used (see :meth:`per_eur`).
+
+        Returns
+        -------
+        FxRate
+            1 ``base`` = ``rate`` ``quote``, dated by the fixing used, sourced to the ECB.
 
         Raises
         ------

@@ -10,7 +10,7 @@ from typing import Any
 
 from .anchors import AnchorResult
 from .domain import Case, Source
-from .errors import CurrencyMismatchError
+from .errors import CurrencyMismatchError, ModelInputError
 from .money import FxRate, Money, format_money
 
 __all__ = ["LOG_AXIS_SPAN", "BlendedView", "ReferenceLine", "Triangulation", "triangulate"]
@@ -202,13 +202,14 @@ def triangulate(
 
     Raises
     ------
-    ValueError
-        If there are no results, or a weight is negative, or all weights of present anchors are 0.
+    ModelInputError
+        (a ``ValueError``) If there are no results, or a weight is negative, or all weights of
+        present anchors are 0.
     CurrencyMismatchError
         If the results are in different currencies.
     """
     if not results:
-        raise ValueError("nothing to triangulate: no anchor could be computed")
+        raise ModelInputError("results", "nothing to triangulate: no anchor could be computed")
     cur = results[0].base.currency
     for r in results:
         if r.base.currency != cur:
@@ -232,11 +233,20 @@ def triangulate(
     present = {r.anchor: r for r in results}
     if w:
         ws = {k: Decimal(str(v)) for k, v in w.items() if k in present}
-        if any(v < 0 for v in ws.values()):
-            raise ValueError("blend weights must be non-negative")
+        negative = {k: v for k, v in ws.items() if v < 0}
+        if negative:
+            raise ModelInputError(
+                "blend weights",
+                "must be non-negative, got "
+                + ", ".join(f"{k}={v}" for k, v in negative.items()),
+            )
         total = sum(ws.values(), Decimal(0))
         if total <= 0:
-            raise ValueError("blend weights of the computed anchors sum to zero")
+            raise ModelInputError(
+                "blend weights",
+                f"the weights of the computed anchors ({', '.join(present)}) sum to zero "
+                f"(weights given for: {', '.join(map(str, w)) or 'none'})",
+            )
         ws = {k: v / total for k, v in ws.items()}
 
         def mix(attr: str) -> Money:

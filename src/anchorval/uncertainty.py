@@ -34,6 +34,17 @@ SpecRef = SimulationSpec | Mapping[str, Any] | str | Path | None
 def parse_draws(text: str | int) -> int:
     """Parse a draw count such as ``'10M'``, ``'1e6'`` or ``100000``.
 
+    Parameters
+    ----------
+    text : str or int
+        A count (scenarios), with an optional K/M/B scale suffix (see
+        :func:`~anchorval.money.parse_number`).
+
+    Returns
+    -------
+    int
+        The number of draws (>= 1).
+
     Raises
     ------
     DistributionError
@@ -275,6 +286,8 @@ def simulate(
     ------
     DistributionError
         For an invalid distribution or correlation (naming the figure) or a bad draw count.
+    ModelInputError
+        If ``threads`` or ``seed`` is negative, or ``chunk_size < 1``.
     UnknownCaseError, CaseError, MissingFigureError, FxRateMissingError
         As :func:`anchorval.value`.
 
@@ -344,6 +357,8 @@ def sensitivity(
     ------
     DistributionError
         For an unknown method, output or input, or an invalid distribution.
+    ModelInputError
+        For ``method='sobol'`` with ``n < 1`` or a negative ``seed``.
 
     Examples
     --------

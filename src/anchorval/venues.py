@@ -187,6 +187,21 @@ CONVENTIONS: tuple[VenueConvention, ...] = (
 def convention_for(venue: str, symbol: str, conventions: Iterable[VenueConvention] | None = None) -> VenueConvention:
     """Find the convention for a market: exact symbol, then ``dex:*``, then the venue's ``*``.
 
+    Parameters
+    ----------
+    venue : str
+        Provider name (``'binance'``, ``'hyperliquid'``), any case.
+    symbol : str
+        The venue's symbol (``'ANTHROPICUSDT'``, ``'vntl:ANTHROPIC'``).
+    conventions : iterable of VenueConvention, optional
+        Table to search (default: the bundled :data:`CONVENTIONS`, each entry citing its source).
+
+    Returns
+    -------
+    VenueConvention
+        How a contract price maps to a company valuation (reference shares per contract unit
+        and their effective dates).
+
     Raises
     ------
     MissingFigureError

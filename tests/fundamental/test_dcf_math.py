@@ -76,11 +76,15 @@ def test_damodaran_spreadsheet_published_example_reproduced():
 
 def test_nol_shields_operating_income_from_tax():
     # year 1 EBIT = 1000 x 20% = 200 < NOL 300: no tax, NOL falls to 100; year 2: tax on 200 - 100
-    r = dcf_value(_params(nol=D(300)))
+    p = _params(nol=D(300))
+    r = dcf_value(p)
     y1, y2, y3 = r.years[1], r.years[2], r.years[3]
-    assert y1.ebit_after_tax == 200 and y1.nol == 100
-    assert y2.ebit_after_tax == 200 - (200 - 100) * D("0.25") and y2.nol == 0
-    assert y3.ebit_after_tax == 150
+    ebit = p.revenue * p.operating_margin  # the same every year: no growth, constant margin
+    assert p.effective_tax_rate == p.marginal_tax_rate  # so one rate applies in every year
+    left = p.nol - ebit
+    assert y1.ebit_after_tax == ebit and y1.nol == left
+    assert y2.ebit_after_tax == ebit - (ebit - left) * p.effective_tax_rate and y2.nol == 0
+    assert y3.ebit_after_tax == ebit * (1 - p.marginal_tax_rate)
 
 
 def test_failure_probability_and_distress_proceeds():

@@ -138,6 +138,8 @@ def test_unit_economics_helpers():
     )
     assert heavy_user_units_per_month(Decimal(10), None) == Decimal(10) * Decimal(168) / 5 * 52 / 12
     path = gross_margin_path(Decimal(10), Decimal(8), Decimal("0.5"), years=2)
+    # 1 - cost_t / price with cost_t = 8 x (1 - 0.5)^t and the price held at 10
+    assert [p.gross_margin for p in path] == [1 - 8 * Decimal("0.5") ** t / 10 for t in range(3)]
     assert [p.gross_margin for p in path] == [Decimal("0.2"), Decimal("0.6"), Decimal("0.8")]
 
 

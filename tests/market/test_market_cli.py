@@ -46,6 +46,7 @@ def test_zhipu_json_output():
     d = json.loads(res.stdout)
     assert d["schema"] == "anchorval.market/1" and d["case"] == "zhipu-2026-06"
     ff = d["free_float"]
+    # prospectus via Tencent: 'approximately 11.7379 million unrestricted H-shares'; HK$2,380 a share
     assert ff["float_shares"] == "11737900" and ff["price"] == {
         "amount": "2380.00",
         "currency": "HKD",
@@ -56,6 +57,7 @@ def test_zhipu_json_output():
         "growth sustained at 150%",
         "growth falls from 150% to 70%",
     }
+    # Tencent: 'about 50% fundamental, 50% premium' (the case's premium_attributions[0])
     assert d["decomposition"][0]["premium_share"] == "0.5"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from html.parser import HTMLParser
 
 from typer.testing import CliRunner
@@ -91,10 +92,13 @@ def test_report_tables(zhipu_market):
     ff = zhipu_market.free_float
     float_rows = doc.tables["market-float"]
     assert len(float_rows) == len(ff.rows) == 2
+    # total shares, 6 significant digits: 11.7379M unrestricted / 'around 2.67%' (prospectus via
+    # Tencent) = 439.622M, and the July unlock's 25.6816M / 'approximately 5.76%' = 445.861M
     assert float_rows[0][2] == "439.622M" and float_rows[1][2] == "445.861M"
     assert float_rows[0][4] == "2.67%"
     lock = doc.tables["market-lockups"]
     assert [r[0] for r in lock] == ["2026-07-08", "2027-01-08"]
+    # 'around 25.6816 million shares will be unlocked on July 8'; the January size is not given
     assert lock[0][2] == "25.6816M" and lock[1][2].startswith("unknown")
     assert lock[1][6].startswith("≥")
     index = doc.tables["market-index"]
@@ -102,6 +106,11 @@ def test_report_tables(zhipu_market):
     assert sum("(base)" in r[0] for r in index) == 1
     assert "ASSUMPTION" in render_market_html(zhipu_market)
     ps = doc.tables["market-ps-path"]
+    # sustained 150% growth from ~1,248x reaches the case's 100x after ceil(log(12.48) / log(2.5))
+    # = 3 years (the closed form is checked against the path in test_market_zhipu)
+    sustained = zhipu_market.reflexivity.paths[0]
+    start = sustained.points[0].ps
+    assert ps[0][3] == f"{math.ceil(math.log(float(start / sustained.target_ps)) / math.log(2.5))} years"
     assert [r[0].split(" ")[0] for r in ps] == ["growth", "growth"] and ps[0][3] == "3 years"
     assert len(doc.tables["market-revenue-targets"]) == 2
     assert len(doc.tables["market-decomposition"]) == 1

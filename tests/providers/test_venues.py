@@ -90,6 +90,10 @@ def test_compare_venues_side_by_side_with_spread():
             ("hyperliquid", "vntl:ANTHROPIC", Decimal("1702.5"), "USDC", T),
         ]
     )
+    # both conventions price one contract as 1/1e9 of the company (1 billion reference shares)
+    assert [r.valuation for r in cmp.rows] == [
+        convention_for(r.venue, r.symbol).implied_valuation(r.price, T.date()) for r in cmp.rows
+    ]
     assert [r.valuation for r in cmp.rows] == [Decimal("1718.2e9"), Decimal("1702.5e9")]
     assert cmp.spread == Decimal("1718.2") / Decimal("1702.5")
     assert list(cmp.to_frame()["venue"]) == ["binance", "hyperliquid"]

@@ -104,7 +104,7 @@ def test_discrete_probabilities():
     x = d.sample(np.random.default_rng(2), 200_000)
     # binomial standard error of a share p at n = 200k is < 0.0012; allow 5 SE
     assert abs((x == 15).mean() - 0.5) < 0.006 and abs((x == 10).mean() - 0.25) < 0.006
-    assert d.mean() == 15
+    assert d.mean() == 10 * 0.25 + 15 * 0.5 + 20 * 0.25  # sum of value x probability
 
 
 def test_defaults_are_stated():

@@ -74,7 +74,11 @@ def test_spec_overrides_and_unknown_path(anthropic):
         distributions={"funding_rounds[0].post_money": {"kind": "uniform", "low": "900B USD", "high": "1T USD"}}
     )
     m = build_case_model(anthropic, spec)
-    assert m.inputs["funding_rounds[0].post_money"].stated
+    v = m.inputs["funding_rounds[0].post_money"]
+    assert v.stated and v.unit == "USD"
+    # the spec's distribution replaces the case's: uniform over exactly the bounds written above
+    assert v.dist.kind == "uniform"
+    np.testing.assert_array_equal(v.dist.ppf(np.array([0.0, 1.0])), [900e9, 1e12])
     with pytest.raises(DistributionError, match=r"arr_multiple\.marketarr: no such figure"):
         build_case_model(anthropic, SimulationSpec(distributions={"arr_multiple.marketarr": {"kind": "point"}}))
 

@@ -38,8 +38,12 @@ def test_round_trip_exact_decimals(tmp_path):
     h = s.history("anthropic-2026-06")
     assert len(h) == N_ANCHORS and set(h["snapshot_id"]) == {snap.snapshot_id}
     assert list(h["base"]) == [a.base for a in snap.anchors]
+    assert list(h["low"]) == [a.low for a in snap.anchors]
+    assert list(h["high"]) == [a.high for a in snap.anchors]
+    # make_snapshot(7): base 1718e9 + 7, anchor k's low is base - k; marks 1718.2 + 7
     assert h["low"].iloc[1] == Decimal("1718e9") + 7 - 1
     q = s.quotes("anthropic-2026-06")
+    assert list(q["mark_price"]) == [r.mark_price for r in snap.quotes]
     assert list(q["mark_price"]) == [Decimal("1725.2")] * 2
     assert q["volume_quote_24h"].iloc[0] == Decimal("1000071.35")
     fx = s.fx_rates(snap.snapshot_id)

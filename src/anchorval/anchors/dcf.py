@@ -92,11 +92,23 @@ def dcf_params(spec: DcfInputs, which: Which = "base") -> DcfParams:
 def dcf_targets(case: Case) -> list[tuple[str, Money]]:
     """Market values in the case a reverse DCF can be solved against.
 
+    Parameters
+    ----------
+    case : Case
+        The case; its last round, perps and listed market cap are read (all optional).
+
     Returns
     -------
     list of (str, Money)
         ``('last round post-money', ...)``, ``('perp mark binance:ANTHROPICUSDT', ...)`` (price x
-        reference shares, in the settlement currency), ``('listed market cap', ...)``.
+        reference shares, in the settlement currency), ``('listed market cap', ...)``; total
+        equity values (not per share), each in its own currency. Empty if the case has none.
+
+    Raises
+    ------
+    CurrencyError
+        If a figure's currency is unknown (cases are validated on load, so only for cases built
+        in code).
     """
     out: list[tuple[str, Money]] = []
     if case.last_round is not None:
@@ -349,10 +361,26 @@ def dcf(case: Case, ctx: AnchorContext) -> AnchorResult:
 def dcf_result(case: Case, which: Which = "base") -> DcfResult:
     """Compute the DCF of a case's ``dcf`` section (amounts in the revenue's currency).
 
+    Parameters
+    ----------
+    case : Case
+        The case; only its ``dcf`` section is read.
+    which : {'base', 'lo', 'hi'}
+        Corner of the input ranges, as in :func:`dcf_params`.
+
+    Returns
+    -------
+    DcfResult
+        Year-by-year cash flows and the equity value (total, in the revenue's currency) and
+        value per share, from :func:`~anchorval.anchors._dcf_math.dcf_value` (Damodaran's
+        young-firm FCFF model).
+
     Raises
     ------
     MissingFigureError
         If the case has no ``dcf`` section.
+    ModelInputError
+        If the inputs are out of the model's domain (naming the field).
     """
     d = Derivation(case, AnchorContext.for_case(case), "dcf")
     spec = d.require(case.dcf, "dcf")

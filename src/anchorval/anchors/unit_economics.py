@@ -34,6 +34,7 @@ __all__ = [
     "unit_economics",
 ]
 
+#: Tokens in a million: API prices and inference costs are quoted per million tokens (Mtok).
 MTOK = Decimal(1_000_000)
 #: Hours in a week; a heavy user can exhaust at most 168 / 5 = 33.6 five-hour windows a week.
 HOURS_PER_WEEK = Decimal(168)
@@ -85,6 +86,18 @@ def inference_cost_per_mtok(
 
 def gross_margin(price_per_mtok: Decimal, cost_per_mtok: Decimal) -> Decimal:
     """Gross margin of serving tokens: ``1 - cost / price`` (decimal; negative if cost > price).
+
+    Parameters
+    ----------
+    price_per_mtok : Decimal
+        API price per million tokens (any currency, the same as the cost's).
+    cost_per_mtok : Decimal
+        Inference cost per million tokens, in the price's currency.
+
+    Returns
+    -------
+    Decimal
+        Gross margin as a decimal (0.6 = 60%), not a percentage.
 
     Raises
     ------
@@ -214,6 +227,20 @@ def plan_margin(
     price_per_month: Decimal, tokens_per_month: Decimal, cost_per_mtok: Decimal
 ) -> Decimal:
     """Margin of a subscription on a user: ``1 - tokens / 1e6 x cost per Mtok / price`` (decimal).
+
+    Parameters
+    ----------
+    price_per_month : Decimal
+        Subscription price per user per month.
+    tokens_per_month : Decimal
+        Tokens the user consumes per month (a count, not millions).
+    cost_per_mtok : Decimal
+        Inference cost per million tokens, in the price's currency.
+
+    Returns
+    -------
+    Decimal
+        Margin as a decimal (negative when the user costs more than the plan brings in).
 
     Raises
     ------

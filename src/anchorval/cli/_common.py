@@ -70,11 +70,14 @@ def console(stderr: bool = False) -> Any:
 
 def write_text(path: str, text: str) -> None:
     """Write a report file atomically (a failed write never leaves half a file)."""
+    import errno
     import os
     import tempfile
     from pathlib import Path
 
     p = Path(path)
+    if p.is_dir():  # os.replace would fail naming the temporary file, not the report path
+        raise IsADirectoryError(errno.EISDIR, "is a directory, not a file", str(p))
     p.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp")
     try:

@@ -15,14 +15,34 @@ from ._common import FORMAT_OPTION, OutputFormat, console, handle_errors, write_
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$")
 
 
-def parse_duration(text: str) -> float:
-    """``'60s'``, ``'5m'``, ``'1h'``, ``'250ms'`` or ``'90'`` (seconds) -> seconds."""
+def parse_duration(text: str, option: str = "--every") -> float:
+    """Parse a positive duration for a CLI option.
+
+    Parameters
+    ----------
+    text : str
+        ``'60s'``, ``'5m'``, ``'1h'``, ``'250ms'`` or ``'90'`` (seconds).
+    option : str
+        The option the text came from, named in the error.
+
+    Returns
+    -------
+    float
+        The duration in seconds (> 0).
+
+    Raises
+    ------
+    typer.BadParameter
+        If the text is not a duration or is zero (a zero interval would poll without pause).
+    """
     m = _DURATION.match(text)
     if not m:
         raise typer.BadParameter(
-            f"expected a duration like 60s, 5m or 1h, got {text!r}", param_hint="--every"
+            f"expected a duration like 60s, 5m or 1h, got {text!r}", param_hint=option
         )
     n, unit = Decimal(m.group(1)), m.group(2) or "s"
+    if n == 0:
+        raise typer.BadParameter(f"must be longer than zero, got {text!r}", param_hint=option)
     return float(n * {"ms": Decimal("0.001"), "s": 1, "m": 60, "h": 3600}[unit])
 
 
@@ -225,6 +245,8 @@ def watch_cmd(
 
     Example: anchorval watch anthropic-2026-06 --every 60s
     """
+    interval = parse_duration(every, "--every")  # before the store is opened or any fetch
+    backoff_cap = parse_duration(max_backoff, "--max-backoff")
     _need_live()
     from ..live import watch
     from ..store import Store
@@ -245,11 +267,11 @@ def watch_cmd(
         done = watch(
             case,
             store,
-            every=parse_duration(every),
+            every=interval,
             count=count,
             venue=venue,
             on_event=show,
-            max_backoff=parse_duration(max_backoff),
+            max_backoff=backoff_cap,
         )
     except KeyboardInterrupt:
         n = len(store.snapshot_ids(None)) if store.path.exists() else 0

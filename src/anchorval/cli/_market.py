@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from ._common import FORMAT_OPTION, OutputFormat, console, handle_errors, write_text
@@ -71,15 +73,40 @@ def market_cmd(
             raise typer.BadParameter(
                 f"{d!r} is not a date (YYYY-MM-DD)", param_hint="--by"
             ) from None
+    from ..errors import MSG_BAD_AMOUNT, AmountParseError
+    from ..money import parse_amount, parse_number
+    from ..workflows_market import parse_volume
+
+    def opt(option: str, parse: Any, value: Any) -> Any:
+        # parse here so a bad value names its option (the workflow parses the same way)
+        if value is None:
+            return None
+        try:
+            return parse(value)
+        except AmountParseError as exc:
+            raise AmountParseError(f"{option}: {exc}") from None
+
+    def multiple(text: str) -> Any:
+        try:
+            return parse_number(text.rstrip("xX"))
+        except AmountParseError:
+            raise AmountParseError(
+                MSG_BAD_AMOUNT.format(text=text, why="not a multiple such as 100 or 100x")
+            ) from None
+
     r = market_structure(
         case,
         currency=currency,
-        tracking_assets=tracking_assets or None,
-        average_daily_volume=adv,
-        target_ps=target_ps,
+        tracking_assets=[opt("--tracking-assets", parse_amount, a) for a in tracking_assets]
+        if tracking_assets
+        else None,
+        average_daily_volume=opt("--adv", parse_volume, adv),
+        target_ps=opt("--target-ps", multiple, target_ps),
         by=dates,
-        fundamental=fundamental,
-        structural_share=structural_share,
+        fundamental=fundamental
+        if fundamental is None or fundamental.strip().lower() == "anchors"
+        else opt("--fundamental", parse_amount, fundamental),
+        structural_share=opt("--structural-share", parse_number, structural_share),
     )
     if fmt is OutputFormat.json:
         typer.echo(market_to_json(r))

@@ -153,6 +153,11 @@ def periods_between(start: date, end: date, period: str) -> int:
     -------
     int
         Largest ``k`` with ``add_months(start, k * months) <= end`` (for ``end >= start``).
+
+    Raises
+    ------
+    KeyError
+        If ``period`` is not ``'year'`` or ``'quarter'``.
     """
     step = PERIOD_MONTHS[period]
     months = (end.year - start.year) * 12 + (end.month - start.month)

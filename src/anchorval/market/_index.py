@@ -131,6 +131,12 @@ def sensitivity_points(
     Returns
     -------
     list of Decimal
+        In the unit of the bounds.
+
+    Raises
+    ------
+    ContradictoryInputError
+        If ``low > high``.
     """
     if low > high:
         raise ContradictoryInputError(f"range low {low} is above high {high}")

@@ -93,6 +93,11 @@ def revenue_path(base: Money, rates: Sequence[Decimal]) -> tuple[Money, ...]:
     -------
     tuple of Money, shape (n + 1,)
         ``R_0 = base``, ``R_k = R_{k-1} x (1 + g_k)``.
+
+    Raises
+    ------
+    ContradictoryInputError
+        If a rate is -100% or below.
     """
     out = [base]
     for g in rates:
@@ -332,6 +337,16 @@ def ps_path(
     Returns
     -------
     PSPath
+        Revenue and P/S (x) per period end, and the first period at or below ``target_ps``.
+
+    Raises
+    ------
+    ContradictoryInputError
+        If a rate is -100% or below, or the base revenue is not positive.
+    CurrencyMismatchError
+        If market cap and revenue are in different currencies.
+    KeyError
+        If ``period`` is not ``'year'`` or ``'quarter'``.
     """
     step = PERIOD_MONTHS[period]
     revs = revenue_path(base_revenue, rates)

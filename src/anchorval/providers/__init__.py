@@ -72,12 +72,24 @@ def registry() -> dict[str, type[Fetcher[Any, Any]]]:
 
 
 def provider_names() -> list[str]:
-    """Sorted names of the installed providers."""
+    """Sorted names of the installed providers.
+
+    Returns
+    -------
+    list of str
+        Built-in names plus those of ``anchorval.providers`` entry points.
+    """
     return sorted(registry())
 
 
 def perp_provider_names() -> list[str]:
-    """Sorted names of the installed providers that return :class:`PerpMarket`."""
+    """Sorted names of the installed providers that return :class:`PerpMarket`.
+
+    Returns
+    -------
+    list of str
+        The perpetual-futures venues (``'binance'``, ``'hyperliquid'``, and plugged-in ones).
+    """
     return sorted(k for k, f in registry().items() if f.data_model is PerpMarket)
 
 

@@ -201,15 +201,70 @@ class Fetcher(Generic[Q, D]):
         self.timeout = timeout
 
     def transform_query(self, params: dict[str, Any]) -> Q:
-        """Validate user parameters into the query model."""
+        """Validate user parameters into the query model.
+
+        Parameters
+        ----------
+        params : dict of str to Any
+            User parameters (``{'symbol': 'ANTHROPICUSDT'}``); subclasses normalise symbols.
+
+        Returns
+        -------
+        ProviderQuery
+            An instance of the fetcher's ``query_model``.
+
+        Raises
+        ------
+        pydantic.ValidationError
+            If a parameter does not fit the query model.
+        """
         return self.query_model.model_validate(params)  # type: ignore[return-value]
 
     def extract_data(self, query: Q) -> Any:  # pragma: no cover - abstract
-        """Fetch the venue's raw JSON for ``query``."""
+        """Fetch the venue's raw JSON for ``query`` (the only stage that touches the network).
+
+        Parameters
+        ----------
+        query : ProviderQuery
+            From :meth:`transform_query`.
+
+        Returns
+        -------
+        Any
+            The venue's answers as sent (parsed JSON), for :meth:`transform_data`.
+
+        Raises
+        ------
+        ProviderNetworkError
+            Timeouts, rate limits and server errors, after the retry policy's attempts.
+        UnknownSymbolError, EmptyResponseError, MalformedResponseError
+            When the venue does not list the symbol or answers with nothing usable.
+        """
         raise NotImplementedError
 
     def transform_data(self, query: Q, raw: Any) -> D:  # pragma: no cover - abstract
-        """Turn raw JSON into the standard data model."""
+        """Turn raw JSON into the standard data model (pure; no network).
+
+        Parameters
+        ----------
+        query : ProviderQuery
+            The query the data answers.
+        raw : Any
+            From :meth:`extract_data`.
+
+        Returns
+        -------
+        ProviderData
+            An instance of ``data_model``; numbers as exact Decimals from the venue's strings,
+            prices per contract unit (perps) or per share (equities) in the quote currency.
+
+        Raises
+        ------
+        MalformedResponseError
+            If a field is missing or not a number.
+        UnknownSymbolError
+            Where the symbol is looked up in the answer (Hyperliquid's ``meta.universe``).
+        """
         raise NotImplementedError
 
     def fetch(self, **params: Any) -> D:

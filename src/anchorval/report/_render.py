@@ -32,7 +32,18 @@ _CENT = Decimal("0.01")
 
 
 def amount_str(m: Money | Decimal) -> str:
-    """Exact amount as a plain decimal string rounded to the cent (``'1718000000000.00'``)."""
+    """Exact amount as a plain decimal string rounded to the cent (``'1718000000000.00'``).
+
+    Parameters
+    ----------
+    m : Money or Decimal
+        An amount (total, in its currency; the currency is not printed).
+
+    Returns
+    -------
+    str
+        No exponent and no grouping, two decimals, rounded half to even (banker's rounding).
+    """
     d = m.amount if isinstance(m, Money) else m
     return f"{d.quantize(_CENT, rounding=ROUND_HALF_EVEN):f}"
 
@@ -218,7 +229,18 @@ def _env() -> Any:
 
 
 def render_table_html(t: Triangulation) -> str:
-    """Render the football-field table alone, as an HTML fragment (Jupyter ``_repr_html_``)."""
+    """Render the football-field table alone, as an HTML fragment (Jupyter ``_repr_html_``).
+
+    Parameters
+    ----------
+    t : Triangulation
+        The valuation; amounts are shown in its report currency.
+
+    Returns
+    -------
+    str
+        An autoescaped HTML ``<table>`` fragment (no page, no scripts).
+    """
     return _env().get_template("table.html.j2").render(t=t)
 
 

@@ -33,12 +33,38 @@ QUANTILE_LEVELS = (0.01, 0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.99)
 
 
 def block_rng(seed: int, block: int) -> np.random.Generator:
-    """Return block ``block``'s generator: ``PCG64(SeedSequence(seed, spawn_key=(block,)))``."""
+    """Return block ``block``'s generator: ``PCG64(SeedSequence(seed, spawn_key=(block,)))``.
+
+    The same draws as ``SeedSequence(seed).spawn(block + 1)[block]`` (numpy's documented
+    spawning), so a block's numbers depend only on the seed and the block index, not on threads.
+
+    Parameters
+    ----------
+    seed : int
+        Run seed (non-negative).
+    block : int
+        Block index (>= 0); block ``b`` covers draws ``b x BLOCK`` to ``(b + 1) x BLOCK - 1``.
+
+    Returns
+    -------
+    numpy.random.Generator
+
+    Raises
+    ------
+    ValueError
+        From numpy, if ``seed`` or ``block`` is negative.
+    """
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(block,))))
 
 
 def default_threads() -> int:
-    """Cores this process may use."""
+    """Cores this process may use.
+
+    Returns
+    -------
+    int
+        ``len(os.sched_getaffinity(0))`` (or ``os.cpu_count()`` off Linux), at least 1.
+    """
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
@@ -80,8 +106,9 @@ def run_simulation(
 
     Raises
     ------
-    ValueError
-        If ``draws < 1``, ``chunk_size < 1`` or ``threads < 1``.
+    ModelInputError
+        (a ``ValueError``) If ``draws < 1``, ``chunk_size < 1``, ``threads < 1`` or
+        ``seed < 0``.
 
     Examples
     --------
@@ -91,13 +118,17 @@ def run_simulation(
     >>> round(r.outputs["y"].mean, 1)
     3.0
     """
+    from ..errors import ModelInputError
+
     if draws < 1:
-        raise ValueError(f"draws must be at least 1, got {draws}")
+        raise ModelInputError("draws", f"must be at least 1, got {draws}")
     if chunk_size < 1:
-        raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
+        raise ModelInputError("chunk_size", f"must be at least 1, got {chunk_size}")
     threads = threads or default_threads()
     if threads < 1:
-        raise ValueError(f"threads must be at least 1, got {threads}")
+        raise ModelInputError("threads", f"must be at least 1, got {threads}")
+    if seed is not None and seed < 0:
+        raise ModelInputError("seed", f"must be a non-negative integer, got {seed}")
     if seed is None:
         seed = int(np.random.SeedSequence().entropy) % (1 << 63)
     t0 = time.perf_counter()

@@ -244,6 +244,8 @@ def sobol(
     ------
     DistributionError
         For an unknown output or input, or fewer than one uncertain input.
+    ModelInputError
+        If ``n < 1`` or ``seed < 0``.
 
     Notes
     -----
@@ -254,6 +256,12 @@ def sobol(
     from SALib.analyze import sobol as sobol_analyze
     from SALib.sample import sobol as sobol_sample
 
+    from ..errors import ModelInputError
+
+    if n < 1:
+        raise ModelInputError("n", f"the Sobol base sample size must be at least 1, got {n}")
+    if seed < 0:
+        raise ModelInputError("seed", f"must be a non-negative integer, got {seed}")
     _check_output(model, output)
     paths = list(inputs) if inputs is not None else list(model.uncertain)
     _check_inputs(model, paths)

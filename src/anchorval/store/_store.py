@@ -28,7 +28,13 @@ ENV_DB = "ANCHORVAL_DB"
 
 
 def default_db_path() -> Path:
-    """``$ANCHORVAL_DB`` or ``<user data dir>/anchorval/history.duckdb`` (platformdirs)."""
+    """``$ANCHORVAL_DB`` or ``<user data dir>/anchorval/history.duckdb`` (platformdirs).
+
+    Returns
+    -------
+    Path
+        The history database path (the file may not exist yet).
+    """
     env = os.environ.get(ENV_DB)
     if env:
         return Path(env).expanduser()
@@ -411,6 +417,23 @@ class Store:
         Columns: ``snapshot_id, taken_at, anchor, low, base, high, currency, inputs_hash, live``
         (amounts as Decimal, totals in ``currency``), oldest first. Only whole snapshots are
         returned (the snapshot header and all its anchor rows are committed together).
+
+        Parameters
+        ----------
+        case_id : str
+            Case id as stored by ``watch``.
+        since : datetime, optional
+            Only snapshots taken at or after this time (timezone-aware, UTC in the store).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Empty (no columns) when the database file does not exist yet.
+
+        Raises
+        ------
+        StoreError
+            If the file cannot be opened or is newer than this code.
         """
         sql = """SELECT v.snapshot_id, v.taken_at, v.anchor, v.low, v.base, v.high, v.currency,
                         s.inputs_hash, s.live
@@ -420,7 +443,26 @@ class Store:
         return self._read(sql, [case_id, since, since])
 
     def quotes(self, case_id: str | None = None, since: datetime | None = None) -> Any:
-        """Return stored quotes (pandas DataFrame), of one case if given, oldest first."""
+        """Return stored quotes (pandas DataFrame), of one case if given, oldest first.
+
+        Parameters
+        ----------
+        case_id : str, optional
+            Only quotes of this case's snapshots.
+        since : datetime, optional
+            Only quotes timed at or after this time.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per venue quote: prices per contract unit in ``quote_currency`` (Decimal),
+            ``implied_valuation`` (total, quote currency). Empty when the file does not exist.
+
+        Raises
+        ------
+        StoreError
+            If the file cannot be opened or is newer than this code.
+        """
         sql = """SELECT q.* FROM quotes q LEFT JOIN snapshots s USING (snapshot_id)
                  WHERE (? IS NULL OR s.case_id = ?) AND (? IS NULL OR q.quote_time >= ?)
                  ORDER BY q.quote_time, q.venue"""
