@@ -200,3 +200,20 @@ def test_unreadable_case_file_is_named(cmd, content, names, tmp_path):
     if content is not None:
         p.write_bytes(content)
     bad([cmd, str(p)], str(p), *names)
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["value", "anthropic-2026-06", "--format", "xml"], "'xml' is not one of 'table', 'json', 'markdown'"),
+        (["value"], "Missing argument 'case'"),
+        (["no-such-command"], "No such command 'no-such-command'"),
+        (["value", "anthropic-2026-06", "--weights", "x"], "expected anchor=weight, got 'x'"),
+    ],
+)
+def test_usage_errors_are_one_line(args, needle):
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 2
+    lines = res.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and needle in lines[0], res.stderr
+    assert "--help" in lines[0]

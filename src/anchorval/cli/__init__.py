@@ -6,6 +6,8 @@ Commands live in ``_*.py`` modules and are registered here.
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from ._fundamental import dcf_cmd
@@ -51,6 +53,20 @@ app.command("watch")(watch_cmd)
 app.command("history")(history_cmd)
 app.command("simulate")(simulate_cmd)
 app.command("sensitivity")(sensitivity_cmd)
+
+
+# click's UsageError (typer may vendor click; reach the class through typer's public BadParameter)
+_UsageError = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+
+
+def _show_usage_error(self: Any, file: object = None) -> None:
+    """Print a usage error as one line on stderr (click prints a four-line usage block)."""
+    msg = self.format_message().replace("Value error, ", "")
+    cmd = self.ctx.command_path if self.ctx is not None else "anchorval"
+    typer.echo(f"error: {msg} (see '{cmd} --help')", err=True)
+
+
+_UsageError.show = _show_usage_error
 
 
 def main() -> None:
