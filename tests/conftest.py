@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from hypothesis import settings
 
+from anchorval.anchors import AnchorContext
+from anchorval.cases import resolve_case
+
 # CI machines are shared and noisy: no per-example deadline (a slow example is not a failure);
 # the example counts stay as each test sets them.
 settings.register_profile("anchorval", deadline=None)
 settings.load_profile("anchorval")
-
-from anchorval.anchors import AnchorContext
-from anchorval.cases import resolve_case
 
 
 @pytest.fixture(scope="session")
