@@ -12,26 +12,19 @@ interpreter; falls back to ``src/`` on PYTHONPATH).
 from __future__ import annotations
 
 import os
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _timing import median_cmd  # noqa: E402
+
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
 TARGETS = {"help": 0.3, "value+report": 2.0}
 
 
 def _time(cmd: list[str]) -> float:
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-    samples = []
-    for _ in range(RUNS):
-        t0 = time.perf_counter()
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-        samples.append(time.perf_counter() - t0)
-    return statistics.median(samples)
+    return median_cmd(cmd, RUNS)
 
 
 def main() -> int:

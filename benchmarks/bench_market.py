@@ -16,36 +16,22 @@ Run: ``python benchmarks/bench_market.py`` (falls back to ``src/`` on PYTHONPATH
 from __future__ import annotations
 
 import os
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from _timing import median_call as _median_call  # noqa: E402
+from _timing import median_cmd  # noqa: E402
+
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 TARGETS = {"analyse_market (in process)": 0.05, "market --report (CLI)": 2.0}
 
 
-def _median_call(fn, n: int) -> float:
-    samples = []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - t0)
-    return statistics.median(samples)
-
-
 def _median_cmd(cmd: list[str]) -> float:
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-    samples = []
-    for _ in range(RUNS):
-        t0 = time.perf_counter()
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-        samples.append(time.perf_counter() - t0)
-    return statistics.median(samples)
+    return median_cmd(cmd, RUNS)
 
 
 def main() -> int:
