@@ -43,6 +43,25 @@ def _market_env() -> Any:
     return env
 
 
+def _log_hline(fig: Any, y: float, text: str, dash: str, color: str, yanchor: str, label_color: str) -> None:
+    """Draw a labelled horizontal line on a log y axis.
+
+    add_hline's own annotation is placed in linear units, which a log axis reads as 10**y (it
+    stretched the P/S axis to 1e100); the label goes in log10 units instead.
+    """
+    fig.add_hline(y=y, line_dash=dash, line_color=color)
+    fig.add_annotation(
+        x=1,
+        xref="paper",
+        xanchor="right",
+        y=math.log10(y),
+        yanchor=yanchor,
+        text=text,
+        showarrow=False,
+        font={"size": 10, "color": label_color},
+    )
+
+
 def lockup_chart(cal: LockUpCalendar, as_of: date, marks: dict[str, date] | None = None) -> Any:
     """Step chart of freely tradable shares over time, from listing through each lock-up expiry.
 
@@ -113,8 +132,7 @@ def lockup_chart(cal: LockUpCalendar, as_of: date, marks: dict[str, date] | None
         text = (
             f"{r.label}: +{format_number(r.shares, 4)}"
             if r.size_known
-            else f"{r.label}: size unknown"
-            + (f" (> {format_number(r.shares_min, 4)})" if r.shares_min else "")
+            else f"{r.label}: size unknown" + (f" (> {format_number(r.shares_min, 4)})" if r.shares_min else "")
         )
         fig.add_annotation(
             x=r.date,
@@ -146,17 +164,8 @@ def lockup_chart(cal: LockUpCalendar, as_of: date, marks: dict[str, date] | None
             xanchor="right",  # left of its line, clear of the case-date line just after it
             font={"size": 10, "color": "#e36c09"},
         )
-    fig.add_hline(y=float(cal.total_shares), line_dash="dot", line_color="#999")
-    # add_hline's own annotation lands off a log axis (plotly puts it in linear units)
-    fig.add_annotation(
-        x=1,
-        xref="paper",
-        xanchor="right",
-        y=math.log10(float(cal.total_shares)),
-        yanchor="top",
-        text=f"total shares {format_number(cal.total_shares, 4)}",
-        showarrow=False,
-        font={"size": 10, "color": "#777"},
+    _log_hline(
+        fig, float(cal.total_shares), f"total shares {format_number(cal.total_shares, 4)}", "dot", "#999", "top", "#777"
     )
     fig.update_layout(
         title="Freely tradable shares over time (lock-up expiries)",
@@ -206,18 +215,7 @@ def ps_path_chart(x: ReflexivityResult) -> Any:
                 opacity=0.6,
             )
         )
-    fig.add_hline(y=float(x.target_ps), line_dash="dash", line_color="#c0504d")
-    # add_hline's own annotation lands at 10**target on a log axis and stretches it to 1e100
-    fig.add_annotation(
-        x=1,
-        xref="paper",
-        xanchor="right",
-        y=math.log10(float(x.target_ps)),
-        yanchor="bottom",
-        text=f"target {x.target_ps:,.0f}x",
-        showarrow=False,
-        font={"size": 10, "color": "#c0504d"},
-    )
+    _log_hline(fig, float(x.target_ps), f"target {x.target_ps:,.0f}x", "dash", "#c0504d", "bottom", "#c0504d")
     fig.update_layout(
         title=f"P/S at a constant price (market cap {format_money(x.market_cap)})",
         xaxis_title="end of period",
@@ -256,9 +254,7 @@ def market_sections(r: MarketStructureResult) -> list[ReportSection]:
     env = _market_env()
     marks = {f"{x.index} effective": x.effective for x in r.index}
     secs = [
-        ReportSection(
-            "market-float", "Free float", env.get_template("market_float.html.j2").render(r=r)
-        ),
+        ReportSection("market-float", "Free float", env.get_template("market_float.html.j2").render(r=r)),
         ReportSection(
             "market-lockups",
             "Lock-up calendar",
@@ -559,10 +555,7 @@ def _rows(r: MarketStructureResult) -> dict[str, tuple[str, list[str], list[list
                 e.label,
                 format_number(e.shares, 6)
                 if e.shares is not None
-                else (
-                    "unknown"
-                    + (f" (> {format_number(e.shares_min, 6)})" if e.shares_min is not None else "")
-                ),
+                else ("unknown" + (f" (> {format_number(e.shares_min, 6)})" if e.shares_min is not None else "")),
                 gt + pct(e.pct_of_total) if e.pct_of_total is not None else "n/a",
                 gt + pct(e.pct_of_float, 1) if e.pct_of_float is not None else "n/a",
                 gt + format_money(e.value) if e.value is not None else "n/a",
@@ -588,8 +581,7 @@ def _rows(r: MarketStructureResult) -> dict[str, tuple[str, list[str], list[list
     for x in r.index:
         tag = " (tracking assets: ASSUMPTION)" if x.tracking_assets_assumed else ""
         out[f"index:{x.index}"] = (
-            f"{x.index} inclusion, effective {x.effective}, weight {pct(x.weight)}: "
-            f"passive demand{tag}",
+            f"{x.index} inclusion, effective {x.effective}, weight {pct(x.weight)}: passive demand{tag}",
             ["assets tracking the index", "demand", "shares", "% of float", "days of ADV"],
             [
                 [
@@ -605,10 +597,7 @@ def _rows(r: MarketStructureResult) -> dict[str, tuple[str, list[str], list[list
         )
     rx = r.reflexivity
     if rx is not None:
-        head = (
-            f"P/S at a constant price, market cap {format_money(rx.market_cap)}; "
-            f"target {rx.target_ps:,.0f}x"
-        )
+        head = f"P/S at a constant price, market cap {format_money(rx.market_cap)}; target {rx.target_ps:,.0f}x"
         if rx.start_ps is not None:
             head += f"; today {rx.start_ps:,.0f}x on {format_money(rx.base_revenue)}"
         out["ps"] = (
@@ -618,11 +607,8 @@ def _rows(r: MarketStructureResult) -> dict[str, tuple[str, list[str], list[list
                 [
                     p.name,
                     p.base_label,
-                    ", ".join(f"{pt.ps:,.0f}x" for pt in p.points[:6])
-                    + (", …" if len(p.points) > 6 else ""),
-                    "never"
-                    if p.periods_to_target is None
-                    else f"{p.periods_to_target} {p.period}s",
+                    ", ".join(f"{pt.ps:,.0f}x" for pt in p.points[:6]) + (", …" if len(p.points) > 6 else ""),
+                    "never" if p.periods_to_target is None else f"{p.periods_to_target} {p.period}s",
                     str(p.target_date or "n/a"),
                 ]
                 for p in rx.paths
@@ -649,10 +635,7 @@ def _rows(r: MarketStructureResult) -> dict[str, tuple[str, list[str], list[list
             out["required"] = (
                 f"Constant growth needed to reach {rx.target_ps:,.0f}x",
                 ["by", "revenue base", "periods", "growth per period"],
-                [
-                    [q.by.isoformat(), q.base_label, f"{q.periods} {q.period}s", pct(q.growth, 1)]
-                    for q in rx.required
-                ],
+                [[q.by.isoformat(), q.base_label, f"{q.periods} {q.period}s", pct(q.growth, 1)] for q in rx.required],
                 2,
             )
     if r.decomposition is not None:
@@ -681,17 +664,12 @@ def render_market_markdown(r: MarketStructureResult) -> str:
     for title, header, rows, left in _rows(r).values():
         out += [f"## {title}", ""] + _md_table(header, rows, left)
     if r.reflexivity is not None and r.reflexivity.run_rate:
-        out += (
-            ["## Run-rate inputs", ""]
-            + [f"- {k}: {v}" for k, v in r.reflexivity.run_rate.items()]
-            + [""]
-        )
+        out += ["## Run-rate inputs", ""] + [f"- {k}: {v}" for k, v in r.reflexivity.run_rate.items()] + [""]
     if r.warnings:
         out += ["## Warnings", ""] + [f"> ⚠ {w}" for w in r.warnings] + [""]
     out += ["## Figures used", ""]
     out += [
-        f"- `{f.path}` = {f.display} "
-        f"({f.source_id}{' ASSUMPTION' if f.assumption else ''}, as of {f.as_of})"
+        f"- `{f.path}` = {f.display} ({f.source_id}{' ASSUMPTION' if f.assumption else ''}, as of {f.as_of})"
         for f in r.figures
     ]
     out += ["", "## Sources", ""]

@@ -72,28 +72,18 @@ def distribution_field(r: SimulationResult, t: Triangulation | None = None) -> A
                     )
                 )
         p = o.quantiles
-        fig.add_trace(
-            go.Scatter(
-                y=[o.title, o.title],
-                x=[p[0.05], p[0.95]],
-                mode="lines",
-                line={"color": color, "width": 3},
-                showlegend=False,
-                hovertemplate=f"{o.title}<br>P5 {_money(p[0.05], cur)}"
-                f"<br>P95 {_money(p[0.95], cur)}<extra></extra>",
+        for q_lo, q_hi, width in ((0.05, 0.95, 3), (0.25, 0.75, 14)):  # P5-P95 whisker, P25-P75 box
+            fig.add_trace(
+                go.Scatter(
+                    y=[o.title, o.title],
+                    x=[p[q_lo], p[q_hi]],
+                    mode="lines",
+                    line={"color": color, "width": width},
+                    showlegend=False,
+                    hovertemplate=f"{o.title}<br>P{q_lo * 100:.0f} {_money(p[q_lo], cur)}"
+                    f"<br>P{q_hi * 100:.0f} {_money(p[q_hi], cur)}<extra></extra>",
+                )
             )
-        )
-        fig.add_trace(
-            go.Scatter(
-                y=[o.title, o.title],
-                x=[p[0.25], p[0.75]],
-                mode="lines",
-                line={"color": color, "width": 14},
-                showlegend=False,
-                hovertemplate=f"{o.title}<br>P25 {_money(p[0.25], cur)}"
-                f"<br>P75 {_money(p[0.75], cur)}<extra></extra>",
-            )
-        )
         fig.add_trace(
             go.Scatter(
                 y=[o.title],
@@ -133,10 +123,8 @@ def distribution_field(r: SimulationResult, t: Triangulation | None = None) -> A
         drawn += [float(x.amount) for a in det.values() for x in (a.low, a.high) if x.amount > 0]
         fig.update_xaxes(**log_axis_ticks(min(drawn), max(drawn)))
     fig.update_layout(
-        title=f"{r.company}: simulated distributions on the football field "
-        f"({r.draws:,} draws, {cur})",
-        xaxis_title=f"Equity value ({cur}, total); bar = deterministic low-high, "
-        "thin = P5-P95, thick = P25-P75",
+        title=f"{r.company}: simulated distributions on the football field ({r.draws:,} draws, {cur})",
+        xaxis_title=f"Equity value ({cur}, total); bar = deterministic low-high, thin = P5-P95, thick = P25-P75",
         barmode="overlay",
         height=160 + 80 * len(outs),
         margin={"l": 260, "r": 40, "t": 70, "b": 60},
@@ -256,17 +244,9 @@ def sobol_chart(s: SobolResult) -> Any:
     import plotly.graph_objects as go
 
     fig = go.Figure()
-    fig.add_trace(
-        go.Bar(
-            x=list(s.paths), y=list(s.s1), error_y={"array": list(s.s1_conf)}, name="first order S1"
-        )
-    )
-    fig.add_trace(
-        go.Bar(x=list(s.paths), y=list(s.st), error_y={"array": list(s.st_conf)}, name="total ST")
-    )
-    fig.update_layout(
-        barmode="group", title=f"Sobol indices of {s.output} (N = {s.n:,})", template="plotly_white"
-    )
+    fig.add_trace(go.Bar(x=list(s.paths), y=list(s.s1), error_y={"array": list(s.s1_conf)}, name="first order S1"))
+    fig.add_trace(go.Bar(x=list(s.paths), y=list(s.st), error_y={"array": list(s.st_conf)}, name="total ST"))
+    fig.update_layout(barmode="group", title=f"Sobol indices of {s.output} (N = {s.n:,})", template="plotly_white")
     return fig
 
 
