@@ -15,14 +15,12 @@ from ..domain import (
     FigureRef,
     is_assumption_source,
 )
-from ..errors import CaseError
 
 __all__ = [
     "ASSUMPTION_PUBLISHER",
     "ASSUMPTION_SOURCE_ID",
     "Cited",
     "add_months",
-    "check_market_sources",
     "cite",
     "is_assumption",
     "pct",
@@ -86,36 +84,6 @@ def cite(case: Case, fig: Figure, path: str) -> Cited:
         note=fig.note,
         assumption=is_assumption(case, fig.source),
     )
-
-
-def check_market_sources(case: Case) -> None:
-    """Check the source ids of lock-ups and index inclusions (their figures are checked at load).
-
-    Parameters
-    ----------
-    case : Case
-        Case with an optional ``market`` block.
-
-    Raises
-    ------
-    CaseError
-        Naming the field, if a source id is not declared in ``case.sources``.
-    """
-    m = case.market
-    if m is None:
-        return
-    items = [(f"market.lockups[{i}].source", lu.source) for i, lu in enumerate(m.lockups)]
-    items += [
-        (f"market.index_inclusions[{i}].source", x.source) for i, x in enumerate(m.index_inclusions)
-    ]
-    for path, sid in items:
-        if sid not in case.sources:
-            raise CaseError(
-                f"source {sid!r} is not declared in sources "
-                f"(declared: {', '.join(sorted(case.sources))})",
-                file=case.id,
-                field=path,
-            )
 
 
 def add_months(d: date, months: int) -> date:

@@ -21,7 +21,7 @@ from ..errors import (
     MissingFigureError,
 )
 from ..money import FxRate, FxTable, Money, format_money, format_number
-from ._common import Cited, check_market_sources, cite, is_assumption, pct, periods_between
+from ._common import Cited, cite, is_assumption, pct, periods_between
 from ._decomposition import DecompositionResult, PremiumSplit, decompose
 from ._float import FreeFloatResult, free_float, share_counts
 from ._index import IndexDemandResult, index_demand, sensitivity_points
@@ -251,8 +251,6 @@ def analyse_market(
     ContradictoryInputError
         An unlock larger than the locked shares, a date before the listing, an index weight or
         share outside [0, 100%].
-    CaseError
-        A lock-up or inclusion citing an undeclared source.
     FxRateMissingError
         If a conversion rate is unknown.
 
@@ -263,7 +261,6 @@ def analyse_market(
     >>> f"{r.free_float.float_pct:.2%}"
     '2.67%'
     """
-    check_market_sources(case)
     missing = missing_market_figures(case)
     if missing:
         raise MissingFigureError(
