@@ -529,20 +529,18 @@ class FxTable:
     ----------
     overrides : list of FxRate
         Rates given by a case with their sources. An override applies to its pair (either way
-        round) on its date and up to 7 days after it.
+        round) on its date and up to 7 days after it. A USDT/USD override sets the USDT rate;
+        without one, 1 USDT = 1 USD is used and flagged as an assumption.
     ecb : EcbRates or None
         The default source; ``None`` disables it (then only overrides are known).
-    usdt_usd : FxRate or None
-        USDT/USD rate. When ``None``, 1 USDT = 1 USD is used and flagged as an assumption.
 
     Notes
     -----
-    Every rate handed out is kept in :attr:`used`, so reports can list the rates behind a result.
+    Reports list the rates behind a result from each derivation step's ``fx``, not from here.
     """
 
     overrides: list[FxRate] = field(default_factory=list)
     ecb: EcbRates | None = field(default_factory=EcbRates)
-    used: dict[tuple[str, str, date], FxRate] = field(default_factory=dict)
 
     def _override(self, base: str, quote: str, on: date) -> FxRate | None:
         best: FxRate | None = None
@@ -609,7 +607,6 @@ class FxTable:
             if self.ecb is None:
                 raise FxRateMissingError(MSG_NO_FX_RATE.format(base=base, quote=quote, date=on, detail=""))
             r = self.ecb.rate(base, quote, on)
-        self.used[(base, quote, on)] = r
         return r
 
     def convert(self, m: Money, currency: str, on: date) -> Money:
