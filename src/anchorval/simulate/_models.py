@@ -399,6 +399,7 @@ def build_case_model(
     where = f"{case.id}: "
     merged = _merge_specs(case.simulation, spec)
     not_simulated: list[str] = []
+    t = None
     if anchors is None:
         # default: every anchor the deterministic view computes that has a vectorised model
         full = value_loaded(loaded, None, currency, weights)
@@ -410,7 +411,10 @@ def build_case_model(
                 "no anchor of this case has a vectorised model yet; nothing to simulate",
                 where,
             )
-    t = value_loaded(loaded, anchors, currency, weights)
+        if not not_simulated:  # every computed anchor has a model: the full view is the one to model
+            t = full
+    if t is None:
+        t = value_loaded(loaded, anchors, currency, weights)
     ctx = AnchorContext.for_case(case, loaded.peers, currency)
     cur = t.currency
     ins = _Inputs(case, loaded.peers, merged, where)
