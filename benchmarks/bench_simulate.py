@@ -41,7 +41,7 @@ def raw_numpy_draws(model, draws: int, threads: int) -> float:
 
     One timing; the caller interleaves repetitions with the engine's and keeps the best.
     """
-    from anchorval.simulate import Discrete, LogNormal, Normal, Pert, Triangular, Uniform
+    from anchorval.uncertainty import Discrete, LogNormal, Normal, Pert, Triangular, Uniform
 
     dists = [v.dist for v in model.inputs.values() if v.uncertain]
     chunk = 1 << 20
@@ -79,7 +79,7 @@ def raw_numpy_draws(model, draws: int, threads: int) -> float:
 
 def python_loop(model, n: int) -> float:
     """Seconds for a plain Python loop (random module) computing every anchor and the blend."""
-    from anchorval.simulate import Discrete, LogNormal, Pert, Uniform
+    from anchorval.uncertainty import Discrete, LogNormal, Pert, Uniform
 
     rnd = random.Random(1)
     ins = model.inputs
@@ -137,7 +137,7 @@ def bench_dcf_case(draws: int, repeat: int) -> None:
     from anchorval.anchors._dcf_math import dcf_value
     from anchorval.anchors.dcf import dcf_params
     from anchorval.cases import resolve_case
-    from anchorval.simulate import build_case_model, default_threads, run_simulation
+    from anchorval.uncertainty import build_case_model, default_threads, run_simulation
 
     loaded = resolve_case("anthropic-2026-06-dcf")
     model = build_case_model(loaded)
@@ -218,8 +218,8 @@ def main() -> None:
     args = ap.parse_args()
 
     from anchorval.cases import resolve_case
-    from anchorval.simulate import build_case_model, default_threads, run_simulation, sobol
-    from anchorval.uncertainty import parse_draws
+    from anchorval.uncertainty import build_case_model, default_threads, run_simulation, sobol
+    from anchorval.workflows.simulate import parse_draws
 
     if args.only_dcf:
         bench_dcf_case(parse_draws(args.dcf_draws), args.repeat)

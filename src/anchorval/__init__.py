@@ -21,44 +21,41 @@ __version__ = "0.1.0"
 
 #: public name -> module that defines it
 _EXPORTS: dict[str, str] = {
-    "simulate": "anchorval.simulate",
-    "sensitivity": "anchorval.uncertainty",
-    "run_dcf": "anchorval.fundamental",
-    "DcfRun": "anchorval.fundamental",
     "ANCHORS": "anchorval.anchors",
     "AnchorContext": "anchorval.anchors",
     "AnchorResult": "anchorval.anchors",
     "AnchorvalError": "anchorval.errors",
     "Case": "anchorval.domain",
     "CaseError": "anchorval.errors",
+    "DcfRun": "anchorval.workflows.dcf",
     "Figure": "anchorval.domain",
     "FxRate": "anchorval.money",
     "FxTable": "anchorval.money",
     "Money": "anchorval.money",
     "Source": "anchorval.domain",
-    "Triangulation": "anchorval.triangulate",
+    "Triangulation": "anchorval.anchors.triangulate",
     "bundled_case_ids": "anchorval.cases",
     "load_case": "anchorval.cases",
-    "market_structure": "anchorval.workflows_market",
+    "market_structure": "anchorval.workflows.market",
     "parse_amount": "anchorval.money",
     "parse_number": "anchorval.money",
     "resolve_case": "anchorval.cases",
-    "triangulate": "anchorval.triangulate",
-    "value": "anchorval.workflows",
-    "value_live": "anchorval.live",
+    "run_dcf": "anchorval.workflows.dcf",
+    "sensitivity": "anchorval.workflows.simulate",
+    "simulate": "anchorval.workflows.simulate",
+    "triangulate": "anchorval.anchors.triangulate",
+    "value": "anchorval.workflows.value",
+    "value_live": "anchorval.workflows.live",
 }
 
 __all__ = [
-    "simulate",
-    "sensitivity",
-    "run_dcf",
-    "DcfRun",
     "ANCHORS",
     "AnchorContext",
     "AnchorResult",
     "AnchorvalError",
     "Case",
     "CaseError",
+    "DcfRun",
     "Figure",
     "FxRate",
     "FxTable",
@@ -72,6 +69,9 @@ __all__ = [
     "parse_amount",
     "parse_number",
     "resolve_case",
+    "run_dcf",
+    "sensitivity",
+    "simulate",
     "triangulate",
     "value",
     "value_live",
@@ -83,8 +83,7 @@ def __getattr__(name: str) -> Any:
     if mod is None:
         raise AttributeError(f"module 'anchorval' has no attribute {name!r}")
     module = importlib.import_module(mod)
-    # ``anchorval.simulate`` is the simulate package itself, callable as ``anchorval.simulate(case, ...)``
-    obj = module if mod == f"anchorval.{name}" else getattr(module, name)
+    obj = getattr(module, name)
     globals()[name] = obj
     return obj
 
@@ -94,15 +93,14 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover
-    from . import simulate
     from .anchors import ANCHORS, AnchorContext, AnchorResult
+    from .anchors.triangulate import Triangulation, triangulate
     from .cases import bundled_case_ids, load_case, resolve_case
     from .domain import Case, Figure, Source
     from .errors import AnchorvalError, CaseError
-    from .fundamental import DcfRun, run_dcf
-    from .live import value_live
     from .money import FxRate, FxTable, Money, parse_amount, parse_number
-    from .triangulate import Triangulation, triangulate
-    from .uncertainty import sensitivity
-    from .workflows import value
-    from .workflows_market import market_structure
+    from .workflows.dcf import DcfRun, run_dcf
+    from .workflows.live import value_live
+    from .workflows.market import market_structure
+    from .workflows.simulate import sensitivity, simulate
+    from .workflows.value import value

@@ -6,7 +6,7 @@ import pytest
 from market_cases import tiny_case
 
 from anchorval.domain import Case
-from anchorval.workflows_market import market_structure
+from anchorval.workflows.market import market_structure
 
 
 @pytest.fixture()

@@ -15,7 +15,7 @@ MODULES = [
     "anchorval.market._reflexivity",
     "anchorval.market._decomposition",
     "anchorval.market._structure",
-    "anchorval.workflows_market",
+    "anchorval.workflows.market",
 ]
 
 

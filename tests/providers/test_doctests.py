@@ -14,7 +14,7 @@ MODULES = [
     "anchorval.providers.yahoo",
     "anchorval.providers.fx",
     "anchorval.providers.ecb_daily",
-    "anchorval.venues",
+    "anchorval.anchors.venues",
     "anchorval.store._store",
 ]
 

@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 
 from anchorval.cli import app
 from anchorval.errors import UnknownSymbolError
-from anchorval.live import snapshot_of, value_live, watch
 from anchorval.providers import BinanceUsdmFetcher, HyperliquidFetcher, RetryPolicy
 from anchorval.store import Store
+from anchorval.workflows.live import snapshot_of, value_live, watch
 
 from ._transport import Scripted, cassette_bodies, session_with
 
@@ -213,8 +213,8 @@ def test_parse_duration():
 
 
 def test_live_case_listed_company_takes_yahoo_price_and_shares(zhipu):
-    from anchorval.live import FetchOutcome, live_case
     from anchorval.providers import EquityQuote
+    from anchorval.workflows.live import FetchOutcome, live_case
 
     t = datetime(2026, 6, 23, 8, 8, tzinfo=UTC)
     e = EquityQuote(
@@ -236,7 +236,7 @@ def test_live_case_listed_company_takes_yahoo_price_and_shares(zhipu):
 
 
 def test_targets_for_listed_case_include_yahoo(zhipu):
-    from anchorval.live import Target, case_targets
+    from anchorval.workflows.live import Target, case_targets
 
     c = zhipu.case.model_copy(update={"company": zhipu.case.company.model_copy(update={"ticker": "700"})})
     assert case_targets(c) == [Target("yahoo", "0700.HK")]
@@ -263,12 +263,11 @@ def test_cli_missing_extra_names_it(monkeypatch):
 
 
 def test_cli_watch_ctrl_c_stops_cleanly(tmp_path, monkeypatch):
-    import anchorval.live
 
     def interrupted(*a, **k):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(anchorval.live, "watch", interrupted)
+    monkeypatch.setattr("anchorval.workflows.live.watch", interrupted)
     r = CliRunner().invoke(app, ["watch", "anthropic-2026-06", "--db", str(tmp_path / "h.duckdb")])
     assert r.exit_code == 0 and "stopped; 0 snapshots" in r.stderr
 
@@ -289,7 +288,7 @@ def test_value_live_report_notes_live_figures_and_flags():
 
 def test_resolve_targets_by_symbol_shape():
     from anchorval.errors import UnknownCaseError
-    from anchorval.live import Target, resolve_targets
+    from anchorval.workflows.live import Target, resolve_targets
 
     assert resolve_targets("ANTHROPICUSDT")[1] == [Target("binance", "ANTHROPICUSDT")]
     assert resolve_targets("vntl:OPENAI")[1] == [Target("hyperliquid", "vntl:OPENAI")]
@@ -306,7 +305,7 @@ def test_resolve_targets_by_symbol_shape():
 
 def test_one_venue_down_others_still_fetched():
     from anchorval.errors import ProviderServerError
-    from anchorval.live import Target, fetch_targets
+    from anchorval.workflows.live import Target, fetch_targets
 
     down = HyperliquidFetcher(
         session=session_with(Scripted(lambda req, n: (503, "down", {}))), retry=RetryPolicy(attempts=1)
@@ -340,15 +339,14 @@ def test_watch_last_failed_iteration_promises_no_retry(tmp_path):
 
 def test_cli_watch_count_with_no_snapshot_exits_2(tmp_path, monkeypatch):
     # every iteration failed: a script running `watch --count N` gets a non-zero exit
-    import anchorval.live
-    from anchorval.live import WatchEvent
+    from anchorval.workflows.live import WatchEvent
 
     def failing(case, store, *, count, on_event, **kw):
         for i in range(1, count + 1):
             on_event(WatchEvent(i, False, "ProviderNetworkError: offline", 1.0))
         return []
 
-    monkeypatch.setattr(anchorval.live, "watch", failing)
+    monkeypatch.setattr("anchorval.workflows.live.watch", failing)
     r = CliRunner().invoke(
         app, ["watch", "anthropic-2026-06", "--count", "2", "--db", str(tmp_path / "h.duckdb")]
     )

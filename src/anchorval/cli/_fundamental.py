@@ -48,7 +48,7 @@ def _year_label(y: int) -> str:
 
 
 def run_to_dict(run: Any) -> dict[str, Any]:
-    """JSON structure of a :class:`~anchorval.fundamental.DcfRun` (amounts as decimal strings)."""
+    """JSON structure of a :class:`~anchorval.workflows.dcf.DcfRun` (amounts as decimal strings)."""
     from dataclasses import asdict
 
     from ..report._render import jsonable
@@ -101,7 +101,7 @@ def dcf_cmd(
     """
     import json
 
-    from ..fundamental import run_dcf
+    from ..workflows.dcf import run_dcf
 
     if target is not None and solve_for is None:
         solve_for = SolveFor.growth

@@ -95,8 +95,8 @@ def fetch_cmd(
     Example: anchorval fetch anthropic-2026-06
     """
     _need_live()
-    from ..live import fetch_targets, resolve_targets
-    from ..venues import compare_venues, convention_for, quality_flags
+    from ..anchors.venues import compare_venues, convention_for, quality_flags
+    from ..workflows.live import fetch_targets, resolve_targets
 
     _, targets = resolve_targets(target, venue)
     out = fetch_targets(targets)
@@ -248,8 +248,8 @@ def watch_cmd(
     interval = parse_duration(every, "--every")  # before the store is opened or any fetch
     backoff_cap = parse_duration(max_backoff, "--max-backoff")
     _need_live()
-    from ..live import watch
     from ..store import Store
+    from ..workflows.live import watch
 
     store = Store(db) if db else Store()
     err = console(stderr=True)
@@ -430,8 +430,8 @@ def history_html(case: str, h: Any, q: Any) -> str:
     """Render a standalone HTML page: base (low-high band) per anchor, implied value per venue."""
     import plotly.graph_objects as go
 
+    from ..anchors.triangulate import LOG_AXIS_SPAN
     from ..report._render import ReportSection, plotly_div, render_page
-    from ..triangulate import LOG_AXIS_SPAN
 
     palette = ("#4f81bd", "#c0504d", "#9bbb59", "#8064a2", "#f79646", "#4bacc6", "#555555")
     fig = go.Figure()
@@ -501,7 +501,7 @@ def history_html(case: str, h: Any, q: Any) -> str:
 def go_live(case: str) -> tuple[Any, Any]:
     """Fetch quotes for ``value --live``, print what is live and when; return (case, peers)."""
     _need_live()
-    from ..live import value_live
+    from ..workflows.live import value_live
 
     res = value_live(case)
     err = console(stderr=True)

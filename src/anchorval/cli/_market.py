@@ -63,7 +63,7 @@ def market_cmd(
         render_market_html,
         render_market_markdown,
     )
-    from ..workflows_market import market_structure
+    from ..workflows.market import market_structure
 
     dates = []
     for d in by or []:
@@ -75,7 +75,7 @@ def market_cmd(
             ) from None
     from ..errors import MSG_BAD_AMOUNT, AmountParseError
     from ..money import parse_amount, parse_number
-    from ..workflows_market import parse_volume
+    from ..workflows.market import parse_volume
 
     def opt(option: str, parse: Any, value: Any) -> Any:
         # parse here so a bad value names its option (the workflow parses the same way)

@@ -52,8 +52,8 @@ def simulate_cmd(
 
     Example: anchorval simulate anthropic-2026-06 --draws 10M --seed 7 --threshold "1T USD"
     """
-    from ..uncertainty import parse_draws
-    from ..uncertainty import simulate as run
+    from ..workflows.simulate import parse_draws
+    from ..workflows.simulate import simulate as run
 
     n = parse_draws(draws)
     err = console(stderr=True)
@@ -108,8 +108,8 @@ def simulate_cmd(
         _print_simulation(r)
     if report:
         from ..report._simulate import render_simulation_html, sensitivity_section
-        from ..uncertainty import sensitivity
-        from ..workflows import value
+        from ..workflows.simulate import sensitivity
+        from ..workflows.value import value
 
         t = value(case, currency=currency)
         # tornado of the blended view (without blend weights, of the anchor the inputs move
@@ -199,7 +199,7 @@ def sensitivity_cmd(
     --grid arr_multiple.share,arr_multiple.multiples
     """
     from ..report._simulate import render_sensitivity_html, sensitivity_markdown
-    from ..uncertainty import sensitivity
+    from ..workflows.simulate import sensitivity
 
     res = sensitivity(case, method, output=output, grid=grid, n=n, seed=seed, spec=spec)
     if fmt is OutputFormat.json:

@@ -47,7 +47,7 @@ def value_cmd(
     Example: anchorval value anthropic-2026-06 --report anthropic.html
     """
     from ..report._render import render_html, render_markdown, to_json
-    from ..workflows import value
+    from ..workflows.value import value
 
     keys = [a.strip() for a in anchors.split(",")] if anchors else None
     ref, peers = case, None

@@ -1,6 +1,6 @@
 """Simulation inputs a case may carry: extra distributions and a correlation matrix.
 
-The distribution schema itself is validated by :mod:`anchorval.simulate` (this module stays free
+The distribution schema itself is validated by :mod:`anchorval.uncertainty` (this module stays free
 of numpy); here only the shape of the correlation matrix is checked, so a bad matrix in a case
 file is reported with its file, line and field.
 """
@@ -75,7 +75,7 @@ class SimulationSpec(FrozenModel):
     distributions : dict of str to dict
         Distributions by figure path; they win over a figure's own ``distribution``. The schema
         (``kind: uniform|triangular|pert|normal|lognormal|discrete|point`` and its parameters) is
-        documented in ``docs/simulate.md`` and validated by :mod:`anchorval.simulate`.
+        documented in ``docs/simulate.md`` and validated by :mod:`anchorval.uncertainty`.
     correlation : CorrelationSpec, optional
         Correlation among figure paths.
     thresholds : tuple of str

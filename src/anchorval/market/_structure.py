@@ -2,7 +2,7 @@
 
 :func:`analyse_market` is pure: it takes a frozen :class:`~anchorval.domain.Case` and an
 :class:`~anchorval.money.FxTable` and returns a frozen :class:`MarketStructureResult`. Loading
-files and parsing options is the job of :mod:`anchorval.workflows_market`.
+files and parsing options is the job of :mod:`anchorval.workflows.market`.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ..money import FxRate, Money, format_money
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..triangulate import Triangulation
+    from ..anchors.triangulate import Triangulation
 
 __all__ = [
     "JSON_SCHEMA_ID",

@@ -8,8 +8,8 @@ from ..money import format_number
 from ._render import ReportSection, _env, plotly_div, render_page
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..simulate import GridResult, SimulationResult, SobolResult, TornadoResult
-    from ..triangulate import Triangulation
+    from ..anchors.triangulate import Triangulation
+    from ..uncertainty import GridResult, SimulationResult, SobolResult, TornadoResult
 
 __all__ = [
     "render_sensitivity_html",
@@ -68,7 +68,7 @@ def sensitivity_section(res: TornadoResult | SobolResult | GridResult) -> Report
     """One report section for a tornado, Sobol or grid result."""
     from markupsafe import Markup
 
-    from ..simulate import SobolResult, TornadoResult
+    from ..uncertainty import SobolResult, TornadoResult
     from .sim_charts import grid_heatmap, sobol_chart, tornado_chart
 
     if isinstance(res, TornadoResult):
@@ -135,7 +135,7 @@ def simulation_markdown(r: SimulationResult) -> str:
 
 def sensitivity_markdown(res: TornadoResult | SobolResult | GridResult) -> str:
     """Markdown table of a tornado, Sobol or grid result."""
-    from ..simulate import SobolResult, TornadoResult
+    from ..uncertainty import SobolResult, TornadoResult
 
     if isinstance(res, TornadoResult):
         out = [

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ..money import format_money, format_number
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..triangulate import Triangulation
+    from ..anchors.triangulate import Triangulation
 
 __all__ = ["football_field", "log_axis_ticks"]
 

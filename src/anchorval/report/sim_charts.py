@@ -12,8 +12,8 @@ from ..money import format_number
 from .charts import log_axis_ticks
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..simulate import GridResult, SimulationResult, SobolResult, TornadoResult
-    from ..triangulate import Triangulation
+    from ..anchors.triangulate import Triangulation
+    from ..uncertainty import GridResult, SimulationResult, SobolResult, TornadoResult
 
 __all__ = ["distribution_field", "grid_heatmap", "histogram_chart", "sobol_chart", "tornado_chart"]
 

@@ -9,14 +9,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from anchorval.errors import MissingFigureError
-from anchorval.venues import (
+from anchorval.anchors.venues import (
     Rebase,
     VenueConvention,
     compare_venues,
     convention_for,
     quality_flags,
 )
+from anchorval.errors import MissingFigureError
 
 D = date(2026, 6, 22)
 T = datetime(2026, 6, 22, 8, tzinfo=UTC)

@@ -142,7 +142,7 @@ def tornado(
 
     Examples
     --------
-    >>> from anchorval.simulate import FunctionModel, Uniform, tornado
+    >>> from anchorval.uncertainty import FunctionModel, Uniform, tornado
     >>> m = FunctionModel(lambda a, b: 3 * a + b, {"a": Uniform(0, 1), "b": Uniform(0, 1)})
     >>> [b.path for b in tornado(m, "y").bars]
     ['a', 'b']

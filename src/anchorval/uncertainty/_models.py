@@ -1,6 +1,6 @@
 """Vectorised (float64 numpy) versions of the anchors and the blended view.
 
-The DCF, OPM backsolve and DLOM models live in :mod:`anchorval.simulate._fundamental`.
+The DCF, OPM backsolve and DLOM models live in :mod:`anchorval.uncertainty._fundamental`.
 
 The deterministic anchors in :mod:`anchorval.anchors` stay the single source of truth: a
 :class:`CaseModel` is built from the same case, uses the FX rates the deterministic anchors use
@@ -198,7 +198,7 @@ class FunctionModel(SimModel):
 
     Examples
     --------
-    >>> from anchorval.simulate import FunctionModel, Uniform
+    >>> from anchorval.uncertainty import FunctionModel, Uniform
     >>> m = FunctionModel(lambda a: 2 * a, {"a": Uniform(0, 1)})
     >>> m.evaluate({"a": 0.25})["y"]
     0.5
@@ -392,7 +392,7 @@ def build_case_model(
     MissingFigureError, FxRateMissingError
         As the deterministic anchors.
     """
-    from ..workflows import value_loaded
+    from ..workflows.value import value_loaded
     from ._fundamental import dcf_fn, gross_margin_factor_fn, opm_fn
 
     case = loaded.case

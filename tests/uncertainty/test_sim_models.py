@@ -8,9 +8,9 @@ import pytest
 from anchorval.anchors import ANCHORS
 from anchorval.domain import SimulationSpec
 from anchorval.errors import DistributionError
-from anchorval.simulate import CaseModel, build_case_model
-from anchorval.simulate._models import SIMULATED_ANCHORS
-from anchorval.workflows import value_loaded
+from anchorval.uncertainty import CaseModel, build_case_model
+from anchorval.uncertainty._models import SIMULATED_ANCHORS
+from anchorval.workflows.value import value_loaded
 
 
 @pytest.fixture(scope="module")
@@ -180,7 +180,7 @@ def test_bad_distribution_on_unused_figure_is_still_an_error(anthropic):
 
 def test_default_simulation_leaves_out_anchors_without_a_model_and_says_so(monkeypatch):
     from anchorval.cases import resolve_case
-    from anchorval.simulate import _models
+    from anchorval.uncertainty import _models
 
     loaded = resolve_case("anthropic-2026-06-dcf")
     # every anchor of the DCF case has a vectorised model now: nothing is left out

@@ -8,10 +8,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from .anchors import AnchorResult
-from .domain import Case, Source
-from .errors import CurrencyMismatchError, ModelInputError
-from .money import FxRate, Money, format_money
+from ..domain import Case, Source
+from ..errors import CurrencyMismatchError, ModelInputError
+from ..money import FxRate, Money, format_money
+from ._base import AnchorResult
 
 __all__ = ["LOG_AXIS_SPAN", "BlendedView", "ReferenceLine", "Triangulation", "triangulate"]
 
@@ -162,13 +162,13 @@ class Triangulation:
         return pd.DataFrame(rows).set_index("anchor")
 
     def _repr_html_(self) -> str:
-        from .report import render_table_html
+        from ..report import render_table_html
 
         return render_table_html(self)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the stable JSON structure documented in ``docs/json.md``."""
-        from .report import triangulation_to_dict
+        from ..report import triangulation_to_dict
 
         return triangulation_to_dict(self)
 

@@ -14,8 +14,8 @@ from anchorval.cli import app
 from anchorval.report._render import JSON_SCHEMA_ID, render_html, render_markdown, triangulation_to_dict
 
 runner = CliRunner()
-ROOT = Path(__file__).resolve().parents[1]
-GOLDEN = Path(__file__).parent / "golden" / "anthropic-2026-06.json"
+ROOT = Path(__file__).resolve().parents[2]
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "anthropic-2026-06.json"
 
 
 class _Collect(HTMLParser):

@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from .anchors import AnchorContext
-from .anchors._base import Derivation
-from .anchors._dcf_math import DcfResult, DcfSolution, dcf_value, solve_dcf
-from .anchors.dcf import dcf_params, dcf_targets
-from .cases import resolve_case
-from .domain import Case
-from .errors import SolveError
-from .money import Money, parse_amount
+from ..anchors import AnchorContext
+from ..anchors._base import Derivation
+from ..anchors._dcf_math import DcfResult, DcfSolution, dcf_value, solve_dcf
+from ..anchors.dcf import dcf_params, dcf_targets
+from ..cases import resolve_case
+from ..domain import Case
+from ..errors import SolveError
+from ..money import Money, parse_amount
 
 __all__ = ["DcfRun", "run_dcf"]
 

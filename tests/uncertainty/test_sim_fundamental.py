@@ -17,9 +17,9 @@ from anchorval.anchors.opm_backsolve import opm_classes
 from anchorval.cases import resolve_case
 from anchorval.domain import SimulationSpec
 from anchorval.errors import DistributionError
-from anchorval.simulate import build_case_model, run_simulation
-from anchorval.simulate._engine import BLOCK
-from anchorval.workflows import value_loaded
+from anchorval.uncertainty import build_case_model, run_simulation
+from anchorval.uncertainty._engine import BLOCK
+from anchorval.workflows.value import value_loaded
 
 FUNDAMENTAL = ("dcf", "opm_last_round", "opm_perp")
 
@@ -324,7 +324,7 @@ def test_opm_round_price_dlom_volatility_and_several_venues_equal_the_anchors(tm
 
 
 def test_slicing_inside_the_models_does_not_change_a_bit(loaded, monkeypatch):
-    from anchorval.simulate import _fundamental
+    from anchorval.uncertainty import _fundamental
 
     spec = SimulationSpec(
         distributions={"opm.volatility": {"kind": "uniform", "low": "40%", "high": "80%"}}

@@ -1,6 +1,6 @@
 """Orchestration of the uncertainty tools: load a case and a spec file, simulate, run sensitivity.
 
-This is the workflow layer of :mod:`anchorval.simulate` (the maths there never does I/O). The
+This is the workflow layer of :mod:`anchorval.uncertainty` (the maths there never does I/O). The
 public entry points are re-exported as ``anchorval.simulate(...)`` and
 ``anchorval.sensitivity(...)``.
 """
@@ -12,13 +12,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .cases import LoadedCase, resolve_case
-from .domain import Case, SimulationSpec
-from .errors import AmountParseError, CaseError, DistributionError
-from .money import Money, parse_amount, parse_number
+from ..cases import LoadedCase, resolve_case
+from ..domain import Case, SimulationSpec
+from ..errors import AmountParseError, CaseError, DistributionError
+from ..money import Money, parse_amount, parse_number
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .simulate import CaseModel, GridResult, SimulationResult, SobolResult, TornadoResult
+    from ..uncertainty import CaseModel, GridResult, SimulationResult, SobolResult, TornadoResult
 
 __all__ = [
     "load_simulation_spec",
@@ -80,7 +80,7 @@ def load_simulation_spec(path: str | Path) -> SimulationSpec:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    from .cases._loader import _clean_msg, _line_of, _loc_text, _plain
+    from ..cases._loader import _clean_msg, _line_of, _loc_text, _plain
 
     p = Path(path)
     try:
@@ -147,7 +147,7 @@ def build_model(
         As ``build_case_model``; when the offending input was written in a case or spec file,
         the message starts with that file and line.
     """
-    from .simulate import build_case_model
+    from ..uncertainty import build_case_model
 
     loaded = _loaded(case)
     sp = _spec(spec)
@@ -167,7 +167,7 @@ def _locate(
     spec_file: str | Path | None,
 ) -> DistributionError | None:
     """Return the same error with the file and line where the offending input is written."""
-    from .cases._loader import _line_of, _path_to_loc
+    from ..cases._loader import _line_of, _path_to_loc
 
     fig, why, origin = exc.figure, exc.why, exc.origin
     if fig is None or why is None or origin is None:
@@ -214,7 +214,7 @@ def _locate(
 def _thresholds(
     model: CaseModel, loaded: LoadedCase, values: Sequence[Money | str | float | Decimal] | None
 ) -> list[float]:
-    from .anchors import AnchorContext
+    from ..anchors import AnchorContext
 
     raw = list(values) if values is not None else list(model.spec_thresholds)
     ctx = AnchorContext.for_case(loaded.case, loaded.peers)
@@ -298,7 +298,7 @@ def simulate(
     >>> 0.9e12 < r.outputs["blended"].q(0.5) < 2e12
     True
     """
-    from .simulate import DEFAULT_CHUNK, run_simulation
+    from ..uncertainty import DEFAULT_CHUNK, run_simulation
 
     loaded = _loaded(case)
     model = build_model(loaded, spec, currency, weights, anchors)
@@ -367,8 +367,8 @@ def sensitivity(
     >>> t.bars[0].path
     'arr_multiple.multiples'
     """
-    from .simulate import grid as grid_fn
-    from .simulate import sobol, tornado
+    from ..uncertainty import grid as grid_fn
+    from ..uncertainty import sobol, tornado
 
     model = build_model(case, spec, currency, weights)
     if output == "blended" and "blended" not in model.outputs:

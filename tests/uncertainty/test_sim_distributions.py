@@ -11,7 +11,7 @@ from scipy import stats
 
 from anchorval.domain import Figure
 from anchorval.errors import DistributionError
-from anchorval.simulate import (
+from anchorval.uncertainty import (
     Discrete,
     LogNormal,
     Normal,

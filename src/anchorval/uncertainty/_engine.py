@@ -85,7 +85,7 @@ def run_simulation(
     Parameters
     ----------
     model : SimModel
-        A :class:`~anchorval.simulate.CaseModel` or :class:`~anchorval.simulate.FunctionModel`.
+        A :class:`~anchorval.uncertainty.CaseModel` or :class:`~anchorval.uncertainty.FunctionModel`.
     draws : int
         Number of scenarios (>= 1).
     seed : int, optional
@@ -112,7 +112,7 @@ def run_simulation(
 
     Examples
     --------
-    >>> from anchorval.simulate import FunctionModel, Uniform, run_simulation
+    >>> from anchorval.uncertainty import FunctionModel, Uniform, run_simulation
     >>> m = FunctionModel(lambda a: 3 * a, {"a": Uniform(0, 2)})
     >>> r = run_simulation(m, 100_000, seed=1)
     >>> round(r.outputs["y"].mean, 1)

@@ -23,7 +23,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from .errors import MissingFigureError
+from ..errors import MissingFigureError
 
 __all__ = [
     "CONVENTIONS",

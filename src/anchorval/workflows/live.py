@@ -21,18 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .cases import LoadedCase, resolve_case
-from .domain import Case, Figure, PerpQuote, Source
-from .errors import (
-    EmptyResponseError,
-    MalformedResponseError,
-    MissingFigureError,
-    ProviderError,
-    ProviderNetworkError,
-    UnknownCaseError,
-)
-from .providers import EquityQuote, Fetcher, PerpMarket, get_fetcher
-from .venues import (
+from ..anchors.venues import (
     DEFAULT_DISAGREEMENT,
     DEFAULT_MAX_AGE_SECONDS,
     DEFAULT_MIN_VOLUME_RATIO,
@@ -43,6 +32,17 @@ from .venues import (
     convention_for,
     quality_flags,
 )
+from ..cases import LoadedCase, resolve_case
+from ..domain import Case, Figure, PerpQuote, Source
+from ..errors import (
+    EmptyResponseError,
+    MalformedResponseError,
+    MissingFigureError,
+    ProviderError,
+    ProviderNetworkError,
+    UnknownCaseError,
+)
+from ..providers import EquityQuote, Fetcher, PerpMarket, get_fetcher
 
 __all__ = [
     "KNOWN_MARKETS",
@@ -438,7 +438,7 @@ def value_live(
     now : datetime, optional
         Reference time for staleness (default: the clock, UTC).
     max_age_seconds, min_volume_ratio, max_disagreement
-        Quality thresholds (see :func:`anchorval.venues.quality_flags`).
+        Quality thresholds (see :func:`anchorval.anchors.venues.quality_flags`).
 
     Returns
     -------
@@ -449,7 +449,7 @@ def value_live(
     ProviderError
         When every venue failed.
     """
-    from .workflows import value_loaded
+    from .value import value_loaded
 
     loaded = ref if isinstance(ref, LoadedCase) else resolve_case(ref)
     targets = case_targets(loaded.case, venue)
@@ -494,7 +494,7 @@ def snapshot_of(res: LiveResult) -> Any:
         ``'blended'`` when the case has blend weights), one per quote (prices per contract unit in
         the quote currency, with the implied valuation), and the FX rates used.
     """
-    from .store import AnchorRow, FxRow, QuoteRow, Snapshot
+    from ..store import AnchorRow, FxRow, QuoteRow, Snapshot
 
     t = res.triangulation
     implied = {
@@ -637,7 +637,7 @@ def watch(
     """
     import tenacity
 
-    from .errors import ModelInputError
+    from ..errors import ModelInputError
 
     if not every > 0:
         raise ModelInputError("every", f"must be above zero seconds, got {every}")

@@ -7,7 +7,7 @@ import pytest
 
 import anchorval
 from anchorval.errors import DistributionError
-from anchorval.simulate import (
+from anchorval.uncertainty import (
     FunctionModel,
     LogNormal,
     Uniform,

@@ -1,9 +1,7 @@
 """Uncertainty: distributions on case figures, a chunked Monte Carlo engine, sensitivity.
 
-The package is callable: ``anchorval.simulate(case, draws=..., seed=...)`` runs
-:func:`anchorval.uncertainty.simulate` (see its docstring for the parameters), so
-``anchorval.simulate`` is at once the function users call and the package holding the engine
-(``from anchorval.simulate import run_simulation, tornado, ...``).
+The maths of Monte Carlo and sensitivity; it never reads files. The workflow that loads a case
+and a spec file and runs them is :mod:`anchorval.workflows.simulate` (``anchorval.simulate``).
 
 Names are loaded lazily (numpy, scipy and SALib are imported on first use, keeping
 ``anchorval --help`` fast).
@@ -11,7 +9,7 @@ Names are loaded lazily (numpy, scipy and SALib are imported on first use, keepi
 Examples
 --------
 >>> from anchorval.cases import resolve_case
->>> from anchorval.simulate import build_case_model, run_simulation
+>>> from anchorval.uncertainty import build_case_model, run_simulation
 >>> m = build_case_model(resolve_case("anthropic-2026-06"))
 >>> r = run_simulation(m, 200_000, seed=7)
 >>> sorted(r.outputs)
@@ -20,8 +18,6 @@ Examples
 
 from __future__ import annotations
 
-import sys
-import types
 from importlib import import_module
 from typing import Any
 
@@ -73,14 +69,3 @@ def __getattr__(name: str) -> Any:
 def __dir__() -> list[str]:
     return __all__
 
-
-class _CallablePackage(types.ModuleType):
-    """The simulate package, callable as :func:`anchorval.uncertainty.simulate`."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        from ..uncertainty import simulate
-
-        return simulate(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallablePackage

@@ -9,7 +9,7 @@ import pytest
 from scipy import special
 
 import anchorval
-from anchorval.simulate import (
+from anchorval.uncertainty import (
     BLOCK,
     FunctionModel,
     LogNormal,

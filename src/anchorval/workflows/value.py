@@ -6,11 +6,11 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 
-from .anchors import ANCHORS, AnchorContext
-from .cases import LoadedCase, resolve_case
-from .domain import Case
-from .errors import MissingFigureError
-from .triangulate import Triangulation, triangulate
+from ..anchors import ANCHORS, AnchorContext
+from ..anchors.triangulate import Triangulation, triangulate
+from ..cases import LoadedCase, resolve_case
+from ..domain import Case
+from ..errors import MissingFigureError
 
 __all__ = ["value", "value_loaded"]
 

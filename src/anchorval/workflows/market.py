@@ -8,11 +8,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .cases import resolve_case
-from .domain import Case
-from .errors import AmountParseError, MissingFigureError
-from .market import MarketStructureResult, analyse_market
-from .money import FxTable, Money, parse_amount, parse_number
+from ..cases import resolve_case
+from ..domain import Case
+from ..errors import AmountParseError, MissingFigureError
+from ..market import MarketStructureResult, analyse_market
+from ..money import FxTable, Money, parse_amount, parse_number
 
 __all__ = ["market_structure", "parse_volume"]
 
@@ -119,7 +119,7 @@ def market_structure(
     fx = FxTable(overrides=[r.to_rate() for r in c.fx_rates])
     fund: Money | None = None
     if isinstance(fundamental, str) and fundamental.strip().lower() == "anchors":
-        from .workflows import value_loaded
+        from .value import value_loaded
 
         t = value_loaded(
             loaded,
