@@ -50,6 +50,11 @@ __all__ = [
     "MSG_UNLOCK_EXCEEDS_LOCKED",
     "MSG_DATE_BEFORE_LISTING",
     "MSG_MISSING_MARKET_FIGURES",
+    "MSG_UNKNOWN_OVERRIDE",
+    "MSG_UPLOAD_TOO_LARGE",
+    "MSG_UPLOAD_ALIASES",
+    "MSG_UPLOAD_NOT_TEXT",
+    "MSG_UNKNOWN_JOB",
 ]
 
 MSG_UNKNOWN_CURRENCY = "unknown currency {code!r} (known: ISO 4217 codes with ECB rates, plus USDT)"
@@ -261,3 +266,11 @@ class DistributionError(AnchorvalError, ValueError):
         self.figure = figure
         self.why = why
         self.origin = origin
+
+
+# -- what-if overrides and the web app ----------------------------------------------------------
+MSG_UNKNOWN_OVERRIDE = "not a figure or blend weight of case {case!r} (known: {known})"
+MSG_UPLOAD_TOO_LARGE = "file is larger than {limit} bytes"
+MSG_UPLOAD_ALIASES = "more than {limit} YAML aliases (an alias bomb?)"
+MSG_UPLOAD_NOT_TEXT = "file is not UTF-8 text"
+MSG_UNKNOWN_JOB = "unknown simulation job {job!r}"

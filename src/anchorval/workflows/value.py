@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 from ..anchors import ANCHORS, AnchorContext
 from ..anchors.triangulate import Triangulation, triangulate
-from ..cases import LoadedCase, resolve_case
+from ..cases import LoadedCase, apply_overrides, resolve_case
 from ..domain import Case
 from ..errors import MissingFigureError
 
@@ -76,6 +77,7 @@ def value(
     currency: str | None = None,
     weights: Mapping[str, Decimal | float] | None = None,
     peers: Mapping[str, Case] | None = None,
+    overrides: Mapping[str, object] | None = None,
 ) -> Triangulation:
     """Value a company with every anchor, side by side.
 
@@ -91,6 +93,9 @@ def value(
         Blend weights by anchor key (default: the case's ``blend_weights``).
     peers : mapping of str to Case, optional
         Peer cases built in code (win over files).
+    overrides : mapping of str to value, optional
+        What-if figures by path (``{'arr_multiple.share': '50%'}``; see
+        :func:`anchorval.cases.apply_overrides`); each cites the ``what-if`` source.
 
     Returns
     -------
@@ -100,7 +105,7 @@ def value(
     Raises
     ------
     UnknownCaseError, CaseError
-        If the case cannot be found or is invalid.
+        If the case cannot be found or is invalid, or an override names no figure or is invalid.
     MissingFigureError, FxRateMissingError
         As :func:`value_loaded`.
 
@@ -110,5 +115,10 @@ def value(
     >>> t = anchorval.value("anthropic-2026-06")
     >>> str(t.anchor("perp_implied").base)
     '1.718T USD'
+    >>> str(anchorval.value("anthropic-2026-06", overrides={"perps[0].price": 1400}).anchor("perp_implied").base)
+    '1.4T USD'
     """
-    return value_loaded(resolve_case(case, peers), anchors, currency, weights)
+    loaded = resolve_case(case, peers)
+    if overrides:
+        loaded = replace(loaded, case=apply_overrides(loaded.case, overrides))
+    return value_loaded(loaded, anchors, currency, weights)
