@@ -13,6 +13,7 @@ import typer
 from ._fundamental import dcf_cmd
 from ._live import fetch_cmd, history_cmd, watch_cmd
 from ._market import market_cmd
+from ._serve import mcp_cmd, serve_cmd
 from ._simulate import sensitivity_cmd, simulate_cmd
 from ._value import cases_cmd, value_cmd
 
@@ -53,6 +54,8 @@ app.command("watch")(watch_cmd)
 app.command("history")(history_cmd)
 app.command("simulate")(simulate_cmd)
 app.command("sensitivity")(sensitivity_cmd)
+app.command("serve")(serve_cmd)
+app.command("mcp")(mcp_cmd)
 
 
 # click's UsageError (typer may vendor click; reach the class through typer's public BadParameter)
