@@ -67,12 +67,21 @@ def compare_field(ts: Sequence[Triangulation]) -> Any:
             ys.append(title)
             widths.append(w)
             bases.append(lo_f if hi_f > lo_f else lo_f - w / 2)
-            text.append(f"{t.company} ({t.as_of})<br>low {format_money(lo)}<br>base {format_money(base)}<br>high {format_money(hi)}")
+            text.append(
+                f"{t.company} ({t.as_of})<br>low {format_money(lo)}<br>base {format_money(base)}"
+                f"<br>high {format_money(hi)}"
+            )
             values += [v for v in (lo_f, hi_f) if v > 0]
         fig.add_trace(
             go.Bar(
-                y=ys, x=widths, base=bases, orientation="h", name=f"{t.company} ({t.as_of})",
-                marker_color=color, hovertext=text, hoverinfo="text",
+                y=ys,
+                x=widths,
+                base=bases,
+                orientation="h",
+                name=f"{t.company} ({t.as_of})",
+                marker_color=color,
+                hovertext=text,
+                hoverinfo="text",
             )
         )
     if values and max(values) / min(values) > 10:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import threading
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -39,18 +41,19 @@ def _plotly_js_path() -> Path:
 
 
 def _env() -> Any:
-    from jinja2 import Environment, PackageLoader
+    from jinja2 import ChoiceLoader, Environment, PackageLoader
 
-    env = Environment(loader=PackageLoader(_PACKAGE, "templates"), autoescape=True)
+    # the report's templates (derivations, FX, sources) are included as they are, compiled once
+    loader = ChoiceLoader([PackageLoader(_PACKAGE, "templates"), PackageLoader("anchorval.report", "templates")])
+    env = Environment(loader=loader, autoescape=True)
     env.filters["money"] = format_money
+    env.filters["money_full"] = lambda m: format_money(m, compact=False)
     env.filters["plot"] = figure_div
     env.filters["amount"] = amount_str
     return env
 
 
-def _what_if_values(
-    state: State, key: str, overrides: dict[str, Any]
-) -> tuple[Any, dict[str, str], dict[str, Any]]:
+def _what_if_values(state: State, key: str, overrides: dict[str, Any]) -> tuple[Any, dict[str, str], dict[str, Any]]:
     """Value with every override that validates; return (triangulation, errors by field, used overrides).
 
     A bad input (a negative share count, an unknown currency) is left out and its one-line
@@ -63,7 +66,11 @@ def _what_if_values(
         try:
             return state.what_if(key, good), errors, good
         except CaseError as exc:
-            bad = exc.field if exc.field in good else next((k for k in good if exc.field and exc.field.startswith(k.rsplit(".", 1)[0])), None)
+            bad = (
+                exc.field
+                if exc.field in good
+                else next((k for k in good if exc.field and exc.field.startswith(k.rsplit(".", 1)[0])), None)
+            )
             if bad is None:
                 raise
             errors[bad] = exc.message if exc.field == bad else str(exc)
@@ -98,7 +105,29 @@ def create_app(cases_dir: str | Path | None = None, db: str | Path | None = None
 
     state = State(cases_dir, db)
     env = _env()
+
+    def warm() -> None:
+        """Import the chart code, compile the templates and value every case (fills the caches)."""
+        from ..report.charts import football_field
+
+        for name in env.list_templates(extensions=["j2"]):
+            env.get_template(name)
+        state.warm()
+        for e in state.registry.entries():
+            if e.case is not None and "filed" in e.cache:
+                result_context(e.key, e.cache["filed"], {}, {})
+                break
+        _ = football_field
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # value every case once in the background, so the first page a user opens is quick
+        threading.Thread(target=warm, name="anchorval-warm", daemon=True).start()
+        yield
+        state.jobs.shutdown()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="anchorval",
         version=__version__,
         description="Valuation anchors for AI companies. The JSON bodies are those of the CLI's `--format json`.",
@@ -115,6 +144,8 @@ def create_app(cases_dir: str | Path | None = None, db: str | Path | None = None
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["X-Frame-Options"] = "DENY"
+        if request.url.path.startswith(("/static/", "/static-plotly/")):
+            response.headers["Cache-Control"] = "public, max-age=3600"
         return response
 
     @app.exception_handler(AnchorvalError)
@@ -173,11 +204,9 @@ def create_app(cases_dir: str | Path | None = None, db: str | Path | None = None
         }
 
     def result_context(key: str, t: Any, overrides: Mapping[str, Any], errors: Mapping[str, str]) -> dict[str, Any]:
-        from ..report._render import triangulation_sections
+        from ..report.charts import football_field
 
         filed = state.filed(key)
-        sections = triangulation_sections(t)[1:]  # derivations, FX, sources (the table is drawn here)
-        from ..report.charts import football_field
 
         diff = []
         for a in t.anchors:
@@ -194,7 +223,6 @@ def create_app(cases_dir: str | Path | None = None, db: str | Path | None = None
             "overrides": dict(overrides),
             "errors": dict(errors),
             "chart": figure_div(football_field(t)),
-            "sections": [(s.id, s.title, inline_plots_to_data(s.html)) for s in sections],
             "groups": state.panel(key),
             "query": _query(overrides),
         }
@@ -263,19 +291,28 @@ def create_app(cases_dir: str | Path | None = None, db: str | Path | None = None
         except (AnchorvalError, KeyError, ValueError) as exc:
             error = error_text(exc)
         return page(
-            "market.html.j2", title=f"{loaded.case.company.name}: market structure", key=key, case=loaded.case,
-            inputs=inputs, error=error, sections=sections,
+            "market.html.j2",
+            title=f"{loaded.case.company.name}: market structure",
+            key=key,
+            case=loaded.case,
+            inputs=inputs,
+            error=error,
+            sections=sections,
         )
 
     @app.get("/cases/{key}/simulate", response_class=HTMLResponse, include_in_schema=False)
     def simulate_page(key: str) -> Any:
         loaded = state.registry.loaded(key)
-        return page("simulate.html.j2", title=f"{loaded.case.company.name}: simulation", key=key, case=loaded.case, max_draws=MAX_DRAWS)
+        return page(
+            "simulate.html.j2",
+            title=f"{loaded.case.company.name}: simulation",
+            key=key,
+            case=loaded.case,
+            max_draws=MAX_DRAWS,
+        )
 
     @app.post("/cases/{key}/simulate", response_class=HTMLResponse, include_in_schema=False)
-    def simulate_start(
-        key: str, draws: str = Form("200000"), seed: str = Form(""), thresholds: str = Form("")
-    ) -> Any:
+    def simulate_start(key: str, draws: str = Form("200000"), seed: str = Form(""), thresholds: str = Form("")) -> Any:
         try:
             job = start_simulation(state, key, draws, seed or None, [x for x in thresholds.split(",") if x.strip()])
         except AnchorvalError as exc:
@@ -332,8 +369,14 @@ def create_app(cases_dir: str | Path | None = None, db: str | Path | None = None
             grid.append((title, cells))
         chart = figure_div(compare_field([t for _, t in ts])) if ts else None
         return page(
-            "compare.html.j2", title="Compare", all_keys=state.registry.keys(), keys=keys, ts=ts, grid=grid,
-            chart=chart, errors=errors,
+            "compare.html.j2",
+            title="Compare",
+            all_keys=state.registry.keys(),
+            keys=keys,
+            ts=ts,
+            grid=grid,
+            chart=chart,
+            errors=errors,
         )
 
     @app.get("/cases/{key}/history", response_class=HTMLResponse, include_in_schema=False)
@@ -349,7 +392,15 @@ def create_app(cases_dir: str | Path | None = None, db: str | Path | None = None
             where = str(store.path)
         except (AnchorvalError, ImportError) as exc:
             error, where = str(exc), ""
-        return page("history.html.j2", title=f"{loaded.case.company.name}: history", key=key, case=loaded.case, rows=rows, error=error, where=where)
+        return page(
+            "history.html.j2",
+            title=f"{loaded.case.company.name}: history",
+            key=key,
+            case=loaded.case,
+            rows=rows,
+            error=error,
+            where=where,
+        )
 
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
     def docs_page() -> Any:
@@ -371,12 +422,20 @@ def create_app(cases_dir: str | Path | None = None, db: str | Path | None = None
             if e.case is None:
                 continue
             c = e.case
-            out.append({"id": e.key, "company": c.company.name, "status": c.company.status, "as_of": c.as_of.isoformat(), "currency": c.report_currency})
+            out.append(
+                {
+                    "id": e.key,
+                    "company": c.company.name,
+                    "status": c.company.status,
+                    "as_of": c.as_of.isoformat(),
+                    "currency": c.report_currency,
+                }
+            )
         return out
 
     @app.get(f"{API_PREFIX}/cases/{{key}}", summary="Value a case as filed (anchorval value --format json)")
     def api_value(key: str) -> Any:
-        """The ``anchorval.triangulation/1`` JSON of ``anchorval value <case> --format json``."""
+        """Return the ``anchorval.triangulation/1`` JSON of ``anchorval value <case> --format json``."""
         return state.filed(key).to_dict()
 
     @app.post(f"{API_PREFIX}/cases/{{key}}/value", summary="Value a case with what-if overrides")
@@ -387,9 +446,11 @@ def create_app(cases_dir: str | Path | None = None, db: str | Path | None = None
         weights: dict[str, float] | None = Body(default=None),
         anchors: list[str] | None = Body(default=None),
     ) -> Any:
-        """Body: ``overrides`` (figure path -> value, a bare number in the filed unit, or text with
+        """Return the ``anchorval.triangulation/1`` JSON; overridden figures cite ``what-if``.
+
+        Body: ``overrides`` (figure path -> value, a bare number in the filed unit, or text with
         its unit: ``'50%'``, ``'1400 USDT'``), optional ``currency``, ``weights``, ``anchors``.
-        Returns the ``anchorval.triangulation/1`` JSON; overridden figures cite ``what-if``."""
+        """
         return state.what_if(key, overrides, currency=currency, weights=weights, anchors=anchors).to_dict()
 
     @app.get(f"{API_PREFIX}/cases/{{key}}/market", summary="Market structure (anchorval market --format json)")
@@ -402,8 +463,15 @@ def create_app(cases_dir: str | Path | None = None, db: str | Path | None = None
         structural_share: str = "",
         by: str = "",
     ) -> Any:
-        """The ``anchorval.market/1`` JSON; options as the CLI's (tracking_assets comma-separated)."""
-        inputs = {"tracking_assets": tracking_assets, "adv": adv, "target_ps": target_ps, "fundamental": fundamental, "structural_share": structural_share, "by": by}
+        """Return the ``anchorval.market/1`` JSON; options as the CLI's (tracking_assets comma-separated)."""
+        inputs = {
+            "tracking_assets": tracking_assets,
+            "adv": adv,
+            "target_ps": target_ps,
+            "fundamental": fundamental,
+            "structural_share": structural_share,
+            "by": by,
+        }
         return market(state, key, inputs).to_dict()
 
     @app.post(f"{API_PREFIX}/cases/{{key}}/simulate", status_code=202, summary="Start a Monte Carlo run")
@@ -413,7 +481,7 @@ def create_app(cases_dir: str | Path | None = None, db: str | Path | None = None
         seed: int | None = Body(default=None),
         thresholds: list[str] = Body(default_factory=list),
     ) -> Any:
-        """Returns the job (poll ``/api/v1/jobs/{job}``); its ``result`` is ``simulate --format json``."""
+        """Return the job (poll ``/api/v1/jobs/{job}``); its ``result`` is ``simulate --format json``."""
         return start_simulation(state, key, str(draws), seed, thresholds).to_dict()
 
     @app.get(f"{API_PREFIX}/jobs/{{job_id}}", summary="Poll a simulation job")
@@ -426,7 +494,7 @@ def create_app(cases_dir: str | Path | None = None, db: str | Path | None = None
 
     @app.delete(f"{API_PREFIX}/jobs/{{job_id}}", summary="Cancel a simulation job")
     def api_job_cancel(job_id: str) -> Any:
-        """Stops the run at its next chunk of draws."""
+        """Stop the run at its next chunk of draws."""
         try:
             return state.jobs.cancel(job_id).to_dict()
         except KeyError as exc:
@@ -434,15 +502,9 @@ def create_app(cases_dir: str | Path | None = None, db: str | Path | None = None
 
     @app.post(f"{API_PREFIX}/cases", status_code=201, summary="Upload a case file (kept in memory)")
     async def api_upload(file: UploadFile = File(...)) -> Any:
-        """Validated as ``anchorval value`` validates a file; a bad file gives one line with file, line and field."""
+        """Validate as ``anchorval value`` validates a file; a bad file gives one line with file, line and field."""
         data = await file.read(MAX_UPLOAD_BYTES + 1)
         e = state.registry.add_upload(data, file.filename or "upload.yaml")
         return {"id": e.key}
 
-    @app.on_event("shutdown")
-    def _stop() -> None:
-        state.jobs.shutdown()
-
     return app
-
-

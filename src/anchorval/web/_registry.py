@@ -150,9 +150,7 @@ class CaseRegistry:
         if self.cases_dir is None:
             return
         with self._lock:
-            files = sorted(
-                p for p in self.cases_dir.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()
-            )
+            files = sorted(p for p in self.cases_dir.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
             found: dict[str, CaseEntry] = {}
             for p in files:
                 try:
@@ -209,7 +207,7 @@ class CaseRegistry:
         return None
 
     def loaded(self, key: str) -> LoadedCase:
-        """The case of an id with its peers resolved from the registry (no file is opened).
+        """Return the case of an id with its peers resolved from the registry (no file is opened).
 
         Raises
         ------
@@ -229,9 +227,7 @@ class CaseRegistry:
         while cur.peer is not None and cur.peer.case not in peers and cur.peer.case != e.case.id:
             p = self._by_case_id(cur.peer.case)
             if p is None:
-                raise UnknownCaseError(
-                    MSG_UNKNOWN_CASE.format(name=cur.peer.case, known=", ".join(self.keys()))
-                )
+                raise UnknownCaseError(MSG_UNKNOWN_CASE.format(name=cur.peer.case, known=", ".join(self.keys())))
             peers[cur.peer.case] = p
             cur = p
         loaded = resolve_case(e.case, peers)

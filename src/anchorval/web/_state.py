@@ -30,9 +30,17 @@ class State:
         self.jobs = JobManager()
         self.db = db
 
+    def warm(self) -> None:
+        """Value every case as filed and build its what-if panel (fills the caches; errors stay for the page)."""
+        for e in self.registry.entries():
+            try:
+                self.panel(e.key)
+            except (AnchorvalError, KeyError):
+                pass
+
     # -- valuation helpers (call workflows only) ---------------------------------------------
     def filed(self, key: str) -> Any:
-        """The triangulation of a case as filed (cached)."""
+        """Return the triangulation of a case as filed (cached)."""
         from ..workflows.value import value
 
         e = self.registry.get(key)
@@ -73,7 +81,7 @@ class State:
         return groups
 
     def case_row(self, e: Any) -> dict[str, Any]:
-        """A row of ``anchorval cases --format json`` (plus the headline view for the page)."""
+        """Return a row of ``anchorval cases --format json`` (plus the headline view for the page)."""
         if e.case is None:
             return {"id": e.key, "error": e.error, "kind": e.kind}
         c = e.case
@@ -146,5 +154,3 @@ def start_simulation(state: State, key: str, draws: str, seed: Any, thresholds: 
         )
 
     return state.jobs.submit(key, n, run)
-
-

@@ -65,9 +65,7 @@ def value_loaded(
                 raise
             skipped[k] = str(exc)
     if not results:
-        raise MissingFigureError(
-            f"case {case.id!r}: no anchor can be computed ({'; '.join(skipped.values())})"
-        )
+        raise MissingFigureError(f"case {case.id!r}: no anchor can be computed ({'; '.join(skipped.values())})")
     return triangulate(results, case, weights=weights, skipped=skipped)
 
 
