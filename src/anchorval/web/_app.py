@@ -32,6 +32,8 @@ CSP = (
     "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
 _PACKAGE = "anchorval.web"
+#: The report's templates the case page includes (derivations with citations, FX, sources).
+_REPORT_TEMPLATES = ("derivations.html.j2", "fx.html.j2", "sources.html.j2")
 
 
 def _plotly_js_path() -> Path:
@@ -110,8 +112,8 @@ def create_app(cases_dir: str | Path | None = None, db: str | Path | None = None
         """Import the chart code, compile the templates and value every case (fills the caches)."""
         from ..report.charts import football_field
 
-        for name in env.list_templates(extensions=["j2"]):
-            env.get_template(name)
+        for name in (*resources.files(_PACKAGE).joinpath("templates").iterdir(), *_REPORT_TEMPLATES):
+            env.get_template(name if isinstance(name, str) else name.name)
         state.warm()
         for e in state.registry.entries():
             if e.case is not None and "filed" in e.cache:
