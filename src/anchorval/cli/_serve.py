@@ -56,7 +56,7 @@ def mcp_cmd(
 ) -> None:
     """MCP server on stdio: tools list_cases, value_case, market_structure, simulate; case resources.
 
-    Example client config: {"command": "anchorval", "args": ["mcp"]}
+    Example: anchorval mcp   (client config: {"command": "anchorval", "args": ["mcp"]})
     """
     from pathlib import Path
 
