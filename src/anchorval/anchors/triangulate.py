@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ..domain import Case, Source
+from ..domain import Case, Source, provenance_warnings
 from ..errors import CurrencyMismatchError, ModelInputError
 from ..money import FxRate, Money, format_money
 from ._base import AnchorResult
@@ -83,6 +83,10 @@ class Triangulation:
         Case notes (which figures are primary and why).
     skipped : dict of str to str
         Anchors not computed and why (missing figures).
+    checks : tuple of str
+        Warnings about the case's own figures, with the numbers: stated totals that differ from
+        their recomputation, a stale peer case, two readings a power of ten apart (see
+        :func:`anchorval.domain.provenance_warnings`).
     """
 
     case_id: str
@@ -95,6 +99,7 @@ class Triangulation:
     sources: Mapping[str, Source] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     skipped: Mapping[str, str] = field(default_factory=dict)
+    checks: tuple[str, ...] = ()
 
     @property
     def spread(self) -> Decimal:
@@ -179,6 +184,7 @@ def triangulate(
     weights: Mapping[str, Decimal | float] | None = None,
     sources: Mapping[str, Source] | None = None,
     skipped: Mapping[str, str] | None = None,
+    peers: Mapping[str, Case] | None = None,
 ) -> Triangulation:
     """Put anchor results side by side, with reference lines and an optional blended view.
 
@@ -195,6 +201,8 @@ def triangulate(
         Cited sources keyed ``'<case_id>:<source_id>'``; default: collected from the results.
     skipped : mapping of str to str, optional
         Anchors not computed and why.
+    peers : mapping of str to Case, optional
+        The case's resolved peer cases, for the provenance checks (peer age).
 
     Returns
     -------
@@ -272,4 +280,5 @@ def triangulate(
         sources=dict(sources),
         notes=case.notes,
         skipped=dict(skipped or {}),
+        checks=tuple(provenance_warnings(case, peers)),
     )

@@ -156,7 +156,9 @@ def _print_simulation(r: Any) -> None:
         c.print(pt)
     c.print("\n[bold]Inputs[/bold]")
     for i in r.inputs:
-        if i.stated:
+        if i.kind == "assumption":
+            basis = "[yellow]ASSUMPTION[/yellow] (the case author's distribution; no source gives it)"
+        elif i.stated:
             basis = "stated" + (f" ({i.source})" if i.source else "")
         elif i.assumption:
             basis = f"[yellow]assumed[/yellow]: {i.assumption}"

@@ -96,6 +96,10 @@ def print_table(t: Any) -> None:
             c.print(f"  {i}. {s.label}: {s.value}" + (f" [dim][{cites}][/dim]" if cites else ""), highlight=False)
         for w in a.warnings:
             c.print(f"  [yellow]⚠ {w}[/yellow]", highlight=False)
+    if t.checks:
+        c.print("\n[bold]Checks on the case's figures[/bold]")
+        for w in t.checks:
+            c.print("  ⚠ " + w, style="yellow", highlight=False, markup=False)
     if t.fx_rates:
         c.print("\n[bold]FX rates used[/bold]")
         for r in t.fx_rates:

@@ -418,6 +418,7 @@ def market_to_dict(r: MarketStructureResult) -> dict[str, Any]:
                 "as_of": f.as_of.isoformat(),
                 "source": f.source_id,
                 "assumption": f.assumption,
+                "kind": f.kind,
             }
             for f in r.figures
         ],

@@ -116,6 +116,7 @@ def triangulation_to_dict(t: Triangulation) -> dict[str, Any]:
                                 "value": f.display,
                                 "as_of": f.as_of.isoformat(),
                                 "source": f"{f.case_id}:{f.source_id}",
+                                "kind": f.kind,
                             }
                             for f in s.figures
                         ],
@@ -150,12 +151,20 @@ def triangulation_to_dict(t: Triangulation) -> dict[str, Any]:
         },
         "notes": list(t.notes),
         "skipped": dict(t.skipped),
+        "checks": list(t.checks),
     }
 
 
 def to_json(t: Triangulation) -> str:
     """JSON text of :func:`triangulation_to_dict`, indented, keys in a stable order."""
     return json.dumps(triangulation_to_dict(t), indent=2, ensure_ascii=False)
+
+
+def _kind_label(f: Any) -> str:
+    """`` ASSUMPTION`` or `` derived`` after a cited figure (nothing for a stated one)."""
+    if f.assumption or getattr(f, "kind", "stated") == "assumption":
+        return " ASSUMPTION"
+    return " derived" if getattr(f, "kind", "stated") == "derived" else ""
 
 
 def render_markdown(t: Triangulation) -> str:
@@ -184,7 +193,7 @@ def render_markdown(t: Triangulation) -> str:
         out += [f"## {a.title}", "", f"*{a.method}.* {a.caveat}", ""]
         for i, s in enumerate(a.steps, 1):
             cites = "; ".join(
-                f"{f.path} = {f.display} ({f.source_id}{' ASSUMPTION' if f.assumption else ''}, as of {f.as_of})"
+                f"{f.path} = {f.display} ({f.source_id}{_kind_label(f)}, as of {f.as_of})"
                 for f in s.figures
             )
             out.append(f"{i}. **{s.label}**: {s.formula} = {s.value}" + (f"  \n   _{cites}_" if cites else ""))
@@ -196,6 +205,8 @@ def render_markdown(t: Triangulation) -> str:
         if a.warnings:
             out += [""] + [f"> ⚠ {w}" for w in a.warnings]
         out.append("")
+    if t.checks:
+        out += ["## Checks on the case's figures", ""] + [f"> ⚠ {w}" for w in t.checks] + [""]
     if t.fx_rates:
         out += ["## FX rates used", "", "| pair | rate | date | source |", "|---|---:|---|---|"]
         out += [f"| {r.pair} | {r.rate:.6g} | {r.on} | {r.source} |" for r in t.fx_rates]

@@ -123,7 +123,9 @@ def simulation_markdown(r: SimulationResult) -> str:
     out += ["", "## Inputs", "", "| figure | unit | distribution | basis |", "|---|---|---|---|"]
     for i in r.inputs:
         basis = (
-            "stated" + (f" ({i.source})" if i.source else "")
+            "ASSUMPTION (the case author's distribution)"
+            if i.kind == "assumption"
+            else "stated" + (f" ({i.source})" if i.source else "")
             if i.stated
             else (f"assumed: {i.assumption}" if i.assumption else "fixed")
         )
