@@ -290,3 +290,9 @@ def test_inputs_hash_ignores_fetch_time():
         update={"perps": (p.model_copy(update={"price": p.price.model_copy(update={"value": Decimal(1700)})}),)}
     )
     assert isinstance(moved.perps[0], PerpQuote) and inputs_hash(moved) != base
+
+
+def test_terminal_steps_show_citations_and_kinds():
+    # the citation brackets used to be swallowed as rich markup; they are plain text now
+    out = runner.invoke(app, ["value", "anthropic-2026-06"], terminal_width=200).stdout
+    assert "= 1.046T HKD [tencent-zhipu 2026-06-22, tencent-zhipu 2026-01-08 derived]" in out

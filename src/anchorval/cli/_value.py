@@ -70,6 +70,7 @@ def value_cmd(
 def print_table(t: Any) -> None:
     """Render a triangulation as rich tables on stdout."""
     from rich.table import Table
+    from rich.text import Text
 
     from ..money import format_money
 
@@ -92,8 +93,14 @@ def print_table(t: Any) -> None:
     for a in t.anchors:
         c.print(f"\n[bold]{a.title}[/bold] [dim]({a.method})[/dim]")
         for i, s in enumerate(a.steps, 1):
-            cites = ", ".join(f"{f.source_id} {f.as_of}" for f in s.figures)
-            c.print(f"  {i}. {s.label}: {s.value}" + (f" [dim][{cites}][/dim]" if cites else ""), highlight=False)
+            cites = ", ".join(
+                f"{f.source_id} {f.as_of}" + {"derived": " derived", "assumption": " ASSUMPTION"}.get(f.kind, "")
+                for f in s.figures
+            )
+            line = Text(f"  {i}. {s.label}: {s.value}")
+            if cites:  # case text is data: appended as plain text, never read as rich markup
+                line.append(f" [{cites}]", style="dim")
+            c.print(line, highlight=False)
         for w in a.warnings:
             c.print(f"  [yellow]⚠ {w}[/yellow]", highlight=False)
     if t.checks:
