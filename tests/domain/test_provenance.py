@@ -294,5 +294,5 @@ def test_inputs_hash_ignores_fetch_time():
 
 def test_terminal_steps_show_citations_and_kinds():
     # the citation brackets used to be swallowed as rich markup; they are plain text now
-    out = runner.invoke(app, ["value", "anthropic-2026-06"], terminal_width=200).stdout
+    out = runner.invoke(app, ["value", "anthropic-2026-06"], env={"COLUMNS": "200"}).stdout
     assert "= 1.046T HKD [tencent-zhipu 2026-06-22, tencent-zhipu 2026-01-08 derived]" in out
