@@ -19,6 +19,8 @@ __all__ = [
     "ReportSection",
     "amount",
     "env",
+    "format_money",
+    "format_number",
     "json_text",
     "log_axis_ticks",
     "num",
@@ -30,6 +32,8 @@ __all__ = [
 
 
 # -- the number formatter of the whole report package -------------------------------------------
+# Every report module formats through these (and money's format_money / format_number, re-exported
+# here), so a number reads the same in the terminal, Markdown, HTML and charts.
 
 
 def num(x: Decimal | float | None, digits: int = 4, none: str = "n/a") -> str:

@@ -12,8 +12,7 @@ import re
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from ..money import format_money, format_number
-from ._base import ReportSection, env, json_text, pct, plotly_div, render_page
+from ._base import ReportSection, env, format_money, format_number, json_text, pct, plotly_div, render_page
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..market import LockUpCalendar, MarketStructureResult, ReflexivityResult

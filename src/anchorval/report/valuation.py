@@ -13,8 +13,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ..money import format_money
-from ._base import ReportSection, env, json_text, log_axis_ticks, plotly_div, render_page
+from ._base import ReportSection, env, format_money, json_text, log_axis_ticks, plotly_div, render_page
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..anchors.triangulate import Triangulation

@@ -247,6 +247,22 @@ class FetchResult:
     comparison: VenueComparison | None
     flags: list[QualityFlag]
 
+    def to_frame(self) -> Any:
+        """One row per quote, perps then listed shares, with the valuation each implies (pandas).
+
+        Returns
+        -------
+        pandas.DataFrame
+            The normalised quote fields (prices per contract unit or per share, in the quote
+            currency) and ``implied_valuation`` (total, quote currency; None when unknown).
+        """
+        import pandas as pd
+
+        implied = self.implied
+        rows = [{**q.model_dump(), "implied_valuation": implied.get((q.venue, q.symbol))} for q in self.outcome.perps]
+        rows += [{**e.model_dump(), "implied_valuation": e.market_cap} for e in self.outcome.equities]
+        return pd.DataFrame(rows)
+
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON structure: perps and equities (with implied valuations), spread, flags, errors."""
         out = self.outcome
