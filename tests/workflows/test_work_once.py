@@ -78,22 +78,22 @@ def test_simulate_report_loads_values_and_models_once(work, tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("args", "files"),
+    ("args", "files", "valuations", "models"),
     [
-        (["value", "anthropic-2026-06", "-f", "json"], ANTHROPIC_FILES),
-        (["market", "zhipu-2026-06", "-f", "json"], {"bundled:zhipu-2026-06"}),
-        (["dcf", "anthropic-2026-06-dcf", "--solve-for", "growth", "-f", "json"], None),
+        (["value", "anthropic-2026-06", "-f", "json"], ANTHROPIC_FILES, 1, 0),
+        (["sensitivity", "anthropic-2026-06", "-f", "json"], ANTHROPIC_FILES, 1, 1),
+        (["market", "zhipu-2026-06", "-f", "json"], {"bundled:zhipu-2026-06"}, 0, 0),
+        (["dcf", "anthropic-2026-06-dcf", "--solve-for", "growth", "-f", "json"], None, 0, 0),
     ],
 )
-def test_other_commands_load_and_build_fx_once(work, args, files):
+def test_other_commands_load_and_build_fx_once(work, args, files, valuations, models):
     res = runner.invoke(app, args)
     assert res.exit_code == 0, res.output
     counts = parsed(work)
     assert set(counts.values()) == {1}
     if files is not None:
         assert set(counts) == files
-    assert work["fx tables"] == 1
-    assert work["valuations"] == (1 if args[0] == "value" else 0)
+    assert (work["fx tables"], work["valuations"], work["models"]) == (1, valuations, models)
 
 
 @pytest.mark.vcr("binance_anthropic.yaml", "hyperliquid_vntl.yaml")

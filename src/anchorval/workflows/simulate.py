@@ -451,7 +451,10 @@ def sensitivity(
     >>> t.bars[0].path
     'arr_multiple.multiples'
     """
-    model = build_model(case, spec, currency, weights)
+    from .value import value_loaded
+
+    loaded = _loaded(case)
+    model = build_model(loaded, spec, currency, weights, full=value_loaded(loaded, None, currency, weights))
     return _sensitivity(model, method, output, grid, n, seed, low_q, high_q)
 
 
