@@ -189,6 +189,13 @@ class Triangulation:
         dict
             Amounts are decimal strings rounded to the cent, totals in ``currency`` (not millions);
             ratios (``spread``, ``span``) are decimal strings in x.
+
+        Examples
+        --------
+        >>> import anchorval
+        >>> d = anchorval.value("anthropic-2026-06").to_dict()
+        >>> d["schema"], d["anchors"][1]["anchor"], d["anchors"][1]["base"]
+        ('anchorval.triangulation/1', 'perp_implied', '1718000000000.00')
         """
         return {
             "schema": JSON_SCHEMA_ID,

@@ -48,6 +48,15 @@ class LoadedCase:
         Returns
         -------
         FxTable
+
+        Examples
+        --------
+        >>> from datetime import date
+        >>> lc = resolve_case("anthropic-2026-06")
+        >>> lc.fx is lc.fx  # one table per loaded case
+        True
+        >>> lc.fx.rate("USDT", "USD", date(2026, 6, 22)).assumption  # no USDT rate in the case
+        True
         """
         rates = [r.to_rate() for r in self.case.fx_rates]
         for p in self.peers.values():

@@ -172,6 +172,13 @@ class MarketStructureResult:
         dict
             Money as ``{'amount': '<decimal string, cents>', 'currency': ...}``; share counts, ratios
             (decimals, 0.0267 = 2.67%) and multiples (x) as decimal strings; dates ISO.
+
+        Examples
+        --------
+        >>> import anchorval
+        >>> d = anchorval.market_structure("zhipu-2026-06").to_dict()
+        >>> d["schema"], d["free_float"]["total_shares"], d["free_float"]["float_pct"][:6]
+        ('anchorval.market/1', '439621700', '0.0267')
         """
         ff = self.free_float
         out: dict[str, Any] = {

@@ -37,19 +37,37 @@ __all__ = [
 
 
 def num(x: Decimal | float | None, digits: int = 4, none: str = "n/a") -> str:
-    """Format a number compactly (``1.718T``, ``965B``, ``2380``); ``None`` gives ``none``."""
+    """Format a number compactly (``1.718T``, ``965B``, ``2380``); ``None`` gives ``none``.
+
+    Examples
+    --------
+    >>> num(1718e9), num(None), num(None, none="-")
+    ('1.718T', 'n/a', '-')
+    """
     return none if x is None else format_number(x, digits)
 
 
 def amount(x: Decimal | float | Money, currency: str | None = None, digits: int = 4) -> str:
-    """Format a total with its currency: ``'1.718T USD'`` (floats need ``currency``)."""
+    """Format a total with its currency: ``'1.718T USD'`` (floats need ``currency``).
+
+    Examples
+    --------
+    >>> amount(965e9, "USD")
+    '965B USD'
+    """
     if isinstance(x, Money):
         return format_money(x, digits=digits)
     return f"{format_number(x, digits)} {currency}"
 
 
 def pct(x: Decimal | float | None, digits: int = 2) -> str:
-    """Format a decimal share as a percent (``0.0267`` -> ``'2.67%'``); None -> ``'n/a'``."""
+    """Format a decimal share as a percent (``0.0267`` -> ``'2.67%'``); None -> ``'n/a'``.
+
+    Examples
+    --------
+    >>> pct(0.0267), pct(0.5, 0), pct(None)
+    ('2.67%', '50%', 'n/a')
+    """
     if x is None:
         return "n/a"
     return f"{x * 100:,.{digits}f}%"

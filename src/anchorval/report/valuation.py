@@ -31,7 +31,14 @@ __all__ = [
 
 
 def render_json(t: Triangulation) -> str:
-    """JSON text of :meth:`Triangulation.to_dict`, indented, keys in a stable order."""
+    """JSON text of :meth:`Triangulation.to_dict`, indented, keys in a stable order.
+
+    Examples
+    --------
+    >>> import anchorval
+    >>> render_json(anchorval.value("anthropic-2026-06")).splitlines()[1]
+    '  "schema": "anchorval.triangulation/1",'
+    """
     return json_text(t.to_dict())
 
 
@@ -105,6 +112,15 @@ def print_table(t: Triangulation, c: Any) -> None:
     t : Triangulation
     c : rich.console.Console
         Where to print (the command line passes stdout's).
+
+    Examples
+    --------
+    >>> import io, anchorval
+    >>> from rich.console import Console
+    >>> c = Console(file=io.StringIO(), width=120)
+    >>> print_table(anchorval.value("anthropic-2026-06"), c)
+    >>> "1.718T USD" in c.file.getvalue()
+    True
     """
     from rich.table import Table
 

@@ -59,11 +59,28 @@ class DcfRun:
         return self.result.to_frame()
 
     def year_labels(self) -> list[str]:
-        """Label of each row of the year table: ``'base'``, ``'1'`` .. ``'10'``, ``'terminal'``."""
+        """Label of each row of the year table: ``'base'``, ``'1'`` .. ``'10'``, ``'terminal'``.
+
+        Examples
+        --------
+        >>> labels = run_dcf("anthropic-2026-06-dcf").year_labels()
+        >>> labels[:2], labels[-1], len(labels)
+        (['base', '1'], 'terminal', 12)
+        """
         return ["base" if y.year == 0 else "terminal" if y.year == 11 else str(y.year) for y in self.result.years]
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the JSON structure (``anchorval.dcf/1``; amounts as decimal strings)."""
+        """Return the JSON structure (``anchorval.dcf/1``; amounts as decimal strings).
+
+        Amounts are totals in :attr:`currency`; growth, margins and rates are decimals
+        (0.742 = 74.2%); ``reverse_dcf`` lists each target with the input that reaches it.
+
+        Examples
+        --------
+        >>> d = run_dcf("anthropic-2026-06-dcf", solve_for="growth", target="1.7T USD").to_dict()
+        >>> d["schema"], d["reverse_dcf"][0]["solve_for"], d["reverse_dcf"][0]["implied"][:5]
+        ('anchorval.dcf/1', 'growth', '0.742')
+        """
         r = self.result
         return {
             "schema": "anchorval.dcf/1",
