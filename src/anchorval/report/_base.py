@@ -16,6 +16,7 @@ from typing import Any
 from ..money import Money, format_money, format_number
 
 __all__ = [
+    "ANCHOR_COLORS",
     "ReportSection",
     "amount",
     "env",
@@ -29,6 +30,20 @@ __all__ = [
     "print_written",
     "render_page",
 ]
+
+
+#: One colour per anchor (and the blended view) in every chart: football field, distributions.
+ANCHOR_COLORS = {
+    "peer_multiple": "#c0504d",
+    "perp_implied": "#f79646",
+    "arr_multiple": "#4f81bd",
+    "last_round": "#9bbb59",
+    "market_value": "#4bacc6",
+    "dcf": "#8064a2",
+    "opm_last_round": "#76923c",
+    "opm_perp": "#e46c0a",
+    "blended": "#333333",
+}
 
 
 # -- the number formatter of the whole report package -------------------------------------------

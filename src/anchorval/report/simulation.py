@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._base import ReportSection, amount, env, json_text, log_axis_ticks, num, plotly_div, render_page
+from ._base import ANCHOR_COLORS, ReportSection, amount, env, json_text, log_axis_ticks, num, plotly_div, render_page
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..anchors.triangulate import Triangulation
@@ -269,15 +269,6 @@ def _print_markdown_table(md: str, c: Any) -> None:
         c.print(ln.strip("_"), highlight=False)
 
 
-_COLORS = {
-    "peer_multiple": "#c0504d",
-    "perp_implied": "#f79646",
-    "arr_multiple": "#4f81bd",
-    "last_round": "#9bbb59",
-    "blended": "#333333",
-}
-
-
 def distribution_field(r: SimulationResult, t: Triangulation | None = None) -> Any:
     """Football field with the simulated distributions overlaid.
 
@@ -302,7 +293,7 @@ def distribution_field(r: SimulationResult, t: Triangulation | None = None) -> A
     det = {a.anchor: a for a in t.anchors} if t is not None else {}
     cur = r.currency
     for o in outs:
-        color = _COLORS.get(o.key, "#8064a2")
+        color = ANCHOR_COLORS.get(o.key, "#8064a2")
         if o.key in det:
             a = det[o.key]
             lo, hi = float(a.low.amount), float(a.high.amount)
@@ -408,7 +399,7 @@ def histogram_chart(r: SimulationResult, keys: list[str] | None = None) -> Any:
                 x=mids,
                 y=share,
                 mode="lines",
-                line={"shape": "hvh", "color": _COLORS.get(k)},
+                line={"shape": "hvh", "color": ANCHOR_COLORS.get(k)},
                 name=o.title,
                 fill="tozeroy",
                 opacity=0.4,

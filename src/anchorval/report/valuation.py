@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ._base import ReportSection, env, format_money, json_text, log_axis_ticks, plotly_div, render_page
+from ._base import ANCHOR_COLORS, ReportSection, env, format_money, json_text, log_axis_ticks, plotly_div, render_page
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..anchors.triangulate import Triangulation
@@ -188,18 +188,6 @@ def render_cases_markdown(rows: Sequence[Mapping[str, str]]) -> str:
     return "\n".join(out)
 
 
-_COLORS = {
-    "peer_multiple": "#c0504d",
-    "perp_implied": "#f79646",
-    "arr_multiple": "#4f81bd",
-    "last_round": "#9bbb59",
-    "market_value": "#4bacc6",
-    "dcf": "#8064a2",
-    "opm_last_round": "#76923c",
-    "opm_perp": "#e46c0a",
-}
-
-
 def football_field(t: Triangulation) -> Any:
     """Football-field chart: one horizontal bar per anchor from low to high, base marked.
 
@@ -228,7 +216,7 @@ def football_field(t: Triangulation) -> Any:
                 x=[width],
                 base=[lo if hi > lo else lo - width / 2],
                 orientation="h",
-                marker_color=_COLORS.get(a.anchor, "#8064a2"),
+                marker_color=ANCHOR_COLORS.get(a.anchor, "#8064a2"),
                 name=a.title,
                 hovertemplate=(
                     f"{a.title}<br>low {format_money(a.low)}<br>base {format_money(a.base)}"
