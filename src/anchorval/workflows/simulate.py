@@ -22,7 +22,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..anchors.triangulate import Triangulation
     from ..uncertainty import CaseModel, GridResult, SimulationResult, SobolResult, TornadoResult
 
-
 __all__ = [
     "SimulationRun",
     "load_simulation_spec",
