@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..money import format_money
-from .charts import log_axis_ticks
+from ._base import log_axis_ticks
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..anchors.triangulate import Triangulation

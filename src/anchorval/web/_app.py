@@ -14,8 +14,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from ..errors import AnchorvalError, CaseError
-from ..money import format_money
-from ..report import amount_str
+from ..money import amount_str, format_money
 from ._jobs import MAX_DRAWS
 from ._plots import figure_div, inline_plots_to_data
 from ._registry import MAX_UPLOAD_BYTES
@@ -43,13 +42,15 @@ def _plotly_js_path() -> Path:
 
 
 def _env() -> Any:
-    from jinja2 import ChoiceLoader, Environment, PackageLoader
+    from jinja2 import ChoiceLoader, PackageLoader
 
-    # the report's templates (derivations, FX, sources) are included as they are, compiled once
+    from ..report._base import env as report_env
+
+    # the report's environment (its filters) over a loader that finds the web templates first; the
+    # report's templates (derivations, FX, sources) are included as they are, compiled once
     loader = ChoiceLoader([PackageLoader(_PACKAGE, "templates"), PackageLoader("anchorval.report", "templates")])
-    env = Environment(loader=loader, autoescape=True)
-    env.filters["money"] = format_money
-    env.filters["money_full"] = lambda m: format_money(m, compact=False)
+    env = report_env().overlay(loader=loader, autoescape=True)
+    env.filters = dict(env.filters)  # the overlay shares the dict; keep the report's own untouched
     env.filters["plot"] = figure_div
     env.filters["amount"] = amount_str
     return env
@@ -110,7 +111,7 @@ def create_app(cases_dir: str | Path | None = None, db: str | Path | None = None
 
     def warm() -> None:
         """Import the chart code, compile the templates and value every case (fills the caches)."""
-        from ..report.charts import football_field
+        from ..report.valuation import football_field
 
         for name in (*resources.files(_PACKAGE).joinpath("templates").iterdir(), *_REPORT_TEMPLATES):
             env.get_template(name if isinstance(name, str) else name.name)
@@ -206,7 +207,7 @@ def create_app(cases_dir: str | Path | None = None, db: str | Path | None = None
         }
 
     def result_context(key: str, t: Any, overrides: Mapping[str, Any], errors: Mapping[str, str]) -> dict[str, Any]:
-        from ..report.charts import football_field
+        from ..report.valuation import football_field
 
         filed = state.filed(key)
 
@@ -275,7 +276,7 @@ def create_app(cases_dir: str | Path | None = None, db: str | Path | None = None
         structural_share: str = "",
         by: str = "",
     ) -> Any:
-        from ..report._market import market_sections
+        from ..report.market import market_sections
 
         loaded = state.registry.loaded(key)
         inputs = {
@@ -329,7 +330,7 @@ def create_app(cases_dir: str | Path | None = None, db: str | Path | None = None
             return frag("job.html.j2", job=None, error=error_text(exc), sections=[])
         sections = []
         if job.status == "done":
-            from ..report._simulate import simulation_sections
+            from ..report.simulation import simulation_sections
 
             sections = [(s.id, s.title, inline_plots_to_data(s.html)) for s in simulation_sections(job.result)]
         return frag("job.html.j2", job=job, error=job.error, sections=sections)

@@ -51,7 +51,7 @@ def value_loaded(
         If a needed FX rate is unknown.
     """
     case = loaded.case
-    ctx = AnchorContext.for_case(case, loaded.peers, currency)
+    ctx = AnchorContext(fx=loaded.fx, peers=dict(loaded.peers), currency=currency)
     keys = list(anchors) if anchors else list(ANCHORS)
     unknown = [k for k in keys if k not in ANCHORS]
     if unknown:
@@ -65,8 +65,10 @@ def value_loaded(
                 raise
             skipped[k] = str(exc)
     if not results:
-        raise MissingFigureError(f"case {case.id!r}: no anchor can be computed ({'; '.join(skipped.values())})")
-    return triangulate(results, case, weights=weights, skipped=skipped)
+        raise MissingFigureError(
+            f"case {case.id!r}: no anchor can be computed ({'; '.join(skipped.values())})"
+        )
+    return triangulate(results, case, weights=weights, skipped=skipped, peers=loaded.peers)
 
 
 def value(
