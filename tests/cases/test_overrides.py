@@ -28,7 +28,9 @@ def case():
 
 
 def test_units_of_bare_numbers_and_text(case):
-    c = apply_overrides(case, {"arr_multiple.share": 0.5, "perps[0].price": 1400, "arr_multiple.multiples": [12, "18x"]})
+    c = apply_overrides(
+        case, {"arr_multiple.share": 0.5, "perps[0].price": 1400, "arr_multiple.multiples": [12, "18x"]}
+    )
     assert c.arr_multiple.share.value == Decimal("0.5") and c.arr_multiple.share.unit == "ratio"
     assert c.perps[0].price.value == 1400 and c.perps[0].price.unit == "USDT"  # the filed currency
     assert c.arr_multiple.multiples.values == (12, 18) and c.arr_multiple.multiples.unit == "x"

@@ -13,8 +13,7 @@ pytest.importorskip("fastapi")
 sync_api = pytest.importorskip("playwright.sync_api")
 
 import anchorval  # noqa: E402
-from anchorval.money import format_money  # noqa: E402
-from anchorval.money import amount_str  # noqa: E402
+from anchorval.money import amount_str, format_money  # noqa: E402
 
 HERE = Path(__file__).parent
 CHROMIUM = "/usr/bin/chromium"

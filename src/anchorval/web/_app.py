@@ -14,7 +14,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from ..errors import AnchorvalError, CaseError
-from ..money import amount_str, format_money
+from ..money import amount_str
 from ._jobs import MAX_DRAWS
 from ._plots import figure_div, inline_plots_to_data
 from ._registry import MAX_UPLOAD_BYTES
