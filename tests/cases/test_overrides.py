@@ -99,3 +99,21 @@ def test_scenario_file_loads_as_the_overridden_case(cid):
     out = scenario_yaml(text, case, overrides)
     assert parse_case_text(out, "scenario.yaml") == apply_overrides(case, overrides)
     assert out.count(f"source: {WHAT_IF_SOURCE_ID}") == len(overrides)
+
+
+def test_peer_figures_override_through_the_peer_case():
+    from anchorval.cases import override_loaded, resolve_case
+
+    filed = anchorval.value(CASE)
+    peer = resolve_case("zhipu-2026-06").case
+    old = peer.capital.share_price.value
+    t = anchorval.value(CASE, overrides={"zhipu-2026-06:capital.share_price": old / 2})
+    # peer multiple = (price x shares / revenue) x ARR run rate: half the price, half the anchor
+    ratio = t.anchor("peer_multiple").base.amount / filed.anchor("peer_multiple").base.amount
+    assert abs(ratio - Decimal("0.5")) < Decimal("1e-12")
+    assert t.anchor("last_round").base == filed.anchor("last_round").base
+    cites = {f"{f.case_id}:{f.path}": f.source_id for s in t.anchor("peer_multiple").steps for f in s.figures}
+    assert cites["zhipu-2026-06:capital.share_price"] == WHAT_IF_SOURCE_ID
+    with pytest.raises(CaseError) as exc:
+        override_loaded(resolve_case(CASE), {"zhipu-2026-06:capital.share_price": -1})
+    assert exc.value.field == "zhipu-2026-06:capital.share_price"

@@ -19,9 +19,9 @@ from pydantic import ValidationError
 
 from ..domain import ASSUMPTION_PUBLISHER, Case, Figure, Source
 from ..errors import MSG_UNKNOWN_OVERRIDE, CaseError
-from ._loader import _clean_msg, _loc_text, _path_to_loc
+from ._loader import LoadedCase, _clean_msg, _loc_text, _path_to_loc
 
-__all__ = ["WHAT_IF_SOURCE_ID", "apply_overrides", "override_paths", "scenario_yaml"]
+__all__ = ["WHAT_IF_SOURCE_ID", "apply_overrides", "override_loaded", "override_paths", "scenario_yaml"]
 
 #: Source id every overridden figure cites.
 WHAT_IF_SOURCE_ID = "what-if"
@@ -188,6 +188,53 @@ def _lists(x: Any) -> Any:
     if isinstance(x, list | tuple):
         return [_lists(v) for v in x]
     return x
+
+
+def override_loaded(loaded: LoadedCase, overrides: Mapping[str, Any]) -> LoadedCase:
+    """Apply overrides to a loaded case and to its peers (``'<peer id>:<path>'``).
+
+    Parameters
+    ----------
+    loaded : LoadedCase
+        The case and its resolved peers, as filed.
+    overrides : mapping of str to value
+        As :func:`apply_overrides`; a key ``'<peer case id>:<path>'`` overrides a figure of that
+        peer (``'zhipu-2026-06:capital.share_price'`` moves the peer's P/S).
+
+    Returns
+    -------
+    LoadedCase
+        The overridden case and peers (the origin kept).
+
+    Raises
+    ------
+    CaseError
+        As :func:`apply_overrides`; for a peer the field reads ``'<peer id>:<path>'``.
+
+    Examples
+    --------
+    >>> from anchorval.cases import resolve_case
+    >>> lc = override_loaded(resolve_case("anthropic-2026-06"), {"zhipu-2026-06:capital.share_price": "1000 HKD"})
+    >>> lc.peers["zhipu-2026-06"].capital.share_price.value
+    Decimal('1000')
+    """
+    if not overrides:
+        return loaded
+    own: dict[str, Any] = {}
+    by_peer: dict[str, dict[str, Any]] = {}
+    for k, v in overrides.items():
+        pid, sep, rest = k.partition(":")
+        if sep and pid in loaded.peers:
+            by_peer.setdefault(pid, {})[rest] = v
+        else:
+            own[k] = v
+    peers = dict(loaded.peers)
+    for pid, ov in by_peer.items():
+        try:
+            peers[pid] = apply_overrides(peers[pid], ov)
+        except CaseError as exc:
+            raise CaseError(exc.message, field=f"{pid}:{exc.field}" if exc.field else pid) from None
+    return LoadedCase(apply_overrides(loaded.case, own), peers, loaded.origin)
 
 
 def _human(fig: Figure, v: Decimal) -> str:

@@ -227,7 +227,8 @@ def create_app(cases_dir: str | Path | None = None, db: str | Path | None = None
             "errors": dict(errors),
             "chart": figure_div(football_field(t)),
             "groups": state.panel(key),
-            "query": _query(overrides),
+            "query": _query({k: v for k, v in overrides.items() if ":" not in k}),
+            "peer_overrides": [k for k in overrides if ":" in k],
         }
 
     def _query(overrides: Mapping[str, Any]) -> str:
@@ -257,7 +258,8 @@ def create_app(cases_dir: str | Path | None = None, db: str | Path | None = None
         loaded = state.registry.loaded(key)
         groups = state.panel(key)
         q = dict(request.query_params)
-        overrides = form_overrides(q, groups)
+        # a peer's figures live in the peer's file: the download holds this case's overrides only
+        overrides = {k: v for k, v in form_overrides(q, groups).items() if ":" not in k}
         # values passed straight (list text already joined) are re-read as the panel reads them
         text = scenario_yaml(e.text, loaded.case, overrides)
         return Response(

@@ -75,8 +75,12 @@ class State:
         if groups is None:
             t = self.filed(key)
             cid = t.case_id
-            used = {a.anchor: [f.path for s in a.steps for f in s.figures if f.case_id == cid] for a in t.anchors}
-            groups = panel(self.registry.loaded(key).case, used, {a.anchor: a.title for a in t.anchors})
+            used = {
+                a.anchor: [f.path if f.case_id == cid else f"{f.case_id}:{f.path}" for s in a.steps for f in s.figures]
+                for a in t.anchors
+            }
+            loaded = self.registry.loaded(key)
+            groups = panel(loaded.case, used, {a.anchor: a.title for a in t.anchors}, loaded.peers)
             e.cache["panel"] = groups
         return groups
 

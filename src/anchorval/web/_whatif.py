@@ -95,7 +95,9 @@ def _fields(path: str, f: Figure, label: str) -> list[Field]:
     return [Field(path, label, kind, _text(f, f.base), f.unit, cite)]
 
 
-def panel(case: Case, used: Mapping[str, list[str]], titles: Mapping[str, str]) -> list[FieldGroup]:
+def panel(
+    case: Case, used: Mapping[str, list[str]], titles: Mapping[str, str], peers: Mapping[str, Case] | None = None
+) -> list[FieldGroup]:
     """Group the case's inputs by the anchor they drive.
 
     Parameters
@@ -103,16 +105,20 @@ def panel(case: Case, used: Mapping[str, list[str]], titles: Mapping[str, str]) 
     case : Case
         The case as filed.
     used : mapping of str to list of str
-        Anchor key -> figure paths of this case its derivation cites (in order).
+        Anchor key -> figure paths its derivation cites, in order (a peer's as ``'<peer id>:<path>'``).
     titles : mapping of str to str
         Anchor key -> title.
+    peers : mapping of str to Case, optional
+        The peer cases (their figures are offered as ``'<peer id>:<path>'``).
 
     Returns
     -------
     list of FieldGroup
         One group per anchor with inputs, then the blend weights.
     """
-    figures = case.figures()
+    figures = dict(case.figures())
+    for pid, p in (peers or {}).items():
+        figures.update({f"{pid}:{path}": f for path, f in p.figures().items()})
     groups, seen = [], set()
     for key, paths in used.items():
         fields: list[Field] = []

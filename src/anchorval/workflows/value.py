@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 from ..anchors import ANCHORS, AnchorContext
 from ..anchors.triangulate import Triangulation, triangulate
-from ..cases import LoadedCase, apply_overrides, resolve_case
+from ..cases import LoadedCase, override_loaded, resolve_case
 from ..domain import Case
 from ..errors import MissingFigureError
 
@@ -94,8 +93,8 @@ def value(
     peers : mapping of str to Case, optional
         Peer cases built in code (win over files).
     overrides : mapping of str to value, optional
-        What-if figures by path (``{'arr_multiple.share': '50%'}``; see
-        :func:`anchorval.cases.apply_overrides`); each cites the ``what-if`` source.
+        What-if figures by path (``{'arr_multiple.share': '50%'}``, a peer's as
+        ``'<peer id>:<path>'``; see :func:`anchorval.cases.override_loaded`); each cites ``what-if``.
 
     Returns
     -------
@@ -118,7 +117,4 @@ def value(
     >>> str(anchorval.value("anthropic-2026-06", overrides={"perps[0].price": 1400}).anchor("perp_implied").base)
     '1.4T USD'
     """
-    loaded = resolve_case(case, peers)
-    if overrides:
-        loaded = replace(loaded, case=apply_overrides(loaded.case, overrides))
-    return value_loaded(loaded, anchors, currency, weights)
+    return value_loaded(override_loaded(resolve_case(case, peers), overrides or {}), anchors, currency, weights)
