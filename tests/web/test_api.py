@@ -118,6 +118,10 @@ def test_whatif_fragment_shows_new_value_and_field_errors(client):
     # the bad input's message sits beside its field (out-of-band swap), the rest still values
     assert 'id="err-f-perps-0-reference-shares" role="alert" hx-swap-oob="true">must be positive, got -5<' in r.text
     assert "<script" not in r.text.lower()  # no inline script in what the page swaps in
+    # a bound moved past the other: the range's message, beside the bound that moved
+    r = client.post(f"/cases/{CASE}/whatif", data={"financials.arr_run_rate.low": "50B USD"})
+    msg = "financials.arr_run_rate: low 50,000,000,000 is above high 47,000,000,000"
+    assert f'id="err-f-financials-arr-run-rate-low" role="alert" hx-swap-oob="true">{msg}<' in r.text
 
 
 def test_scenario_download_round_trips(client):

@@ -69,13 +69,10 @@ def _what_if_values(state: State, key: str, overrides: dict[str, Any]) -> tuple[
         try:
             return state.what_if(key, good), errors, good
         except CaseError as exc:
-            bad = (
-                exc.field
-                if exc.field in good
-                else next((k for k in good if exc.field and exc.field.startswith(k.rsplit(".", 1)[0])), None)
-            )
-            if bad is None:
-                raise
+            # the input in error: the override itself, or the range whose bound it moved
+            bad = next((k for k in good if exc.field and (k == exc.field or k.startswith(exc.field + "."))), None)
+            if bad is None:  # a check across several inputs: show it, value the case as filed
+                return state.filed(key), {**errors, "all inputs": str(exc)}, {}
             errors[bad] = exc.message if exc.field == bad else str(exc)
             good.pop(bad)
     return state.filed(key), errors, {}
