@@ -468,7 +468,7 @@ def _tag(
         if ym and d.kind != "date":
             period = ym.group(1)
             rules.append(f"period: {period}")
-        elif FORWARD_MARKERS.search(s_text):
+        elif FORWARD_MARKERS.search(_clause(s_text, rel_s)):
             period = "forward"
             rules.append("period: forward-looking")
     return quantity, entity, method, period, rules
@@ -667,6 +667,15 @@ def _respectively(t: str, sentences: list[Sentence], drafts: list[_Draft]) -> di
         if keys and len(keys) == len(amounts):
             out.update({id(d): k for d, k in zip(amounts, keys, strict=True)})
     return out
+
+
+def _clause(s_text: str, pos: int) -> str:
+    """The clause (between commas or semicolons) of a sentence that holds position ``pos``."""
+    cuts = [0] + [m.end() for m in re.finditer(r"[,;，；](?!\d)", s_text)] + [len(s_text)]
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        if a <= pos < b:
+            return s_text[a:b]
+    return s_text
 
 
 def _sentence_method(s_text: str) -> str | None:
