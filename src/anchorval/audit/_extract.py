@@ -195,7 +195,7 @@ _WORD_PCT = (
 _SMALL = re.compile(
     r"\b(?P<n>" + "|".join(k for k in SMALL_NUMBERS if k not in ("a", "an")) + r")"
     r"(?:(?: to | or )(?P<n2>" + "|".join(k for k in SMALL_NUMBERS if k not in ("a", "an")) + r"))?"
-    r"(?:[- ](?:a |[a-z]+ )?)(?P<noun>" + COUNT_NOUNS + r")\b",
+    r"(?:[- ](?:[a-z]+ ){0,2})(?P<noun>" + COUNT_NOUNS + r")\b",
     re.I,
 )
 
@@ -474,7 +474,9 @@ def _tag(
     return quantity, entity, method, period, rules
 
 
-def extract_claims(text: str, entities: Mapping[str, Sequence[str]] | None = None) -> list[Claim]:
+def extract_claims(
+    text: str, entities: Mapping[str, Sequence[str]] | None = None, default_entity: str | None = None
+) -> list[Claim]:
     """Read every numeric statement of an article.
 
     Parameters
@@ -484,6 +486,8 @@ def extract_claims(text: str, entities: Mapping[str, Sequence[str]] | None = Non
     entities : mapping of str to sequence of str, optional
         Company name -> aliases (``{'Zhipu': ['智谱', 'Smartplus', ...]}``); a few other
         organisations the field names (OpenAI, Alibaba, Amazon...) are always known.
+    default_entity : str, optional
+        Company a claim belongs to when its text names none (the audit's only case).
 
     Returns
     -------
@@ -612,6 +616,9 @@ def extract_claims(text: str, entities: Mapping[str, Sequence[str]] | None = Non
                 quantity = None
         else:
             quantity, entity, method, period, rules = _tag(d, t, sent, ents, own)
+        if entity is None and default_entity is not None and d.kind not in ("date", "label", "number"):
+            entity = default_entity
+            rules.append(f"entity: the only case company ({entity})")
         if id(d) in respectively:
             method = respectively[id(d)]
             rules.append(f"method: {method}, by position in a 'respectively' list")

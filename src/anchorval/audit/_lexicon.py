@@ -135,6 +135,7 @@ QUANTITIES: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
         (re.compile(r"trading at|stock price|share price|breaking through|股价", re.I), "share_price"),
     ),
     "percent": (
+        (re.compile(r"(?:of|relative to) the (?:free |unrestricted )?float", re.I), "unlock_float_pct"),
         (re.compile(r"revenue share|份额|占", re.I), "revenue_share"),
         (re.compile(r"unrestricted|in circulation|circulat|free float|流通", re.I), "float_pct"),
         (re.compile(r"unlock", re.I), "unlock_pct"),

@@ -351,7 +351,7 @@ def audit(
     arts: list[ArticleAudit] = []
     claims_by: dict[str, list] = {}
     for name, text in texts:
-        claims = extract_claims(text, entities)
+        claims = extract_claims(text, entities, loaded[0].case.company.name if len(loaded) == 1 else None)
         checks = check_article(claims, text, refs, rates)
         claims_by[name] = claims
         arts.append(ArticleAudit(name, text, tuple(split_sentences(text)), tuple(claims), tuple(checks)))
