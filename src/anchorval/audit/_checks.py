@@ -797,14 +797,29 @@ def check_across(
     return out
 
 
+#: Scopes that check a claim against figures and arithmetic (they decide over other articles).
+REFERENCE_SCOPES = frozenset({"case", "computed", "anchor"})
+
+
 def verdict_of(checks: Iterable[Check]) -> str:
-    """A claim's verdict from its checks: inconsistent if any is, else consistent if any is.
+    """A claim's verdict from its checks.
+
+    Checks against figures and arithmetic (case, computed, anchor) decide when there are any:
+    a claim that agrees with the case stays consistent even where another article (or another
+    sentence) printed the same fact differently; that disagreement is still listed, and the claim
+    it convicts is the one the figures contradict. A label slip always counts. Without such
+    checks, the article and cross-article comparisons decide. Inconsistent if any deciding check
+    is, else consistent if any is, else cannot_check.
 
     Examples
     --------
     >>> verdict_of([])
     'cannot_check'
     """
+    checks = list(checks)
+    decided = [k for k in checks if k.scope in REFERENCE_SCOPES and k.verdict != NOT_CHECKABLE]
+    if decided:
+        checks = decided + [k for k in checks if k.slip == "label"]
     vs = {k.verdict for k in checks}
     if INCONSISTENT in vs:
         return INCONSISTENT
