@@ -241,7 +241,7 @@ def parse_number(text: Any) -> Decimal:
     Examples
     --------
     >>> parse_number("1.72T")
-    Decimal('1.72E+12')
+    Decimal('1720000000000.00')
     >>> parse_number("三千五百亿")
     Decimal('350000000000')
     """
@@ -341,7 +341,7 @@ def parse_amount(text: Any, default_currency: str | None = None) -> Money:
     Examples
     --------
     >>> parse_amount("965B USD")
-    Money(amount=Decimal('9.65E+11'), currency='USD')
+    Money(amount=Decimal('965000000000'), currency='USD')
     >>> parse_amount("1万亿港元")
     Money(amount=Decimal('1000000000000'), currency='HKD')
     """

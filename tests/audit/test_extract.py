@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from anchorval.audit import extract_claims, split_sentences
+from anchorval.claims import extract_claims, split_sentences
 
 from .conftest import ENTITIES, MT, TENCENT, ZH
 

@@ -13,7 +13,7 @@ from ..money import format_number
 from ._render import ReportSection, _env
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..audit import AuditResult, Claim, ClaimRow
+    from ..claims import AuditResult, Claim, ClaimRow
 
 __all__ = [
     "audit_sections",
@@ -54,6 +54,12 @@ def parsed_text(c: Claim) -> str:
     Returns
     -------
     str
+
+    Examples
+    --------
+    >>> from anchorval.claims import extract_claims
+    >>> parsed_text(extract_claims("about 43亿港元")[0])
+    '4.3B HKD (about)'
     """
     if c.low is None:
         return c.kind
@@ -81,7 +87,24 @@ def _gap(r: ClaimRow) -> str:
 
 
 def audit_to_json(r: AuditResult) -> str:
-    """JSON text of :meth:`AuditResult.to_dict` (schema ``anchorval.audit/1``, docs/audit.md)."""
+    """JSON text of :meth:`AuditResult.to_dict` (schema ``anchorval.audit/1``, docs/audit.md).
+
+    Parameters
+    ----------
+    r : AuditResult
+
+    Returns
+    -------
+    str
+        Indented JSON, non-ASCII kept as is.
+
+    Examples
+    --------
+    >>> from anchorval.workflows.audit import audit
+    >>> json.loads(audit_to_json(audit("Revenue was 3.5亿元.")))["schema"]
+    'anchorval.audit/1'
+
+    """
     return json.dumps(r.to_dict(), indent=2, ensure_ascii=False)
 
 
@@ -95,6 +118,12 @@ def render_audit_markdown(r: AuditResult) -> str:
     Returns
     -------
     str
+
+    Examples
+    --------
+    >>> from anchorval.workflows.audit import audit
+    >>> render_audit_markdown(audit("Revenue was 3.5亿元.")).splitlines()[0]
+    '# Claims audit'
     """
     n = r.counts()
     out = [
@@ -143,6 +172,16 @@ def print_audit_tables(r: AuditResult, console: Any) -> None:
     ----------
     r : AuditResult
     console : rich.console.Console
+
+    Examples
+    --------
+    >>> from rich.console import Console
+    >>> from anchorval.workflows.audit import audit
+    >>> con = Console(record=True, width=100)
+    >>> print_audit_tables(audit("Revenue was 3.5亿元 [bold]."), con)  # doctest: +ELLIPSIS
+    <text>: 1 claims; 0 consistent, 0 inconsistent, 1 not checkable...
+    │ c1    │ 3.5亿元 │ 350M CNY │ cannot_check │     │ no company named for this revenue │
+    ...
     """
     from rich.table import Table
     from rich.text import Text
@@ -188,6 +227,12 @@ def audit_sections(r: AuditResult) -> list[ReportSection]:
     -------
     list of ReportSection
         Rendered with the autoescaping jinja environment (article text is escaped).
+
+    Examples
+    --------
+    >>> from anchorval.workflows.audit import audit
+    >>> [s.id for s in audit_sections(audit("<b>3.5亿元</b>"))]
+    ['article-1', 'citations']
     """
     env = _env()
     secs = []
@@ -251,6 +296,13 @@ def render_audit_html(r: AuditResult) -> str:
     -------
     str
         Complete HTML document.
+
+    Examples
+    --------
+    >>> from anchorval.workflows.audit import audit
+    >>> html = render_audit_html(audit("<b>3.5亿元</b>"))
+    >>> "&lt;b&gt;" in html and "<b>3.5" not in html
+    True
     """
     n = r.counts()
     sub = (

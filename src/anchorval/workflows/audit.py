@@ -1,6 +1,6 @@
 """Orchestration of the claims audit: read articles, load cases once, build the references (case
 figures, anchorval's arithmetic on them, anchors) and FX rates, and run the pure checks of
-:mod:`anchorval.audit`.
+:mod:`anchorval.claims`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from ..audit import (
+from ..claims import (
     ArticleAudit,
     AuditResult,
     Check,
@@ -25,7 +25,7 @@ from ..audit import (
     extract_claims,
     split_sentences,
 )
-from ..audit._text import MAX_ARTICLE_BYTES
+from ..claims._text import MAX_ARTICLE_BYTES
 from ..cases import LoadedCase, resolve_case
 from ..domain import Case, Figure
 from ..domain._figure import is_assumption_source
@@ -83,7 +83,7 @@ def read_article(path: str | Path) -> tuple[str, str]:
     ----------
     path : str or Path
         A text file (UTF-8, or one that declares its encoding; see
-        :func:`~anchorval.audit.decode_article`).
+        :func:`~anchorval.claims.decode_article`).
 
     Returns
     -------

@@ -1,9 +1,11 @@
-"""Claims audit (pure): read the numbers an article prints and check them.
+"""Claims audit, the pure part: read the numbers an article prints and check them.
 
 Extraction is rule-based and explainable (each claim keeps the words it was read from and the
 rules that read it); checks take plain references and FX rates, so this package imports only
 ``domain``, ``money`` and ``errors``. :mod:`anchorval.workflows.audit` builds the references
-from cases and anchors.
+from cases and anchors; :func:`anchorval.audit` is the entry point. (The package is not named
+``audit``: importing a subpackage ``anchorval.audit`` would rebind the public function
+``anchorval.audit`` to the module.)
 """
 
 from ._checks import (

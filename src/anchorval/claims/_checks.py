@@ -93,7 +93,7 @@ class Reference:
     Attributes
     ----------
     quantity, entity : str
-        What it measures and of which company (see :class:`~anchorval.audit.Claim`).
+        What it measures and of which company (see :class:`~anchorval.claims.Claim`).
     low, high : Decimal
         Value interval in ``unit`` (totals for money, decimals for ratios, x for multiples).
     unit : str
@@ -190,7 +190,7 @@ def claim_interval(c: Claim) -> tuple[Decimal, Decimal]:
 
     Examples
     --------
-    >>> from anchorval.audit import extract_claims
+    >>> from anchorval.claims import extract_claims
     >>> claim_interval(extract_claims("over $30 billion")[0])
     (Decimal('29500000000.0'), Decimal('Infinity'))
     """
@@ -312,7 +312,7 @@ def classify_slip(
 
     Examples
     --------
-    >>> from anchorval.audit import extract_claims
+    >>> from anchorval.claims import extract_claims
     >>> c = extract_claims("revenue of 7.2433 billion RMB")[0]
     >>> classify_slip(c, (Decimal("724.33e6"), Decimal("724.33e6")), "CNY", {})[0]
     'scale'
@@ -593,7 +593,7 @@ def check_article(
     Parameters
     ----------
     claims : sequence of Claim
-        The article's claims (from :func:`~anchorval.audit.extract_claims`).
+        The article's claims (from :func:`~anchorval.claims.extract_claims`).
     text : str
         The article text (for the words around a claim).
     refs : sequence of Reference
@@ -610,7 +610,7 @@ def check_article(
 
     Examples
     --------
-    >>> from anchorval.audit import extract_claims
+    >>> from anchorval.claims import extract_claims
     >>> t = "Zhipu's 2025 revenue is 7.2433 billion RMB. Its approximately $100 million revenue in 2025."
     >>> cs = extract_claims(t, {"Zhipu": []})
     >>> [(k.claim, k.verdict, k.slip) for k in check_article(cs, t, rates={("USD", "CNY"): Decimal("7.2")})
@@ -756,7 +756,7 @@ def check_across(
 
     Examples
     --------
-    >>> from anchorval.audit import extract_claims
+    >>> from anchorval.claims import extract_claims
     >>> a = extract_claims("Zhipu's 2025 revenue is 7.2433 billion RMB.", {"Zhipu": []})
     >>> b = extract_claims("Zhipu's 2025 revenue was 724.33 million RMB.", {"Zhipu": []})
     >>> [(name, k.slip) for name, k in check_across({"mt": a, "zh": b})]

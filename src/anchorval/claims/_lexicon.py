@@ -142,7 +142,7 @@ QUANTITIES: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
         (re.compile(r"weight", re.I), "index_weight"),
         (re.compile(r"API prices?", re.I), "price_growth"),
         (re.compile(r"year-on-year|year-over-year|同比", re.I), "revenue_growth"),
-        (re.compile(r"growth|increase|surge|rose|gain|涨", re.I), "growth"),
+        (re.compile(r"growth|grew|grow|increase|surge|rose|gain|涨", re.I), "growth"),
         (re.compile(r"component|belongs to|attributed", re.I), "premium_share"),
     ),
     "multiple": (

@@ -177,7 +177,7 @@ _COUNT_AFTER = re.compile(
 )
 _RANGE_SEP = re.compile(r"^\s?(?:-|–|~|至|to|and)\s?(?:over\s|more than\s|about\s)?(?=[-+$]?(?:HK\$|US\$)?\d)")
 _CHANGE_CUES = re.compile(
-    r"increase|growth|grow|surge|rose|rise|gain|year-on-year|year-over-year|quarter-over-quarter|"
+    r"increase|growth|grow|grew|surge|rose|rise|gain|year-on-year|year-over-year|quarter-over-quarter|"
     r"improvement|losing|drop|fell|同比|增长|涨",
     re.I,
 )
