@@ -87,7 +87,7 @@ def test_unknown_declared_encoding(tmp_path):
 
 def test_declared_and_bom_encodings_are_read(tmp_path):
     gb = tmp_path / "gb.txt"
-    gb.write_bytes("<meta charset=\"gb18030\">\n智谱市值约1万亿港元。".encode("gb18030"))
+    gb.write_bytes('<meta charset="gb18030">\n智谱市值约1万亿港元。'.encode("gb18030"))
     u16 = tmp_path / "u16.txt"
     u16.write_bytes("智谱市值约1万亿港元。".encode("utf-16"))
     for p in (gb, u16):
@@ -104,7 +104,9 @@ def test_missing_file_and_unknown_case(tmp_path):
 
 def test_formats_and_report(tmp_path):
     out = tmp_path / "audit.html"
-    res = runner.invoke(app, ["audit", str(TENCENT), "--case", "zhipu-2026-06", "--format", "json", "--report", str(out)])
+    res = runner.invoke(
+        app, ["audit", str(TENCENT), "--case", "zhipu-2026-06", "--format", "json", "--report", str(out)]
+    )
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
     assert data["schema"] == "anchorval.audit/1"

@@ -148,6 +148,8 @@ def test_no_slip_named_when_none_explains():
 def test_price_times_shares():
     # market cap = price x shares: HK$2,380 x 439.6217M = HK$1.0463T; 'HK$1.05 trillion' agrees
     cap = D(2380) * D("439.6217e6")
-    c, v, _ = audit_one("Acme's market cap is HK$1.05 trillion.", [
-        Reference("market_cap", "Acme", cap, cap, "HKD", "Acme price x shares", "computed")])
+    c, v, _ = audit_one(
+        "Acme's market cap is HK$1.05 trillion.",
+        [Reference("market_cap", "Acme", cap, cap, "HKD", "Acme price x shares", "computed")],
+    )
     assert v == "consistent" and abs(c.low / cap - 1) < D("0.01")

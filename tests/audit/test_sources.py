@@ -112,8 +112,11 @@ def test_arr_and_multiples_agree(sources_audit, anthropic):
     assert arr == (Decimal("82.6e9"), Decimal("118e9"))
     a = arts[MT.name]
     assert row(a, find(a, "$82 billion to $118 billion")).verdict == "consistent"
-    for k, text in zip(am.multiples.values, ("$820 billion to $1.18 trillion", "$1.23 trillion to $1.77 trillion",
-                                              "$1.64 trillion to $2.36 trillion"), strict=True):
+    for k, text in zip(
+        am.multiples.values,
+        ("$820 billion to $1.18 trillion", "$1.23 trillion to $1.77 trillion", "$1.64 trillion to $2.36 trillion"),
+        strict=True,
+    ):
         lo, hi = arr[0] * k, arr[1] * k
         c = find(a, text)
         assert abs(c.low / lo - 1) < Decimal("0.01") and abs(c.high / hi - 1) < Decimal("0.01")

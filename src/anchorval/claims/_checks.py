@@ -1,6 +1,7 @@
-"""Checks of extracted claims: against references (case figures, computed values, anchors), within
-an article, and across articles; each gives a verdict, the gap and, when one explains the gap, the
-named class of slip.
+"""Checks of extracted claims against references, within an article and across articles.
+
+References are case figures, computed values and anchors. Each check gives a verdict, the gap and,
+when one explains the gap, the named class of slip.
 
 Pure maths over plain data: references and FX rates come in as values (the workflow builds them
 from cases), so this module never reads a case or a file.
@@ -174,7 +175,7 @@ class Check:
 
 # -- intervals ---------------------------------------------------------------------------------
 def claim_interval(c: Claim) -> tuple[Decimal, Decimal]:
-    """The values a claim admits, from its hedge and printed precision.
+    """Return the values a claim admits, from its hedge and printed precision.
 
     Parameters
     ----------
@@ -222,7 +223,7 @@ def _overlap(a: tuple[Decimal, Decimal], b: tuple[Decimal, Decimal]) -> bool:
 
 
 def _nearest_gap(a: tuple[Decimal, Decimal], b: tuple[Decimal, Decimal]) -> Decimal | None:
-    """Printed / expected - 1 between the nearest points of two disjoint intervals."""
+    """Return printed / expected - 1 between the nearest points of two disjoint intervals."""
     if a[1] < b[0]:
         x, y = a[1], b[0]
     else:
@@ -270,7 +271,7 @@ def _is_money(unit: str | None) -> bool:
 def _claim_in(
     c: Claim, unit: str, rates: Mapping[tuple[str, str], Decimal], as_unit: str | None = None
 ) -> tuple[Decimal, Decimal] | None:
-    """The claim's interval expressed in ``unit`` (reading it in ``as_unit`` if given)."""
+    """Return the claim's interval in ``unit`` (reading it in ``as_unit`` if given)."""
     lo, hi = claim_interval(c)
     src = as_unit or c.unit
     if src is None or not _is_money(src) or not _is_money(unit):
@@ -335,7 +336,13 @@ def classify_slip(
     if mid is None or mid == 0 or base == 0:
         return None, ""
     r = base / mid
-    for k, name in ((10, "x10"), (100, "x100"), (1000, "x1,000 (million vs billion)"), (10**4, "x10^4 (万)"), (10**8, "x10^8 (亿)")):
+    for k, name in (
+        (10, "x10"),
+        (100, "x100"),
+        (1000, "x1,000 (million vs billion)"),
+        (10**4, "x10^4 (万)"),
+        (10**8, "x10^8 (亿)"),
+    ):
         for kk, word in ((Decimal(k), "larger"), (1 / Decimal(k), "smaller")):
             if abs(r / kk - 1) <= Decimal("0.1"):
                 return "scale", f"printed {name} {word} than the figures give"
@@ -407,28 +414,64 @@ def _compare(
     got = _claim_in(c, unit, rates)
     note = " (no currency printed; read in the reference's)" if c.kind == "amount" and c.unit is None else ""
     if got is None:
-        return Check(c.id, scope, NOT_CHECKABLE, against, None, None, unit, None, None,
-                     f"no FX rate between {c.unit} and {unit}", tuple(citations), other)
+        return Check(
+            c.id,
+            scope,
+            NOT_CHECKABLE,
+            against,
+            None,
+            None,
+            unit,
+            None,
+            None,
+            f"no FX rate between {c.unit} and {unit}",
+            tuple(citations),
+            other,
+        )
     ok = _overlap(got, expected)
     if ok and c.low != c.high and c.bound in ("range", "about", "over", "exact") and expected[0] != expected[1]:
         # a printed range against a range: both ends must agree
         lo_ok = _overlap(_claim_in(_endpoint(c, "low"), unit, rates) or got, (expected[0], expected[0]))
-        hi_ok = not expected[1].is_finite() or _overlap(_claim_in(_endpoint(c, "high"), unit, rates) or got, (expected[1], expected[1]))
+        hi_ok = not expected[1].is_finite() or _overlap(
+            _claim_in(_endpoint(c, "high"), unit, rates) or got, (expected[1], expected[1])
+        )
         ok = lo_ok and hi_ok
     exp_lo, exp_hi = expected
     if ok:
-        return Check(c.id, scope, CONSISTENT, against, exp_lo if exp_lo.is_finite() else None,
-                     exp_hi if exp_hi.is_finite() else None, unit, None, None,
-                     f"printed {_iv_text(got, unit)} agrees with {_iv_text(expected, unit)}{note}",
-                     tuple(citations), other)
+        return Check(
+            c.id,
+            scope,
+            CONSISTENT,
+            against,
+            exp_lo if exp_lo.is_finite() else None,
+            exp_hi if exp_hi.is_finite() else None,
+            unit,
+            None,
+            None,
+            f"printed {_iv_text(got, unit)} agrees with {_iv_text(expected, unit)}{note}",
+            tuple(citations),
+            other,
+        )
     gap = _nearest_gap(got, expected) if not _overlap(got, expected) else _endpoint_gap(c, expected, unit, rates)
     slip, why = classify_slip(c, expected, unit, rates)
     gap_text = f"; gap {float(gap) * 100:+.1f}%" if gap is not None else ""
     reason = f"printed {_iv_text(got, unit)} but {against} gives {_iv_text(expected, unit)}{gap_text}{note}"
     if slip:
         reason += f"; {slip} slip: {why}"
-    return Check(c.id, scope, INCONSISTENT, against, exp_lo if exp_lo.is_finite() else None,
-                 exp_hi if exp_hi.is_finite() else None, unit, gap, slip, reason, tuple(citations), other)
+    return Check(
+        c.id,
+        scope,
+        INCONSISTENT,
+        against,
+        exp_lo if exp_lo.is_finite() else None,
+        exp_hi if exp_hi.is_finite() else None,
+        unit,
+        gap,
+        slip,
+        reason,
+        tuple(citations),
+        other,
+    )
 
 
 def _endpoint(c: Claim, which: str) -> Claim:
@@ -473,8 +516,18 @@ def _check_refs(c: Claim, refs: Sequence[Reference], rates: Mapping[tuple[str, s
         return []
     if c.period == "past":
         return [
-            Check(c.id, "case", NOT_CHECKABLE, "case figures", None, None, None, None, None,
-                  "the sentence describes an earlier state; case figures are as of the case date")
+            Check(
+                c.id,
+                "case",
+                NOT_CHECKABLE,
+                "case figures",
+                None,
+                None,
+                None,
+                None,
+                None,
+                "the sentence describes an earlier state; case figures are as of the case date",
+            )
         ]
     cands = _candidates(c, refs)
     exact = [r for r in cands if r.bound == "exact"]
@@ -489,7 +542,9 @@ def _check_refs(c: Claim, refs: Sequence[Reference], rates: Mapping[tuple[str, s
     if not bad:
         return checks[:1]
     # the most plausible reading: an explained slip first, then the smallest gap
-    bad.sort(key=lambda k: (k.slip is None, abs(math.log(float(k.gap) + 1)) if k.gap is not None and k.gap > -1 else 1e9))
+    bad.sort(
+        key=lambda k: (k.slip is None, abs(math.log(float(k.gap) + 1)) if k.gap is not None and k.gap > -1 else 1e9)
+    )
     return bad[:1]
 
 
@@ -504,8 +559,13 @@ def _check_ps_from_revenue(
     revs = [
         x
         for x in claims
-        if x.sentence == c.sentence and x.kind == "amount" and x.quantity in ("revenue", "arr")
-        and x.entity == c.entity and x.end <= c.start and x.low is not None and _is_money(x.unit)
+        if x.sentence == c.sentence
+        and x.kind == "amount"
+        and x.quantity in ("revenue", "arr")
+        and x.entity == c.entity
+        and x.end <= c.start
+        and x.low is not None
+        and _is_money(x.unit)
     ]
     caps = [r for r in refs if r.quantity == "market_cap" and r.entity == c.entity and r.origin != "case"]
     caps = caps or [r for r in refs if r.quantity == "market_cap" and r.entity == c.entity]
@@ -550,7 +610,9 @@ def _check_stated_ratio(c: Claim, claims: Sequence[Claim], text: str) -> list[Ch
     """'1/218 of Alibaba Cloud's': the ratio of two amounts the article prints."""
     if c.kind != "ratio" or c.low is None:
         return []
-    window = [x for x in claims if c.sentence - 2 <= x.sentence <= c.sentence and x.kind == "amount" and x.low is not None]
+    window = [
+        x for x in claims if c.sentence - 2 <= x.sentence <= c.sentence and x.kind == "amount" and x.low is not None
+    ]
     for a in window:
         for b in window:
             if a is b or a.quantity is None or a.quantity != b.quantity or a.entity == b.entity:
@@ -562,23 +624,36 @@ def _check_stated_ratio(c: Claim, claims: Sequence[Claim], text: str) -> list[Ch
             assert a.low is not None and b.low is not None
             v = a.low / b.low
             return [
-                _compare(c, (v, v), "ratio", {}, "article", f"{a.text} / {b.text} printed in the article",
-                         other=f"{a.id},{b.id}")
+                _compare(
+                    c,
+                    (v, v),
+                    "ratio",
+                    {},
+                    "article",
+                    f"{a.text} / {b.text} printed in the article",
+                    other=f"{a.id},{b.id}",
+                )
             ]
     return []
 
 
 def _check_growth(c: Claim, claims: Sequence[Claim], text: str) -> list[Check]:
-    """A change printed beside 'from A to B': B / A - 1."""
+    """Check a change printed beside 'from A to B' against B / A - 1."""
     if c.kind != "change" or c.low is None:
         return []
     amts = [x for x in claims if x.sentence == c.sentence and x.kind in ("amount", "count") and x.low is not None]
     for a, b in zip(amts, amts[1:], strict=False):
         between = text[a.end : b.start]
-        if a.unit == b.unit and re.search(r"\bto\b|至|到", between) and re.search(r"\bfrom\b|从", text[max(0, a.start - 12) : a.start]):
+        if (
+            a.unit == b.unit
+            and re.search(r"\bto\b|至|到", between)
+            and re.search(r"\bfrom\b|从", text[max(0, a.start - 12) : a.start])
+        ):
             assert a.low is not None and b.low is not None and a.low != 0
             g = b.low / a.low - 1
-            return [_compare(c, (g, g), "ratio", {}, "article", f"growth from {a.text} to {b.text}", other=f"{a.id},{b.id}")]
+            return [
+                _compare(c, (g, g), "ratio", {}, "article", f"growth from {a.text} to {b.text}", other=f"{a.id},{b.id}")
+            ]
     return []
 
 
@@ -622,7 +697,11 @@ def check_article(
     for c in claims:
         mine: list[Check] = []
         if c.kind in ("date", "label"):
-            why = "a name or version, not a quantity" if c.kind == "label" else "a date or duration; dates are listed, not checked"
+            why = (
+                "a name or version, not a quantity"
+                if c.kind == "label"
+                else "a date or duration; dates are listed, not checked"
+            )
             out.append(Check(c.id, "case", NOT_CHECKABLE, "nothing", None, None, None, None, None, why))
             continue
         mine += _check_refs(c, refs, rates)
@@ -642,7 +721,7 @@ def check_article(
 def _explain_by_words(
     checks: list[Check], claims: Sequence[Claim], refs: Sequence[Reference], rates: Mapping[tuple[str, str], Decimal]
 ) -> list[Check]:
-    """A peer-multiple valuation off the figures but equal to (multiple in words) x ARR, both printed.
+    """Name the wording slip behind a peer-multiple valuation equal to (multiple in words) x ARR.
 
     '$10 trillion' follows from 'hundreds of times' x '$30 billion to $47 billion'; the gap comes
     from the words: the P/S the figures give is over a thousand.
@@ -707,7 +786,9 @@ def _same_fact(a: Claim, b: Claim) -> bool:
     )
 
 
-def _pair(a: Claim, b: Claim, rates: Mapping[tuple[str, str], Decimal], scope: str, a_ref: str, b_ref: str) -> list[Check]:
+def _pair(
+    a: Claim, b: Claim, rates: Mapping[tuple[str, str], Decimal], scope: str, a_ref: str, b_ref: str
+) -> list[Check]:
     unit = a.unit or b.unit
     if unit is None:
         return []
@@ -792,8 +873,25 @@ def check_across(
                     f"'{b.quantity}' in {nb} ({b.text}); label slip: one of the two labels is wrong"
                 )
                 for n, c, o in ((na, a, f"{nb}:{b.id}"), (nb, b, f"{na}:{a.id}")):
-                    out.append((n, Check(c.id, "across", INCONSISTENT, f"'{(b if c is a else a).text}' ({o})",
-                                         a.low, a.high, a.unit or b.unit, Decimal(0), "label", why, (), o)))
+                    out.append(
+                        (
+                            n,
+                            Check(
+                                c.id,
+                                "across",
+                                INCONSISTENT,
+                                f"'{(b if c is a else a).text}' ({o})",
+                                a.low,
+                                a.high,
+                                a.unit or b.unit,
+                                Decimal(0),
+                                "label",
+                                why,
+                                (),
+                                o,
+                            ),
+                        )
+                    )
     return out
 
 
@@ -802,7 +900,7 @@ REFERENCE_SCOPES = frozenset({"case", "computed", "anchor"})
 
 
 def verdict_of(checks: Iterable[Check]) -> str:
-    """A claim's verdict from its checks.
+    """Return a claim's verdict from its checks.
 
     Checks against figures and arithmetic (case, computed, anchor) decide when there are any:
     a claim that agrees with the case stays consistent even where another article (or another

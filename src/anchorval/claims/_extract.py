@@ -157,7 +157,9 @@ _LABEL_RES: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 _FRACTION = re.compile(r"(?<![\d/.])(\d+)/(\d+)(?![\d/])")
 _NUMBER = re.compile(r"(?<![A-Za-z0-9_.])(?:(?<![^\s(（:：])[-+])?\d(?:[\d,]*\d)?(?:\.\d+)?(?![\d])")
-_CN_NUMBER = re.compile(rf"[{CN_NUMERAL_CHARS.replace('点', '')}]+(?:点[零〇一二两三四五六七八九]+)?(?:万亿|亿|万)?|万亿")
+_CN_NUMBER = re.compile(
+    rf"[{CN_NUMERAL_CHARS.replace('点', '')}]+(?:点[零〇一二两三四五六七八九]+)?(?:万亿|亿|万)?|万亿"
+)
 _CN_CLASSIFIERS = re.compile(r"^(?:万亿|亿|万)?(?:种|个|者|家|倍|年|月|日|天|小时|股|次|位|名|美元|港元|港币|元|%)")
 _SCALE_AFTER = re.compile(
     r"^\s?(?P<scale>万亿|千亿|百亿|十亿|千万|百万|亿|万|千(?!米)|(?i:thousand|million|billion|trillion)s?\b"
@@ -367,7 +369,9 @@ def _cn_number(t: str, m: re.Match[str]) -> _Draft | None:
         unit, kind, end = "count", "count", end + 1
     elif value >= 10**4:
         kind = "amount"
-    return _Draft(kind, m.start(), end, value, value, unit, "about" if value >= 10**4 else "exact", Decimal(0), True, rules)
+    return _Draft(
+        kind, m.start(), end, value, value, unit, "about" if value >= 10**4 else "exact", Decimal(0), True, rules
+    )
 
 
 def _entity_spans(t: str, entities: Mapping[str, Sequence[str]]) -> list[tuple[int, int, str]]:
@@ -420,8 +424,10 @@ def _tag(
                 best = (dist, q, m.group(0))
     if best is not None:
         quantity = best[1]
-        if quantity == "growth" and re.search(r"year-on-year|year-over-year|同比", s_text) and re.search(
-            r"revenue|收入", s_text, re.I
+        if (
+            quantity == "growth"
+            and re.search(r"year-on-year|year-over-year|同比", s_text)
+            and re.search(r"revenue|收入", s_text, re.I)
         ):
             quantity = "revenue_growth"
         rules.append(f"quantity: '{best[2]}' -> {quantity}")
@@ -498,8 +504,9 @@ def extract_claims(
     --------
     >>> cs = extract_claims("Zhipu's 2025 revenue was 724.33 million RMB, up 131.9% year-on-year.",
     ...                     {"Zhipu": ["智谱"]})
-    >>> [(c.kind, c.text, c.quantity, c.entity) for c in cs]
-    [('date', '2025', None, None), ('amount', '724.33 million RMB', 'revenue', 'Zhipu'), ('change', '131.9%', 'revenue_growth', 'Zhipu')]
+    >>> [(c.kind, c.text, c.quantity, c.entity) for c in cs]  # doctest: +NORMALIZE_WHITESPACE
+    [('date', '2025', None, None), ('amount', '724.33 million RMB', 'revenue', 'Zhipu'),
+     ('change', '131.9%', 'revenue_growth', 'Zhipu')]
     >>> cs[1].low
     Decimal('724330000.00')
     """
@@ -599,7 +606,20 @@ def extract_claims(
             kind = "date" if re.match(r"days?|years?|months?|weeks?|quarters?|hours?", m["noun"], re.I) else "count"
             if m["n"].lower() == "one" and m["noun"].lower() == "times":
                 continue
-            add(_Draft(kind, m.start(), m.end(), Decimal(n), Decimal(n2), "count", "exact", Decimal(0), True, ["words: count"]))
+            add(
+                _Draft(
+                    kind,
+                    m.start(),
+                    m.end(),
+                    Decimal(n),
+                    Decimal(n2),
+                    "count",
+                    "exact",
+                    Decimal(0),
+                    True,
+                    ["words: count"],
+                )
+            )
 
     drafts.sort(key=lambda d: d.start)
     respectively = _respectively(t, sentences, drafts)
@@ -677,7 +697,7 @@ def _respectively(t: str, sentences: list[Sentence], drafts: list[_Draft]) -> di
 
 
 def _clause(s_text: str, pos: int) -> str:
-    """The clause (between commas or semicolons) of a sentence that holds position ``pos``."""
+    """Return the clause (between commas or semicolons) of a sentence that holds position ``pos``."""
     cuts = [0] + [m.end() for m in re.finditer(r"[,;，；](?!\d)", s_text)] + [len(s_text)]
     for a, b in zip(cuts, cuts[1:], strict=False):
         if a <= pos < b:

@@ -77,7 +77,10 @@ CURRENCY_WORDS: dict[str, str] = {
 
 #: Hedge words before (or, for 以上/多, after) a number -> bound.
 HEDGES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"(?:just |well )?(?:over|more than|above|exceed(?:ed|s)?|surpass(?:ed|ing)?|at least)\s*$", re.I), "over"),
+    (
+        re.compile(r"(?:just |well )?(?:over|more than|above|exceed(?:ed|s)?|surpass(?:ed|ing)?|at least)\s*$", re.I),
+        "over",
+    ),
     (re.compile(r"(?:breaking through|broke through)\s*$", re.I), "over"),
     (re.compile(r"(?:超过|超|逾|突破)\s*$"), "over"),
     (re.compile(r"(?:less than|under|below|fewer than|at most)\s*$", re.I), "under"),
@@ -103,10 +106,7 @@ WORD_MULTIPLES: tuple[tuple[re.Pattern[str], Decimal, Decimal], ...] = (
 
 #: English number words.
 SMALL_NUMBERS: dict[str, int] = {
-    w: i
-    for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve".split()
-    )
+    w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())
 } | {"a": 1, "an": 1, "half": 0, "twenty": 20, "thirty": 30, "fifty": 50}
 
 #: Nouns after which a small number word is a count or a duration (``four words``, ``two months``).
@@ -123,7 +123,10 @@ QUANTITIES: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
         (re.compile(r"(?:times|x|倍)\s*ARR", re.I), "valuation"),
         (re.compile(r"post-money|valuation|valued|worth|估值", re.I), "valuation"),
         (re.compile(r"combined ARR|合计ARR", re.I), "combined_arr"),
-        (re.compile(r"(?<![A-Za-z])ARR(?![A-Za-z])|annualized revenue|annualised revenue|run rate|年化收入", re.I), "arr"),
+        (
+            re.compile(r"(?<![A-Za-z])ARR(?![A-Za-z])|annualized revenue|annualised revenue|run rate|年化收入", re.I),
+            "arr",
+        ),
         (re.compile(r"adjusted net loss|经调整净亏损", re.I), "adjusted_net_loss"),
         (re.compile(r"net loss|total loss|净亏损|亏损", re.I), "net_loss"),
         (re.compile(r"R&D|研发", re.I), "rd_expense"),
@@ -159,16 +162,24 @@ QUANTITIES: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
 
 #: Valuation methods a sentence may name -> anchor key (to pick which computed value to check).
 METHODS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"(?<![A-Za-z])ARR(?![A-Za-z]).{0,40}(?:multiple|times|\d+x)|(?:times|倍)\s*ARR|ARR倍数", re.I), "arr_multiple"),
+    (
+        re.compile(r"(?<![A-Za-z])ARR(?![A-Za-z]).{0,40}(?:multiple|times|\d+x)|(?:times|倍)\s*ARR|ARR倍数", re.I),
+        "arr_multiple",
+    ),
     (re.compile(r"Binance|perp|contract|on-chain|low liquidity|链上|合约", re.I), "perp_implied"),
-    (re.compile(r"(?<![A-Za-z])P/?S(?![A-Za-z])|times revenue|price-to-sales|倍PS|re-?rating|emotional (?:ceiling|cap)|reassessment|revaluation|重估", re.I), "peer_multiple"),
+    (
+        re.compile(
+            r"(?<![A-Za-z])P/?S(?![A-Za-z])|times revenue|price-to-sales|倍PS|re-?rating"
+            r"|emotional (?:ceiling|cap)|reassessment|revaluation|重估",
+            re.I,
+        ),
+        "peer_multiple",
+    ),
     (re.compile(r"post-money|funding round|financing round|融资", re.I), "last_round"),
 )
 
 #: Words that place a figure at an earlier date than the article's (not checked against the case).
-PAST_MARKERS = re.compile(
-    r"when it was|even when|was at \$|in 2000|in 2001|dot-com", re.I
-)
+PAST_MARKERS = re.compile(r"when it was|even when|was at \$|in 2000|in 2001|dot-com", re.I)
 
 #: Words that make a figure forward-looking (a forecast, not today's run rate).
 FORWARD_MARKERS = re.compile(r"\bwould\b|\bcould\b|\bwill\b|expect|by the end of|forecast|projected|预期|预计", re.I)

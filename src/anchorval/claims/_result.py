@@ -60,11 +60,11 @@ class ArticleAudit:
     checks: tuple[Check, ...]
 
     def checks_of(self, claim_id: str) -> tuple[Check, ...]:
-        """The checks of one claim."""
+        """Return the checks of one claim."""
         return tuple(k for k in self.checks if k.claim == claim_id)
 
     def verdict(self, claim_id: str) -> str:
-        """A claim's verdict (``consistent``, ``inconsistent`` or ``cannot_check``)."""
+        """Return a claim's verdict (``consistent``, ``inconsistent`` or ``cannot_check``)."""
         return verdict_of(self.checks_of(claim_id))
 
     def rows(self) -> list[ClaimRow]:
@@ -78,12 +78,12 @@ class ArticleAudit:
         return out
 
     def counts(self) -> dict[str, int]:
-        """Number of claims by verdict."""
+        """Count the claims by verdict."""
         n = Counter(r.verdict for r in self.rows())
         return {v: n.get(v, 0) for v in (CONSISTENT, INCONSISTENT, NOT_CHECKABLE)}
 
     def claim(self, claim_id: str) -> Claim:
-        """The claim with this id."""
+        """Return the claim with this id."""
         return next(c for c in self.claims if c.id == claim_id)
 
 
@@ -114,14 +114,14 @@ class AuditResult:
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
-        """Number of claims by verdict over all articles."""
+        """Count the claims by verdict over all articles."""
         total: Counter[str] = Counter()
         for a in self.articles:
             total.update(a.counts())
         return {v: total.get(v, 0) for v in (CONSISTENT, INCONSISTENT, NOT_CHECKABLE)}
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON structure documented in ``docs/audit.md`` (schema ``anchorval.audit/1``).
+        """Return the JSON structure documented in ``docs/audit.md`` (schema ``anchorval.audit/1``).
 
         Returns
         -------
@@ -167,14 +167,20 @@ class AuditResult:
                 for r in self.references
             ],
             "fx_rates": [
-                {"pair": r.pair, "rate": str(r.rate), "on": r.on.isoformat(), "source": r.source, "assumption": r.assumption}
+                {
+                    "pair": r.pair,
+                    "rate": str(r.rate),
+                    "on": r.on.isoformat(),
+                    "source": r.source,
+                    "assumption": r.assumption,
+                }
                 for r in self.fx_rates
             ],
             "sources": self.sources,
         }
 
     def to_frame(self) -> Any:
-        """The claims table as a pandas DataFrame (one row per claim)."""
+        """Return the claims table as a pandas DataFrame (one row per claim)."""
         import pandas as pd
 
         rows = []

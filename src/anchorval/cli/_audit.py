@@ -26,11 +26,11 @@ def audit_cmd(
 
     Example: anchorval audit article.txt --case anthropic-2026-06 --case zhipu-2026-06 --report audit.html
     """
-    from ..report.audit import audit_to_json, print_audit_tables, render_audit_html, render_audit_markdown
-    from ..workflows.audit import read_article
-    from ..workflows.audit import audit as run_audit
-
     from pathlib import Path
+
+    from ..report.audit import audit_to_json, print_audit_tables, render_audit_html, render_audit_markdown
+    from ..workflows.audit import audit as run_audit
+    from ..workflows.audit import read_article
 
     paths = [Path(a) for a in articles]
     for p in paths:

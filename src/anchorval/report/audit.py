@@ -1,6 +1,8 @@
-"""Presentation of a claims audit: JSON, Markdown, terminal tables and a self-contained HTML page
-with every claim highlighted by verdict (article text is data: escaped in HTML, never rich markup,
-control codes stripped in terminals)."""
+"""Presentation of a claims audit: JSON, Markdown, terminal tables, a self-contained HTML page.
+
+Every claim is highlighted by verdict. Article text is data: escaped in HTML, never rich markup,
+control codes stripped in terminals.
+"""
 
 from __future__ import annotations
 
@@ -146,10 +148,9 @@ def render_audit_markdown(r: AuditResult) -> str:
         ]
         for row in a.rows():
             v = row.verdict + (f" ({row.check.slip})" if row.check.slip else "")
-            out.append(
-                f"| {row.claim.id} | {_md(row.claim.text)} | {_md(parsed_text(row.claim))} | {_md(row.check.against)} | "
-                f"{_md(_expected(row))} | {_gap(row)} | {v} | {_md(row.check.reason)} |"
-            )
+            cells = [row.claim.id, _md(row.claim.text), _md(parsed_text(row.claim)), _md(row.check.against)]
+            cells += [_md(_expected(row)), _gap(row), v, _md(row.check.reason)]
+            out.append("| " + " | ".join(cells) + " |")
         out.append("")
     if r.fx_rates:
         out += ["## FX rates used", "", "| pair | rate | date | source |", "|---|---:|---|---|"]
@@ -157,7 +158,10 @@ def render_audit_markdown(r: AuditResult) -> str:
         out.append("")
     if r.sources:
         out += ["## Sources", ""]
-        out += [f"- **{k}**: {_md(str(s['publisher']))}, \"{_md(str(s['title']))}\", {s['date']}" for k, s in r.sources.items()]
+        out += [
+            f'- **{k}**: {_md(str(s["publisher"]))}, "{_md(str(s["title"]))}", {s["date"]}'
+            for k, s in r.sources.items()
+        ]
     return "\n".join(out) + "\n"
 
 
@@ -196,8 +200,14 @@ def print_audit_tables(r: AuditResult, console: Any) -> None:
             ),
             title_justify="left",
         )
-        for h, j in (("claim", "left"), ("text", "left"), ("read as", "left"), ("verdict", "left"),
-                     ("gap", "right"), ("reason", "left")):
+        for h, j in (
+            ("claim", "left"),
+            ("text", "left"),
+            ("read as", "left"),
+            ("verdict", "left"),
+            ("gap", "right"),
+            ("reason", "left"),
+        ):
             tab.add_column(h, justify=j, overflow="fold")  # type: ignore[arg-type]
         for row in a.rows():
             v = row.verdict + (f" ({row.check.slip})" if row.check.slip else "")

@@ -1,6 +1,7 @@
-"""Orchestration of the claims audit: read articles, load cases once, build the references (case
-figures, anchorval's arithmetic on them, anchors) and FX rates, and run the pure checks of
-:mod:`anchorval.claims`.
+"""Orchestration of the claims audit: read articles, load cases once, check their numbers.
+
+Builds the references (case figures, anchorval's arithmetic on them, anchors) and the FX rates,
+and runs the pure checks of :mod:`anchorval.claims`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from ..cases import LoadedCase, resolve_case
 from ..claims import (
     ArticleAudit,
     AuditResult,
@@ -26,7 +28,6 @@ from ..claims import (
     split_sentences,
 )
 from ..claims._text import MAX_ARTICLE_BYTES
-from ..cases import LoadedCase, resolve_case
 from ..domain import Case, Figure
 from ..domain._figure import is_assumption_source
 from ..errors import (
@@ -125,7 +126,7 @@ def _year(f: Figure, path: str, case: Case) -> str | None:
 
 
 def case_references(loaded: LoadedCase, fx: FxTable, on: date) -> list[Reference]:
-    """References of one case: its figures, anchorval's arithmetic on them, and its anchors.
+    """Build the references of one case: its figures, anchorval's arithmetic on them, its anchors.
 
     Parameters
     ----------
@@ -167,28 +168,88 @@ def case_references(loaded: LoadedCase, fx: FxTable, on: date) -> list[Reference
                 pts = f.values if f.values is not None else None
                 if pts:
                     for v in pts:
-                        refs.append(Reference(quantity, who, v, v, f.unit, label, "case", (_cite(case, path, f),), bound, None, period))
+                        refs.append(
+                            Reference(
+                                quantity, who, v, v, f.unit, label, "case", (_cite(case, path, f),), bound, None, period
+                            )
+                        )
                 else:
-                    refs.append(Reference(quantity, who, f.lo, f.hi, f.unit, label, "case", (_cite(case, path, f),), bound, None, period))
+                    refs.append(
+                        Reference(
+                            quantity,
+                            who,
+                            f.lo,
+                            f.hi,
+                            f.unit,
+                            label,
+                            "case",
+                            (_cite(case, path, f),),
+                            bound,
+                            None,
+                            period,
+                        )
+                    )
                 break
     refs += _computed(case, figs, fx, on)
     for rf in loaded.case.funding_rounds:
         if rf.post_money is not None:
             f = rf.post_money
-            refs.append(Reference("valuation", who, f.lo, f.hi, f.unit, f"{who} {rf.name} post-money (case figure)",
-                                  "case", (_cite(case, "funding_rounds.post_money", f),), "exact", "last_round"))
+            refs.append(
+                Reference(
+                    "valuation",
+                    who,
+                    f.lo,
+                    f.hi,
+                    f.unit,
+                    f"{who} {rf.name} post-money (case figure)",
+                    "case",
+                    (_cite(case, "funding_rounds.post_money", f),),
+                    "exact",
+                    "last_round",
+                )
+            )
     try:
         t = value_loaded(loaded)
     except AnchorvalError:
         return refs
     for a in t.anchors:
-        cites = tuple(dict.fromkeys(f"{x.case_id}:{x.path} = {x.display} ({x.source_id}, as of {x.as_of})" for s in a.steps for x in s.figures))
-        refs.append(Reference("valuation", who, a.low.amount, a.high.amount, a.low.currency,
-                              f"{who} {a.anchor} anchor ({a.method})", "anchor", cites, "exact", a.anchor))
+        cites = tuple(
+            dict.fromkeys(
+                f"{x.case_id}:{x.path} = {x.display} ({x.source_id}, as of {x.as_of})"
+                for s in a.steps
+                for x in s.figures
+            )
+        )
+        refs.append(
+            Reference(
+                "valuation",
+                who,
+                a.low.amount,
+                a.high.amount,
+                a.low.currency,
+                f"{who} {a.anchor} anchor ({a.method})",
+                "anchor",
+                cites,
+                "exact",
+                a.anchor,
+            )
+        )
         if a.anchor == "peer_multiple" and "ps" in a.metrics and case.peer is not None:
             ps = Decimal(str(a.metrics["ps"]))
-            refs.append(Reference("ps", who, ps, ps, "x", f"P/S of the peer {case.peer.case} applied to {who} (peer_multiple anchor)",
-                                  "computed", cites, "exact", "peer_multiple"))
+            refs.append(
+                Reference(
+                    "ps",
+                    who,
+                    ps,
+                    ps,
+                    "x",
+                    f"P/S of the peer {case.peer.case} applied to {who} (peer_multiple anchor)",
+                    "computed",
+                    cites,
+                    "exact",
+                    "peer_multiple",
+                )
+            )
     return refs
 
 
@@ -205,7 +266,18 @@ def _computed(case: Case, figs: dict[str, Figure], fx: FxTable, on: date) -> lis
         v = price.base * shares.base
         c = (cite("capital.share_price"), cite("capital.shares_outstanding"))
         cap = (v, price.unit, c)
-        out.append(Reference("market_cap", who, v, v, price.unit, f"{who} market cap = share price x shares outstanding", "computed", c))
+        out.append(
+            Reference(
+                "market_cap",
+                who,
+                v,
+                v,
+                price.unit,
+                f"{who} market cap = share price x shares outstanding",
+                "computed",
+                c,
+            )
+        )
     elif "capital.market_cap" in figs:
         f = figs["capital.market_cap"]
         cap = (f.base, f.unit, (cite("capital.market_cap"),))
@@ -214,51 +286,140 @@ def _computed(case: Case, figs: dict[str, Figure], fx: FxTable, on: date) -> lis
         r = fx.convert(Money(rev.base, rev.unit), cap[1], on).amount
         ps = cap[0] / r
         rate = fx.rate(rev.unit, cap[1], on)
-        out.append(Reference("ps", who, ps, ps, "x", f"{who} P/S = market cap / {rev.display()} revenue", "computed",
-                             (*cap[2], cite("financials.revenue"), f"FX {rate.pair} {rate.rate:.6g} on {rate.on} ({rate.source})")))
+        out.append(
+            Reference(
+                "ps",
+                who,
+                ps,
+                ps,
+                "x",
+                f"{who} P/S = market cap / {rev.display()} revenue",
+                "computed",
+                (*cap[2], cite("financials.revenue"), f"FX {rate.pair} {rate.rate:.6g} on {rate.on} ({rate.source})"),
+            )
+        )
     uns, unp = figs.get("market.free_float.unrestricted_shares"), figs.get("market.free_float.unrestricted_pct")
     if uns is not None and unp is not None and unp.base:
         v = uns.base / unp.base
-        out.append(Reference("share_count", who, v, v, "count", f"{who} total shares = unrestricted H-shares / their %", "computed",
-                             (cite("market.free_float.unrestricted_shares"), cite("market.free_float.unrestricted_pct"))))
+        out.append(
+            Reference(
+                "share_count",
+                who,
+                v,
+                v,
+                "count",
+                f"{who} total shares = unrestricted H-shares / their %",
+                "computed",
+                (cite("market.free_float.unrestricted_shares"), cite("market.free_float.unrestricted_pct")),
+            )
+        )
     for i in range(len(case.market.lockups) if case.market is not None else 0):
         sp, pp = f"market.lockups[{i}].shares", f"market.lockups[{i}].pct_of_total"
         if sp in figs and pp in figs and figs[pp].base:
             v = figs[sp].base / figs[pp].base
-            out.append(Reference("share_count", who, v, v, "count", f"{who} total shares = unlock / its %", "computed", (cite(sp), cite(pp))))
+            out.append(
+                Reference(
+                    "share_count",
+                    who,
+                    v,
+                    v,
+                    "count",
+                    f"{who} total shares = unlock / its %",
+                    "computed",
+                    (cite(sp), cite(pp)),
+                )
+            )
         if sp in figs and shares is not None:
             v = figs[sp].base / shares.base
-            out.append(Reference("unlock_pct", who, v, v, "ratio", f"{who} unlock / shares outstanding", "computed",
-                                 (cite(sp), cite("capital.shares_outstanding"))))
+            out.append(
+                Reference(
+                    "unlock_pct",
+                    who,
+                    v,
+                    v,
+                    "ratio",
+                    f"{who} unlock / shares outstanding",
+                    "computed",
+                    (cite(sp), cite("capital.shares_outstanding")),
+                )
+            )
         if sp in figs and uns is not None:
             v = figs[sp].base / uns.base
-            out.append(Reference("unlock_float_pct", who, v, v, "ratio", f"{who} unlock as % of the unrestricted float", "computed",
-                                 (cite(sp), cite("market.free_float.unrestricted_shares"))))
+            out.append(
+                Reference(
+                    "unlock_float_pct",
+                    who,
+                    v,
+                    v,
+                    "ratio",
+                    f"{who} unlock as % of the unrestricted float",
+                    "computed",
+                    (cite(sp), cite("market.free_float.unrestricted_shares")),
+                )
+            )
     for i, p in enumerate(case.perps):
         pp, rp = f"perps[{i}].price", f"perps[{i}].reference_shares"
         if pp in figs and rp in figs:
             lo, hi = figs[pp].lo * figs[rp].base, figs[pp].hi * figs[rp].base
-            out.append(Reference("valuation", who, lo, hi, figs[pp].unit, f"{who} {p.venue} perp price x reference shares",
-                                 "computed", (cite(pp), cite(rp)), "exact", "perp_implied"))
+            out.append(
+                Reference(
+                    "valuation",
+                    who,
+                    lo,
+                    hi,
+                    figs[pp].unit,
+                    f"{who} {p.venue} perp price x reference shares",
+                    "computed",
+                    (cite(pp), cite(rp)),
+                    "exact",
+                    "perp_implied",
+                )
+            )
     am = case.arr_multiple
     if am is not None and "arr_multiple.market_arr" in figs and "arr_multiple.share" in figs:
         m, s = figs["arr_multiple.market_arr"], figs["arr_multiple.share"]
         lo, hi = m.lo * s.lo, m.hi * s.hi
         c = (cite("arr_multiple.market_arr"), cite("arr_multiple.share"))
         year = str(am.horizon.year) if getattr(am, "horizon", None) else None
-        out.append(Reference("arr", who, lo, hi, m.unit, f"{who} ARR = combined ARR x revenue share", "computed", c, "exact", None, year))
+        out.append(
+            Reference(
+                "arr",
+                who,
+                lo,
+                hi,
+                m.unit,
+                f"{who} ARR = combined ARR x revenue share",
+                "computed",
+                c,
+                "exact",
+                None,
+                year,
+            )
+        )
         mults = figs.get("arr_multiple.multiples")
         if mults is not None:
             for k in mults.points:
-                out.append(Reference("valuation", who, lo * k, hi * k, m.unit,
-                                     f"{who} ARR x {format_number(k)}x", "computed", (*c, cite("arr_multiple.multiples")), "exact", "arr_multiple"))
+                out.append(
+                    Reference(
+                        "valuation",
+                        who,
+                        lo * k,
+                        hi * k,
+                        m.unit,
+                        f"{who} ARR x {format_number(k)}x",
+                        "computed",
+                        (*c, cite("arr_multiple.multiples")),
+                        "exact",
+                        "arr_multiple",
+                    )
+                )
     return out
 
 
-def _rates(fx: FxTable, on: date) -> tuple[dict[tuple[str, str], Decimal], list[FxRate]]:
+def _rates(fx: FxTable, on: date, currencies: Sequence[str]) -> tuple[dict[tuple[str, str], Decimal], list[FxRate]]:
     rates: dict[tuple[str, str], Decimal] = {}
     used: list[FxRate] = []
-    for a, b in itertools.combinations(_AUDIT_CURRENCIES, 2):
+    for a, b in itertools.combinations(currencies, 2):
         try:
             r = fx.rate(a, b, on)
         except FxRateMissingError:
@@ -311,14 +472,21 @@ def audit(
     items = [text_or_path] if isinstance(text_or_path, str | Path) else list(text_or_path)
     texts: list[tuple[str, str]] = []
     for i, item in enumerate(items):
-        if isinstance(item, Path) or (isinstance(item, str) and "\n" not in item and len(item) < 4096 and _is_file(item)):
+        if isinstance(item, Path) or (
+            isinstance(item, str) and "\n" not in item and len(item) < 4096 and _is_file(item)
+        ):
             texts.append(read_article(item))
         else:
             text = str(item)
             if not text.strip():
                 raise ArticleError(f"<text {i + 1}>: the article is empty (no text to audit)")
             texts.append((f"<text {i + 1}>" if len(items) > 1 else "<text>", text))
-    loaded = [resolve_case(c) for c in cases]
+    loaded: list[LoadedCase] = []
+    known: dict[str, Case] = {}  # each case file is parsed once, also when it is another's peer
+    for ref in cases:
+        lc = resolve_case(known[ref] if isinstance(ref, str) and ref in known else ref, peers=known)
+        known.update({lc.case.id: lc.case, **lc.peers})
+        loaded.append(lc)
     entities: dict[str, list[str]] = {}
     sources: dict[str, dict[str, object]] = {}
     for lc in loaded:
@@ -340,18 +508,27 @@ def audit(
         overrides = [r.to_rate() for lc in loaded for c in (lc.case, *lc.peers.values()) for r in c.fx_rates]
         fx = FxTable(overrides=overrides)
         assert day is not None
-        rates, used = _rates(fx, day)
         seen: set[str] = set()
         for lc in loaded:
             for c in (lc.case, *lc.peers.values()):
                 if c.id in seen:
                     continue
                 seen.add(c.id)
-                refs += case_references(resolve_case(c, lc.peers), fx, day) if c is not lc.case else case_references(lc, fx, day)
+                refs += (
+                    case_references(resolve_case(c, lc.peers), fx, day)
+                    if c is not lc.case
+                    else case_references(lc, fx, day)
+                )
+    extracted = [
+        (name, text, extract_claims(text, entities, loaded[0].case.company.name if len(loaded) == 1 else None))
+        for name, text in texts
+    ]
+    if loaded:  # rates between the currencies the claims and references use (and USD, HKD, CNY)
+        units = {c.unit for _, _, cs in extracted for c in cs} | {r.unit for r in refs}
+        rates, used = _rates(fx, day, [u for u in _AUDIT_CURRENCIES if u in units or u in ("USD", "HKD", "CNY")])
     arts: list[ArticleAudit] = []
     claims_by: dict[str, list] = {}
-    for name, text in texts:
-        claims = extract_claims(text, entities, loaded[0].case.company.name if len(loaded) == 1 else None)
+    for name, text, claims in extracted:
         checks = check_article(claims, text, refs, rates)
         claims_by[name] = claims
         arts.append(ArticleAudit(name, text, tuple(split_sentences(text)), tuple(claims), tuple(checks)))
