@@ -153,3 +153,34 @@ def test_table_is_large_enough():
     # the issue asks for at least 60 amount strings, English and Chinese, ambiguous ones included
     assert len(AMOUNTS) + len(NUMBERS) + len(ERRORS) >= 60
     assert any(re.search(r"[\u4e00-\u9fff]", t) for t, *_ in AMOUNTS)
+
+
+# -- properties ------------------------------------------------------------------------------------
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+SCALES = {"万": 10**4, "亿": 10**8, "万亿": 10**12, " million": 10**6, " billion": 10**9, "T": 10**12, "": 1}
+CURRENCIES = {"港元": "HKD", "美元": "USD", "元": "CNY", " USD": "USD", " RMB": "CNY", " HKD": "HKD"}
+
+
+def fullwidth(s: str) -> str:
+    return "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in s)
+
+
+@given(
+    n=st.decimals(min_value=0, max_value=10**6, places=4, allow_nan=False, allow_infinity=False),
+    scale=st.sampled_from(sorted(SCALES)),
+    cur=st.sampled_from(sorted(CURRENCIES)),
+    wide=st.booleans(),
+)
+def test_amount_is_number_times_scale(n, scale, cur, wide):
+    number = f"{n:f}"
+    text = number + scale + cur
+    m = parse_amount(fullwidth(text) if wide else text)
+    assert m.amount == Decimal(number) * SCALES[scale]
+    assert m.currency == CURRENCIES[cur]
+
+
+@given(st.integers(min_value=1000, max_value=10**12))
+def test_grouped_thousands_read_as_integers(n):
+    assert parse_number(f"{n:,}") == n

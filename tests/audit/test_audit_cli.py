@@ -133,3 +133,13 @@ def test_article_text_is_data(tmp_path):
     assert "\x1b[31m" not in res.stdout
     html = out.read_text(encoding="utf-8")
     assert "<script>alert" not in html and "&lt;script&gt;alert(" in html
+
+
+def test_two_versions_are_compared(tmp_path):
+    res = runner.invoke(app, ["audit", str(MT), str(TENCENT), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    arts = json.loads(res.stdout)["articles"]
+    across = [k for a in arts for c in a["claims"] for k in c["checks"] if k["scope"] == "across"]
+    # without cases: the MT's 7.2433 billion RMB against Tencent's 0.724 billion yuan (x10), and
+    # 3.18 billion as adjusted net loss in one and R&D expenses in the other
+    assert {k["slip"] for k in across} >= {"scale", "label"}

@@ -8,6 +8,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from anchorval.claims import extract_claims, split_sentences
 
@@ -130,3 +132,41 @@ def test_dates_and_labels_are_claims_but_not_quantities():
 def test_from_to_is_two_claims_not_a_range():
     cs = extract_claims("growth goes from 150% to 70%")
     assert [c.text for c in cs] == ["150%", "70%"]
+
+
+@settings(max_examples=60)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Acme's revenue was",
+                "about",
+                "$65 billion",
+                "3.5亿元",
+                "hundreds of times",
+                "1,200 times",
+                "2.67%",
+                "GLM-5.2",
+                "June 22",
+                "十万亿美元",
+                "and",
+                ",",
+                ".",
+                "\n",
+                "智谱",
+                "ＨＫ＄１ trillion",
+                "over",
+                "1/218",
+            ]
+        ),
+        max_size=25,
+    )
+)
+def test_spans_hold_and_never_overlap(words):
+    text = " ".join(words)
+    claims = extract_claims(text, ENTITIES)
+    end = -1
+    for c in claims:
+        assert text[c.start : c.end] == c.text and c.start >= end
+        end = c.end
+        assert c.low is None or c.high is None or c.low <= c.high

@@ -413,6 +413,10 @@ def _compare(
 ) -> Check:
     got = _claim_in(c, unit, rates)
     note = " (no currency printed; read in the reference's)" if c.kind == "amount" and c.unit is None else ""
+    if _is_money(c.unit) and _is_money(unit) and c.unit != unit and c.unit is not None:
+        rate = convert(Decimal(1), c.unit, unit, rates)
+        if rate is not None:
+            citations = (*citations, f"FX 1 {c.unit} = {rate:.6g} {unit}")
     if got is None:
         return Check(
             c.id,

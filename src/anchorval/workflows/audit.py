@@ -234,8 +234,8 @@ def case_references(loaded: LoadedCase, fx: FxTable, on: date) -> list[Reference
                 a.anchor,
             )
         )
-        if a.anchor == "peer_multiple" and "ps" in a.metrics and case.peer is not None:
-            ps = Decimal(str(a.metrics["ps"]))
+        if a.anchor == "peer_multiple" and a.metrics.get("metric") == "ps" and "multiple" in a.metrics:
+            ps = Decimal(str(a.metrics["multiple"]))
             refs.append(
                 Reference(
                     "ps",
