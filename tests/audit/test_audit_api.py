@@ -37,6 +37,9 @@ def test_public_name_takes_text_or_path():
     by_pathlib = anchorval.audit(Path(MT), cases=CASES)
     rows = [[(r.claim.text, r.verdict) for r in x.articles[0].rows()] for x in (by_text, by_path, by_pathlib)]
     assert rows[0] == rows[1] == rows[2]
+    frame = by_path.to_frame()
+    assert list(frame["text"]) == [t for t, _ in rows[0]]
+    assert set(frame["verdict"]) <= {"consistent", "inconsistent", "cannot_check"}
 
 
 def test_without_cases_only_arithmetic_and_the_article_decide():

@@ -30,11 +30,8 @@ def audit_cmd(
 
     from ..report.audit import audit_to_json, print_audit_tables, render_audit_html, render_audit_markdown
     from ..workflows.audit import audit as run_audit
-    from ..workflows.audit import read_article
 
-    paths = [Path(a) for a in articles]
-    for p in paths:
-        read_article(p)  # one clear line for a missing, empty, binary or oversized file
+    paths = [Path(a) for a in articles]  # Paths are always read as files (one line if unreadable)
     result = run_audit(paths if len(paths) > 1 else paths[0], cases=case or [])
     if fmt is OutputFormat.json:
         typer.echo(audit_to_json(result))
