@@ -81,14 +81,23 @@ def test_over_1200_times_agrees(sources_audit, zhipu, fx):
     assert row(arts[TENCENT.name], find(arts[TENCENT.name], "1,200 times")).verdict == "consistent"
 
 
-@pytest.mark.parametrize("n", [0, 1, 2])
-def test_trillion_dollar_market_cap_is_a_currency_slip(sources_audit, zhipu, fx, n):
+@pytest.mark.parametrize(
+    ("text", "n"),
+    [
+        ("trillion-dollar", 0),
+        ("trillion-dollar", 1),
+        ("trillion-dollar", 2),
+        ("a trillion dollars", 0),
+        ("Trillion-Dollar", 0),
+    ],
+)
+def test_trillion_dollar_market_cap_is_a_currency_slip(sources_audit, zhipu, fx, text, n):
     arts, _ = sources_audit
     cap = market_cap(zhipu)
     usd = Decimal(10) ** 12
     assert usd * fx["USD/HKD"] > 7 * cap  # a trillion US dollars is over 7x Zhipu's market cap
     assert abs(Decimal(10) ** 12 / cap - 1) < Decimal("0.05")  # a trillion HK dollars is it
-    r = row(arts[TENCENT.name], find(arts[TENCENT.name], "trillion-dollar", n))
+    r = row(arts[TENCENT.name], find(arts[TENCENT.name], text, n))
     assert (r.verdict, r.check.slip) == ("inconsistent", "currency")
 
 

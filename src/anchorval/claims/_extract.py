@@ -481,7 +481,10 @@ def _tag(
 
 
 def extract_claims(
-    text: str, entities: Mapping[str, Sequence[str]] | None = None, default_entity: str | None = None
+    text: str,
+    entities: Mapping[str, Sequence[str]] | None = None,
+    default_entity: str | None = None,
+    headline: Mapping[str, str] | None = None,
 ) -> list[Claim]:
     """Read every numeric statement of an article.
 
@@ -494,6 +497,10 @@ def extract_claims(
         organisations the field names (OpenAI, Alibaba, Amazon...) are always known.
     default_entity : str, optional
         Company a claim belongs to when its text names none (the audit's only case).
+    headline : mapping of str to str, optional
+        Company -> the quantity an amount of money about it means when its sentence names none
+        (``{'Zhipu': 'market_cap'}`` for a listed company: "it has now surged to a trillion
+        dollars"). Only amounts with a currency.
 
     Returns
     -------
@@ -653,6 +660,15 @@ def extract_claims(
             if carried is not None:
                 method = carried
                 rules.append(f"method: {carried}, from the previous sentence")
+        if (
+            d.kind == "amount"
+            and quantity is None
+            and method is None
+            and d.unit is not None
+            and entity in (headline or {})
+        ):
+            quantity = (headline or {})[entity]
+            rules.append(f"quantity: an amount about {entity} with no keyword -> {quantity}")
         if d.kind == "amount" and quantity is None and method is not None:
             quantity = "valuation"
             rules.append("quantity: a method named -> valuation")

@@ -488,10 +488,13 @@ def audit(
         known.update({lc.case.id: lc.case, **lc.peers})
         loaded.append(lc)
     entities: dict[str, list[str]] = {}
+    headline: dict[str, str] = {}  # an amount about a listed company with no keyword is its market cap
     sources: dict[str, dict[str, object]] = {}
     for lc in loaded:
         for c in (lc.case, *lc.peers.values()):
             entities.setdefault(c.company.name, []).extend(c.company.aliases)
+            if c.company.status == "listed":
+                headline[c.company.name] = "market_cap"
             for sid, s in c.sources.items():
                 sources[f"{c.id}:{sid}"] = {
                     "title": s.title,
@@ -520,7 +523,11 @@ def audit(
                     else case_references(lc, fx, day)
                 )
     extracted = [
-        (name, text, extract_claims(text, entities, loaded[0].case.company.name if len(loaded) == 1 else None))
+        (
+            name,
+            text,
+            extract_claims(text, entities, loaded[0].case.company.name if len(loaded) == 1 else None, headline),
+        )
         for name, text in texts
     ]
     if loaded:  # rates between the currencies the claims and references use (and USD, HKD, CNY)
