@@ -653,7 +653,8 @@ def extract_claims(
             prev = out[-1]
             if prev.sentence == sent.index and prev.kind == "multiple" and prev.quantity in ("arr_multiple", "ps"):
                 quantity = "valuation"  # 'at 15 times, it corresponds to $1.23 trillion': a product
-                rules.append("quantity: amount after a multiple -> valuation")
+                method = "arr_multiple" if prev.quantity == "arr_multiple" else "peer_multiple"
+                rules.append(f"quantity: amount after a multiple -> valuation ({method})")
         if d.kind == "amount" and quantity is None and method is None and sent.index > 0:
             prev_sent = sentences[sent.index - 1]
             carried = _sentence_method(t[prev_sent.start : prev_sent.end])
