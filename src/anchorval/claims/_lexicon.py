@@ -163,7 +163,9 @@ QUANTITIES: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {
 #: Valuation methods a sentence may name -> anchor key (to pick which computed value to check).
 METHODS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
-        re.compile(r"(?<![A-Za-z])ARR(?![A-Za-z]).{0,40}(?:multiple|times|\d+x)|(?:times|倍|\d\s?x)\s*ARR|ARR倍数", re.I),
+        re.compile(
+            r"(?<![A-Za-z])ARR(?![A-Za-z]).{0,40}(?:multiple|times|\d+x)|(?:times|倍|\d\s?x)\s*ARR|ARR倍数", re.I
+        ),
         "arr_multiple",
     ),
     (re.compile(r"Binance|perp|contract|on-chain|low liquidity|链上|合约", re.I), "perp_implied"),
