@@ -540,6 +540,11 @@ def _check_refs(c: Claim, refs: Sequence[Reference], rates: Mapping[tuple[str, s
     if not checks:
         return []
     good = [k for k in checks if k.verdict == CONSISTENT]
+    if good and c.method is None and len({r.method for r in cands}) > 1:
+        from dataclasses import replace
+
+        why = "; the sentence names no valuation method: the first of the values it agrees with"
+        return [replace(good[0], reason=good[0].reason + why)]
     if good:
         return good[:1]
     bad = [k for k in checks if k.verdict == INCONSISTENT]
