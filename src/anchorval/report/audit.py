@@ -6,13 +6,12 @@ control codes stripped in terminals.
 
 from __future__ import annotations
 
-import json
 import re
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..money import format_number
-from ._render import ReportSection, _env
+from ._base import ReportSection, env, json_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..claims import AuditResult, Claim, ClaimRow
@@ -103,11 +102,12 @@ def audit_to_json(r: AuditResult) -> str:
     Examples
     --------
     >>> from anchorval.workflows.audit import audit
+    >>> import json
     >>> json.loads(audit_to_json(audit("Revenue was 3.5亿元.")))["schema"]
     'anchorval.audit/1'
 
     """
-    return json.dumps(r.to_dict(), indent=2, ensure_ascii=False)
+    return json_text(r.to_dict())
 
 
 def render_audit_markdown(r: AuditResult) -> str:
@@ -244,7 +244,7 @@ def audit_sections(r: AuditResult) -> list[ReportSection]:
     >>> [s.id for s in audit_sections(audit("<b>3.5亿元</b>"))]
     ['article-1', 'citations']
     """
-    env = _env()
+    jinja = env()
     secs = []
     for i, a in enumerate(r.articles, 1):
         rows = a.rows()
@@ -270,7 +270,7 @@ def audit_sections(r: AuditResult) -> list[ReportSection]:
             }
             for row in rows
         ]
-        html = env.get_template("audit_article.html.j2").render(
+        html = jinja.get_template("audit_article.html.j2").render(
             segments=segments, rows=table, counts=a.counts(), sentences=len(a.sentences), anchor=f"a{i}"
         )
         secs.append(ReportSection(f"article-{i}", a.name, html))
@@ -289,7 +289,7 @@ def audit_sections(r: AuditResult) -> list[ReportSection]:
         ReportSection(
             "citations",
             "Citations used",
-            env.get_template("audit_citations.html.j2").render(refs=refs, fx=r.fx_rates, sources=r.sources),
+            jinja.get_template("audit_citations.html.j2").render(refs=refs, fx=r.fx_rates, sources=r.sources),
         )
     )
     return secs
@@ -320,7 +320,7 @@ def render_audit_html(r: AuditResult) -> str:
         f"{n['consistent']} consistent, {n['inconsistent']} inconsistent, {n['cannot_check']} not checkable"
     )
     return (
-        _env()
+        env()
         .get_template("page.html.j2")
         .render(title="Claims audit", subtitle=sub, sections=audit_sections(r), plotlyjs="")
     )
