@@ -40,7 +40,8 @@ def make_exchange(exchange_id: str, session: Any, timeout: float) -> Any:
         raise ProviderUnavailableError(
             MSG_MISSING_EXTRA.format(what=f"the {exchange_id} provider", package="ccxt")
         ) from None
-    config: dict[str, Any] = {"enableRateLimit": False, "timeout": int(timeout * 1000)}
+    # ccxt's rate limiter on: it spaces requests by the exchange's documented rateLimit
+    config: dict[str, Any] = {"enableRateLimit": True, "timeout": int(timeout * 1000)}
     if session is not None:
         config["session"] = session
     return getattr(ccxt, exchange_id)(config)
