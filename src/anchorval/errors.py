@@ -276,6 +276,10 @@ MSG_BAD_MARKS_ROW = "{file}:{line}: {field}: {why}"
 MSG_NO_PREDICTION_BRACKET = "{market}: cannot read bracket {label!r}: {why}"
 
 
+class ProviderUnreachableError(ProviderNetworkError):
+    """The connection itself failed (refused, no route, name not resolved): no answer at all."""
+
+
 class UnknownConventionError(MissingFigureError):
     """No dated venue convention covers a symbol; the message says how to add one."""
 

@@ -85,7 +85,7 @@ def test_cli_fetch_unknown_symbol_exit_2():
 
 def test_cli_fetch_unknown_venue_lists_installed():
     r = CliRunner().invoke(app, ["fetch", "X", "--venue", "kraken"])
-    assert r.exit_code == 2 and "installed: binance, ecb, ecb-daily, hyperliquid, yahoo" in r.output
+    assert r.exit_code == 2 and "installed: aster, binance, coinbaseinternational, cryptocom, ecb, ecb-daily, htx, hyperliquid, okx, polymarket, yahoo" in r.output
 
 
 @pytest.mark.vcr(*BOTH)
@@ -370,3 +370,36 @@ def test_history_chart_uses_a_log_axis_when_anchors_are_far_apart():
     assert '"type":"log"' in html.replace(" ", "")
     h2 = h[h["anchor"] == "last_round"]
     assert '"type":"log"' not in history_html("x", h2, pd.DataFrame()).replace(" ", "")
+
+
+def test_every_venue_offline_is_one_line_and_no_retry_stall_after_first_refusal():
+    import requests as _rq
+
+    from anchorval.errors import MSG_LOOKS_OFFLINE, AllVenuesFailedError
+    from anchorval.providers import BinanceUsdmFetcher, HyperliquidFetcher, OkxFetcher, RetryPolicy
+    from anchorval.workflows.live import Target, fetch_targets
+
+    from ._transport import Scripted, session_with
+
+    def refused(req, n):
+        return _rq.exceptions.ConnectionError("[Errno 111] Connection refused")
+
+    sleeps: list[float] = []
+    ads = {k: Scripted(refused) for k in ("binance", "hyperliquid", "okx")}
+    pol = RetryPolicy(attempts=3, sleep=sleeps.append)
+    fs = {
+        "binance": BinanceUsdmFetcher(session=session_with(ads["binance"]), retry=pol),
+        "hyperliquid": HyperliquidFetcher(session=session_with(ads["hyperliquid"]), retry=pol),
+        "okx": OkxFetcher(session=session_with(ads["okx"]), retry=pol),
+    }
+    targets = [Target("binance", "ANTHROPICUSDT"), Target("hyperliquid", "vntl:ANTHROPIC"), Target("okx", "X-USDT-SWAP")]
+    with pytest.raises(AllVenuesFailedError) as e:
+        fetch_targets(targets, fs)
+    msg = str(e.value)
+    assert "\n" not in msg and msg.endswith(MSG_LOOKS_OFFLINE) and e.value.offline
+    for t in targets:
+        assert f"{t.venue}:{t.symbol}: " in msg
+    # the first venue used its retries (2 waits); the others were tried once each, no waits
+    assert len(ads["binance"].calls) == 3 and len(ads["hyperliquid"].calls) == 1 and len(ads["okx"].calls) == 1
+    assert len(sleeps) == 2
+    assert all(f.retry is pol for f in fs.values())  # the callers' fetchers keep their policy

@@ -18,7 +18,7 @@ A venue that changes its reference share count and rescales the contract records
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
@@ -289,8 +289,7 @@ def conventions_from_case(case: Case) -> tuple[VenueConvention, ...]:
     """The case's own ``venue_conventions`` entries, then the bundled :data:`CONVENTIONS`.
 
     Each case entry keeps its source id and the source's title; an entry citing the case's
-    assumption source (or marked ``assumption: true``) is an assumption. Rebases become dated :class:`Rebase` factors (new count / count
-    in force before).
+    assumption source (or marked ``assumption: true``) is an assumption.
 
     Parameters
     ----------
@@ -313,34 +312,33 @@ def conventions_from_case(case: Case) -> tuple[VenueConvention, ...]:
         src = case.sources.get(spec.source)
         cite = f"{spec.source}: {src.title}" if src is not None else spec.source
         shares = spec.reference_shares.base if spec.reference_shares is not None else None
-        rebases = []
-        prev = shares
-        for r in sorted(spec.rebases, key=lambda r: r.effective):
-            new = r.reference_shares.base
-            if prev is None:
-                raise UnknownConventionError(
-                    f"venue_conventions {spec.venue} {spec.symbol}: a rebase needs the "
-                    "reference_shares in force before it"
-                )
-            rsrc = case.sources.get(r.source)
-            rebases.append(Rebase.to_count(r.effective, prev, new, rsrc.title if rsrc else r.source))
-            prev = new
         from ..domain import is_assumption_source
 
         assumed = spec.assumption or is_assumption_source(spec.source, src)
-        out.append(
-            VenueConvention(
-                spec.venue.lower(),
-                spec.symbol,
-                spec.kind,
-                cite,
-                reference_shares=shares,
-                rebases=tuple(rebases),
-                note=spec.note or "",
-                valid_from=spec.valid_from,
-                assumption=assumed,
-            )
+        entry = VenueConvention(
+            spec.venue.lower(),
+            spec.symbol,
+            spec.kind,
+            cite,
+            reference_shares=shares,
+            note=spec.note or "",
+            valid_from=spec.valid_from,
+            assumption=assumed,
         )
+        out.append(entry)
+        for r in sorted(spec.rebases, key=lambda r: r.effective):
+            rsrc = case.sources.get(r.source)
+            # a rebase is a dated entry of its own: the new count, exactly, from its date on
+            out.append(
+                replace(
+                    entry,
+                    reference_shares=r.reference_shares.base,
+                    valid_from=r.effective,
+                    source=f"{r.source}: {rsrc.title}" if rsrc is not None else r.source,
+                    note=f"rebase from {entry.reference_shares:,.0f} reference shares" if entry.reference_shares else "rebase",
+                )
+            )
+            entry = out[-1]
     return (*out, *CONVENTIONS)
 
 

@@ -26,7 +26,7 @@ from ..errors import (
     MSG_UNKNOWN_SYMBOL,
     EmptyResponseError,
     MalformedResponseError,
-    ProviderNetworkError,
+    ProviderUnreachableError,
     ProviderServerError,
     ProviderTimeoutError,
     RateLimitError,
@@ -171,7 +171,7 @@ class PolymarketFetcher(Fetcher[PredictionQuery, PredictionMarketData]):
         except requests.exceptions.Timeout as exc:
             raise ProviderTimeoutError(f"{where}: timed out") from exc
         except requests.exceptions.ConnectionError as exc:
-            raise ProviderNetworkError(f"{where}: network error: {str(exc)[:160]}") from exc
+            raise ProviderUnreachableError(f"{where}: cannot connect: {str(exc)[:160]}") from exc
         if r.status_code in (418, 429):
             ra = retry_after_seconds(r.headers)
             raise RateLimitError(f"{where}: rate limited (HTTP {r.status_code})", retry_after=ra, status=429)

@@ -30,6 +30,7 @@ from ..anchors.venues import (
     _age,
     compare_venues,
     convention_for,
+    conventions_from_case,
     quality_flags,
 )
 from ..cases import LoadedCase, resolve_case
@@ -195,22 +196,53 @@ def fetch_targets(
 
     Raises
     ------
-    ProviderError
-        The first error, when every target failed.
+    AllVenuesFailedError
+        When every target failed: one line naming each venue and its error, and saying the
+        machine looks offline when every failure was a network failure.
+
+    Notes
+    -----
+    Once one venue's connection fails outright (refused, no route, DNS), the venues after it
+    are tried once each without retries, so an offline machine answers in about one
+    connection attempt per venue instead of a retry backoff per venue.
     """
+    from ..errors import (
+        MSG_ALL_VENUES_FAILED,
+        MSG_LOOKS_OFFLINE,
+        AllVenuesFailedError,
+        ProviderUnreachableError,
+    )
+    from ..providers import RetryPolicy
+
     out = FetchOutcome()
     cache = dict(fetchers or {})
+    unreachable = False
     for t in targets:
         f = cache.get(t.venue) or get_fetcher(t.venue)
         cache[t.venue] = f
+        saved = f.retry
+        if unreachable:
+            f.retry = RetryPolicy(attempts=1, sleep=saved.sleep)
         try:
             d = f.fetch(symbol=t.symbol)
         except ProviderError as exc:
             out.errors[f"{t.venue}:{t.symbol}"] = exc
+            if isinstance(exc, ProviderUnreachableError):
+                unreachable = True
             continue
+        finally:
+            f.retry = saved
         (out.perps if isinstance(d, PerpMarket) else out.equities).append(d)
     if targets and not out.perps and not out.equities:
-        raise next(iter(out.errors.values()))
+        errs = out.errors
+        if len(errs) == 1:
+            raise next(iter(errs.values()))  # one venue: its own typed error
+        offline = all(isinstance(e, ProviderUnreachableError) for e in errs.values())
+        hint = MSG_LOOKS_OFFLINE if offline else "see each venue's error"
+        one_line = "; ".join(f"{k}: {str(v).splitlines()[0][:120]}" for k, v in errs.items())
+        raise AllVenuesFailedError(
+            MSG_ALL_VENUES_FAILED.format(errors=one_line, hint=hint), errors=errs, offline=offline
+        )
     return out
 
 
@@ -259,7 +291,7 @@ def live_case(
     perps: list[PerpQuote] = []
     for q in outcome.perps:
         sid, cid = f"live:{q.venue}", f"convention:{q.venue}"
-        conv = convention_for(q.venue, q.symbol)
+        conv = convention_for(q.venue, q.symbol, conventions_from_case(case), on=q.time.date())
         sources[sid] = Source(
             title=f"{q.venue} market data (live)",
             publisher=q.venue.capitalize(),
@@ -459,7 +491,8 @@ def value_live(
     rows = []
     if outcome.perps:
         comparison = compare_venues(
-            [(q.venue, q.symbol, q.price, q.quote_currency, q.time) for q in outcome.perps]
+            [(q.venue, q.symbol, q.price, q.quote_currency, q.time) for q in outcome.perps],
+            conventions_from_case(loaded.case),
         )
         for q, r in zip(outcome.perps, comparison.rows, strict=True):
             rows.append((q.venue, q.symbol, q.time, q.volume_quote_24h, r.valuation))
@@ -585,6 +618,14 @@ class WatchEvent:
 RECOVERABLE = (ProviderNetworkError, MalformedResponseError, EmptyResponseError)
 
 
+def _recoverable(exc: BaseException) -> bool:
+    """A recoverable error, or every venue failing with recoverable errors."""
+    errs = getattr(exc, "errors", None)
+    if isinstance(errs, dict) and errs:
+        return all(_recoverable(e) for e in errs.values())
+    return isinstance(exc, RECOVERABLE)
+
+
 def watch(
     ref: str | Path | Case,
     store: Any,
@@ -660,7 +701,9 @@ def watch(
             res = value_live(loaded, venue=venue, fetchers=cache)
             snap = snapshot_of(res)
             store.write_snapshot(snap)
-        except RECOVERABLE as exc:
+        except ProviderError as exc:
+            if not _recoverable(exc):
+                raise
             failures += 1
             state = tenacity.RetryCallState(None, None, (), {})
             state.attempt_number = failures
