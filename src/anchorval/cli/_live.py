@@ -303,7 +303,7 @@ def history_cmd(
     Example: anchorval history anthropic-2026-06 --since 2026-06-01 --chart history.html
     """
     from ..errors import MissingFigureError
-    from ..store import Store
+    from ._marks import _store
 
     when = None
     if since:
@@ -315,13 +315,18 @@ def history_cmd(
             ) from None
         if when.tzinfo is None:
             when = when.replace(tzinfo=UTC)
-    store = Store(db) if db else Store()
+    store = _store(db)  # names the extra to install when duckdb is missing
     h = store.history(case, when)
-    if h.empty:
+    m = store.marks(case)
+    if not m.empty and when is not None:
+        m = m[[datetime.combine(d, datetime.min.time(), tzinfo=UTC) >= when for d in m["as_of"]]]
+    if h.empty and m.empty:
         raise MissingFigureError(
-            f"no snapshots of {case!r} in {store.path}" + (f" since {since}" if since else "")
+            f"no snapshots or marks of {case!r} in {store.path}"
+            + (f" since {since}" if since else "")
+            + f"; record some with 'anchorval value {case} --store' or 'anchorval mark add {case} ...'"
         )
-    q = store.quotes(case, when)
+    q = store.quotes(case, when) if not h.empty else h
     if fmt is OutputFormat.json:
         from ..report._render import jsonable
 
@@ -347,15 +352,46 @@ def history_cmd(
             }
             for r in q.to_dict("records")
         ]
+        marks = [
+            {
+                "as_of": r["as_of"].isoformat(),
+                "value": jsonable(r["value"]),
+                "currency": r["currency"],
+                "kind": r["kind"],
+                "source": r["source"],
+                "note": r["note"],
+            }
+            for r in m.to_dict("records")
+        ]
         typer.echo(
-            json.dumps({"case": case, "anchors": rows, "venues": venues}, indent=2, default=str)
+            json.dumps(
+                {"case": case, "anchors": rows, "venues": venues, "marks": marks}, indent=2, default=str
+            )
         )
     else:
         import pandas as pd
 
-        long = h[["taken_at", "anchor", "base"]].rename(
-            columns={"anchor": "column", "base": "value"}
+        long = (
+            h[["taken_at", "anchor", "base"]].rename(columns={"anchor": "column", "base": "value"})
+            if not h.empty
+            else pd.DataFrame(columns=["taken_at", "column", "value"])
         )
+        if not m.empty:
+            long = pd.concat(
+                [
+                    long,
+                    pd.DataFrame(
+                        {
+                            "taken_at": [
+                                pd.Timestamp(datetime.combine(d, datetime.min.time(), tzinfo=UTC))
+                                for d in m["as_of"]
+                            ],
+                            "column": "mark (" + m["kind"] + ", " + m["currency"] + ")",
+                            "value": m["value"],
+                        }
+                    ),
+                ]
+            )
         if not q.empty:
             # implied valuation per venue (quote currency), on the snapshot's row
             when = dict(zip(h["snapshot_id"], h["taken_at"], strict=False))
@@ -377,10 +413,11 @@ def history_cmd(
                     ),
                 ]
             )
+        long = long.sort_values("taken_at", kind="stable")
         piv = long.pivot_table(
             index="taken_at", columns="column", values="value", aggfunc="first", sort=False
         )
-        ccy = h["currency"].iloc[0]
+        ccy = h["currency"].iloc[0] if not h.empty else m["currency"].iloc[0]
         from ..money import format_number
 
         cols = [str(c) for c in piv.columns]
@@ -422,12 +459,12 @@ def history_cmd(
                 tab.add_row(f"{t:%Y-%m-%d %H:%M:%S}", *row)
             console().print(tab)
     if chart:
-        write_text(chart, history_html(case, h, q))
+        write_text(chart, history_html(case, h, q, m))
         console(stderr=True).print(f"chart written to [bold]{chart}[/bold]")
 
 
-def history_html(case: str, h: Any, q: Any) -> str:
-    """Render a standalone HTML page: base (low-high band) per anchor, implied value per venue."""
+def history_html(case: str, h: Any, q: Any, marks: Any = None) -> str:
+    """Render a standalone HTML page: base (low-high band) per anchor, marks, implied value per venue."""
     import plotly.graph_objects as go
 
     from ..anchors.triangulate import LOG_AXIS_SPAN
@@ -435,7 +472,7 @@ def history_html(case: str, h: Any, q: Any) -> str:
 
     palette = ("#4f81bd", "#c0504d", "#9bbb59", "#8064a2", "#f79646", "#4bacc6", "#555555")
     fig = go.Figure()
-    for i, (anchor, g) in enumerate(h.groupby("anchor")):
+    for i, (anchor, g) in enumerate(h.groupby("anchor") if not h.empty else ()):
         x = list(g["taken_at"])
         color = palette[i % len(palette)]
         fig.add_trace(
@@ -462,18 +499,33 @@ def history_html(case: str, h: Any, q: Any) -> str:
                 line={"color": color},
             )
         )
-    positive = [float(v) for c in ("low", "base", "high") for v in h[c] if v is not None and v > 0]
+    if marks is not None and not marks.empty:
+        for kind, g in marks.groupby("kind"):
+            fig.add_trace(
+                go.Scatter(
+                    x=[str(d) for d in g["as_of"]],
+                    y=[float(v) for v in g["value"]],
+                    mode="markers",
+                    marker={"size": 10, "symbol": "diamond"},
+                    name=f"mark: {kind}",
+                    text=[str(x) for x in g["source"]],
+                    hovertemplate="%{x}: %{y:.4s}<br>%{text}<extra></extra>",
+                )
+            )
+    positive = [float(v) for c in ("low", "base", "high") for v in h.get(c, []) if v is not None and v > 0]
+    if marks is not None and not marks.empty:
+        positive += [float(v) for v in marks["value"] if v > 0]
     # anchors a hundred times apart (a peer multiple at 48T next to a 965B round) flatten every
     # other line onto zero on a linear axis: use a log axis past the football field's span
     log_y = bool(positive) and max(positive) / min(positive) > float(LOG_AXIS_SPAN)
     fig.update_layout(
-        yaxis_title=f"valuation ({h['currency'].iloc[0]}{', log scale' if log_y else ''})",
+        yaxis_title=f"valuation ({(h if not h.empty else marks)['currency'].iloc[0]}{', log scale' if log_y else ''})",
         yaxis_type="log" if log_y else "linear",
         xaxis_title="time (UTC)",
         height=460,
         template="plotly_white",
     )
-    secs = [ReportSection("anchors", "Valuation per anchor over time", plotly_div(fig))]
+    secs = [ReportSection("anchors", "Valuation per anchor and recorded marks over time", plotly_div(fig))]
     qv = q[q["implied_valuation"].notna()] if not q.empty else q
     if not qv.empty:
         f2 = go.Figure()
@@ -493,8 +545,10 @@ def history_html(case: str, h: Any, q: Any) -> str:
             template="plotly_white",
         )
         secs.append(ReportSection("venues", "Implied valuation per venue", plotly_div(f2)))
+    n_marks = 0 if marks is None else len(marks)
+    n_snaps = h["snapshot_id"].nunique() if not h.empty else 0
     return render_page(
-        f"{case}: valuation history", secs, subtitle=f"{h['snapshot_id'].nunique()} snapshots"
+        f"{case}: valuation history", secs, subtitle=f"{n_snaps} snapshots, {n_marks} marks"
     )
 
 

@@ -41,6 +41,8 @@ def value_cmd(
     live: bool = typer.Option(
         False, "--live", help="Fetch fresh quotes first; live figures cite live:<venue> with their time."
     ),
+    store: bool = typer.Option(False, "--store", help="Store the valuation as a snapshot in the history store."),
+    db: str | None = typer.Option(None, "--db", help="History database for --store (default: $ANCHORVAL_DB)."),
 ) -> None:
     """Value a company with every anchor, side by side, with sources.
 
@@ -65,6 +67,15 @@ def value_cmd(
     if report:
         write_text(report, render_html(t))
         console(stderr=True).print(f"report written to [bold]{report}[/bold]")
+    if store:
+        from ._marks import _store
+        from ..cases import resolve_case
+        from ..workflows.marks import store_valuation
+
+        c = ref if not isinstance(ref, str) else resolve_case(ref).case
+        s = _store(db)
+        sv = store_valuation(t, c, s)
+        console(stderr=True).print(f"snapshot {sv.snapshot_id[:8]} stored in {s.path}", highlight=False, markup=False)
 
 
 def print_table(t: Any) -> None:
