@@ -1,0 +1,81 @@
+"""Recorded marks: add, import (all-or-nothing), value --store, history --chart offline."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from typer.testing import CliRunner
+
+from anchorval.cli import app
+from anchorval.errors import MSG_BAD_MARKS_ROW, MarksImportError
+from anchorval.store import Store
+from anchorval.workflows.marks import import_marks, read_marks_csv
+
+pytestmark = pytest.mark.block_network
+CASE = "anthropic-2026-06"
+
+
+def run(*args):
+    return CliRunner().invoke(app, list(args))
+
+
+def test_mark_add_and_history_chart_offline(tmp_path):
+    db = str(tmp_path / "h.duckdb")
+    r = run("mark", "add", CASE, "--value", "1.2T USD", "--source", "Forge Price (test)", "--as-of", "2026-06-20", "--db", db)
+    assert r.exit_code == 0, r.output
+    r = run("mark", "add", CASE, "--value", "965B USD", "--source", "Series H", "--as-of", "2026-05-15", "--kind", "round", "--db", db)
+    assert r.exit_code == 0, r.output
+    m = Store(db).marks(CASE)
+    assert list(m["value"]) == [Decimal("965000000000"), Decimal("1200000000000")]  # oldest first
+    assert list(m["kind"]) == ["round", "secondary"] and m["as_of"].iloc[1] == date(2026, 6, 20)
+    # the README's history example, with only offline data: value --store, then history --chart
+    assert run("value", CASE, "--store", "--db", db).exit_code == 0
+    out = tmp_path / "history.html"
+    r = run("history", CASE, "--since", "2026-05-01", "--chart", str(out), "--db", db)
+    assert r.exit_code == 0, r.output
+    html = out.read_text()
+    assert "mark: secondary" in html and "mark: round" in html and "perp_implied" in html
+    assert "1 snapshots, 2 marks" in html
+    j = run("history", CASE, "--format", "json", "--db", db)
+    assert '"kind": "round"' in j.output and '"value": "965000000000' in j.output
+
+
+def test_mark_add_bad_kind_is_one_line_exit_2(tmp_path):
+    r = run("mark", "add", CASE, "--value", "1.2T USD", "--source", "x", "--as-of", "2026-06-20", "--kind", "rumour", "--db", str(tmp_path / "h.duckdb"))
+    assert r.exit_code == 2 and "--kind" in r.output and "Traceback" not in r.output
+    assert not (tmp_path / "h.duckdb").exists()
+
+
+def test_import_all_or_nothing_names_the_line(tmp_path):
+    db = Store(tmp_path / "h.duckdb")
+    good = tmp_path / "good.csv"
+    good.write_text("case,value,as_of,source,kind,note\n" f"{CASE},1.1T USD,2026-06-10,Caplight (test),secondary,\n" f"{CASE},1.25T USD,2026-06-30,Fund X Q2 mark,fund_mark,quarter end\n")
+    assert import_marks(good, db) == 2
+    bad = tmp_path / "bad.csv"
+    bad.write_text("case,value,as_of,source\n" f"{CASE},1.3T USD,2026-07-01,ok row\n" f"{CASE},1.3T USD,2026-13-01,bad date\n")
+    with pytest.raises(MarksImportError) as e:
+        import_marks(bad, db)
+    assert str(e.value) == MSG_BAD_MARKS_ROW.format(file=bad, line=3, field="as_of", why="not an ISO date (YYYY-MM-DD): '2026-13-01'")
+    assert len(db.marks(CASE)) == 2  # nothing from the bad file, the earlier import intact
+    r = run("mark", "import", str(bad), "--db", str(db.path))
+    assert r.exit_code == 2 and f"{bad}:3: as_of" in r.output and "Traceback" not in r.output
+    with pytest.raises(MarksImportError, match=":1: header: missing column"):
+        (tmp_path / "nohdr.csv").write_text("case,value\nx,1T USD\n")
+        read_marks_csv(tmp_path / "nohdr.csv")
+
+
+def test_history_without_duckdb_names_the_extra(tmp_path, monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "duckdb" else real(name, *a))
+    r = run("history", CASE, "--db", str(tmp_path / "h.duckdb"))
+    assert r.exit_code == 2 and "pip install 'anchorval[live]'" in r.output and "duckdb" in r.output
+    assert "Traceback" not in r.output
+
+
+def test_history_of_nothing_says_how_to_record(tmp_path):
+    r = run("history", CASE, "--db", str(tmp_path / "h.duckdb"))
+    assert r.exit_code == 2 and "mark add" in r.output and "--store" in r.output
