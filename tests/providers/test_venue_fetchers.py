@@ -136,3 +136,36 @@ def test_polymarket_stages(session):
     assert (first.low, first.high, first.price) == (None, Decimal("5e11"), Decimal("0.04"))
     assert (top.low, top.high) == (Decimal("2e12"), None) and top.best_ask == Decimal("0.15")
     assert none.no_ipo and none.price == Decimal("0.52")
+
+
+@pytest.mark.vcr("okx_anthropic.yaml")
+def test_cli_fetch_okx_without_convention_names_the_fix():
+    import json
+
+    from typer.testing import CliRunner
+
+    from anchorval.cli import app
+
+    r = CliRunner().invoke(app, ["fetch", "ANTHROPIC", "--venue", "okx", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert d["perps"][0]["mark_price"] == "1719.1" and d["perps"][0]["implied_valuation"] is None
+    assert "venue_conventions:" in d["readings"]["unconverted"][0]["why"]  # no guess, the fix named
+
+
+@pytest.mark.vcr("polymarket_anthropic.yaml")
+def test_cli_fetch_polymarket_ladder():
+    import json
+
+    from typer.testing import CliRunner
+
+    from anchorval.cli import app
+
+    r = CliRunner().invoke(app, ["fetch", "anthropic-ipo-closing-market-cap", "--venue", "polymarket", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    p = json.loads(r.stdout)["predictions"][0]
+    assert p["p_no_ipo"] == str(Decimal("0.52") / Decimal("1.02"))
+    # median given an IPO, by hand (see tests/anchors/test_conventions_registry.py): 1T + 0.5T x 0.22/0.36
+    assert Decimal(p["quantiles"]["0.5"]) == Decimal("1e12") + Decimal("0.5e12") * Decimal("0.22") / Decimal("0.36")
+    t = CliRunner().invoke(app, ["fetch", "anthropic-ipo-closing-market-cap", "--venue", "polymarket"])
+    assert t.exit_code == 0 and "P(no IPO by 2026-12-31)" in t.stdout

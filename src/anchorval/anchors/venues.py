@@ -451,7 +451,7 @@ class QualityFlag:
 
     Attributes
     ----------
-    kind : {'stale', 'thin_volume', 'venues_disagree', 'premium', 'share_bases_differ', 'assumed_convention'}
+    kind : {'stale', 'thin_volume', 'venues_disagree', 'premium', 'share_bases_differ', 'assumed_convention', 'no_convention'}
     subject : str
         ``'venue symbol'`` or ``'venues'``.
     message : str
@@ -465,6 +465,7 @@ class QualityFlag:
         "premium",
         "share_bases_differ",
         "assumed_convention",
+        "no_convention",
     ]
     subject: str
     message: str

@@ -89,32 +89,38 @@ def fetch_cmd(
     max_age: float = typer.Option(
         900, "--max-age", help="Flag quotes older than this many seconds."
     ),
+    all_venues: bool = typer.Option(
+        False, "--all-venues", help="With a case: also look the company up on every perp venue."
+    ),
 ) -> None:
     """Fetch live quotes and show the normalised data and implied valuation per venue.
 
     Example: anchorval fetch anthropic-2026-06
     """
     _need_live()
-    from ..anchors.venues import compare_venues, convention_for, quality_flags
-    from ..workflows.live import fetch_targets, resolve_targets
+    from ..anchors.prediction_market import QUANTILES, ladder_distribution
+    from ..anchors.venues import compare_venues, conventions_from_case, quality_flags, read_perps
+    from ..workflows.live import discovery_targets, fetch_targets, resolve_targets
 
-    _, targets = resolve_targets(target, venue)
+    loaded, targets = resolve_targets(target, venue)
+    if all_venues and loaded is not None:
+        targets = discovery_targets(loaded.case)
     out = fetch_targets(targets)
     now = datetime.now(UTC)
-    implied: dict[tuple[str, str], Decimal | None] = {}
+    table = conventions_from_case(loaded.case) if loaded is not None else None
+    readings = read_perps(out.perps, table)
+    implied: dict[tuple[str, str], Decimal | None] = {(v, s): None for v, s, _ in readings.unconverted}
+    convertible = [q for q in out.perps if (q.venue, q.symbol) not in implied]
     cmp = None
-    convertible = []
-    for q in out.perps:
-        try:
-            convention_for(q.venue, q.symbol).multiplier(q.time.date())
-            convertible.append(q)
-        except LookupError:
-            implied[(q.venue, q.symbol)] = None
     if convertible:
         cmp = compare_venues(
-            [(q.venue, q.symbol, q.price, q.quote_currency, q.time) for q in convertible]
+            [(q.venue, q.symbol, q.price, q.quote_currency, q.time) for q in convertible], table
         )
         implied.update({(r.venue, r.symbol): r.valuation for r in cmp.rows})
+    ladders = [
+        (d, ladder_distribution([(o.label, o.low, o.high, o.no_ipo, o.price) for o in d.outcomes], d.event))
+        for d in out.predictions
+    ]
     flags = quality_flags(
         [
             (q.venue, q.symbol, q.time, q.volume_quote_24h, implied[(q.venue, q.symbol)])
@@ -123,6 +129,7 @@ def fetch_cmd(
         now,
         max_age_seconds=max_age,
     )
+    flags += [f for f in readings.warnings if f.kind != "venues_disagree"]
     if fmt is OutputFormat.json:
         typer.echo(
             json.dumps(
@@ -130,6 +137,15 @@ def fetch_cmd(
                     "perps": [_quote_dict(q, implied.get((q.venue, q.symbol))) for q in out.perps],
                     "equities": [_quote_dict(e, e.market_cap) for e in out.equities],
                     "spread": str(cmp.spread) if cmp else None,
+                    "readings": readings.to_dict(),
+                    "predictions": [
+                        {
+                            **_quote_dict(d, None),
+                            "p_no_ipo": str(dist.p_no_ipo) if dist.p_no_ipo is not None else None,
+                            "quantiles": {str(q): str(dist.quantile(q)) for q in QUANTILES},
+                        }
+                        for d, dist in ladders
+                    ],
                     "flags": [
                         {"kind": f.kind, "subject": f.subject, "message": f.message} for f in flags
                     ],
@@ -219,9 +235,17 @@ def fetch_cmd(
             for r in erows:
                 tab.add_row(*r)
             c.print(tab)
+        from ..report.venues import ladders_table, readings_table
+
+        if readings.rows:
+            c.print(readings_table(readings))
+        for d, dist in ladders:
+            c.print(ladders_table(d, dist, QUANTILES))
     err = console(stderr=True)
     for f in flags:
         err.print(f"[yellow]⚠ {f.message}[/yellow]", highlight=False)
+    for v, sym, why in readings.unconverted:
+        err.print(f"⚠ {why}", highlight=False, markup=False)
     for k, v in out.errors.items():
         err.print(f"[red]✗ {k}: {v}[/red]", highlight=False)
 

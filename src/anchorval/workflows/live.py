@@ -15,7 +15,7 @@ import hashlib
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -25,6 +25,7 @@ from ..anchors.venues import (
     DEFAULT_DISAGREEMENT,
     DEFAULT_MAX_AGE_SECONDS,
     DEFAULT_MIN_VOLUME_RATIO,
+    PerpReadings,
     QualityFlag,
     VenueComparison,
     _age,
@@ -32,6 +33,7 @@ from ..anchors.venues import (
     convention_for,
     conventions_from_case,
     quality_flags,
+    read_perps,
 )
 from ..cases import LoadedCase, resolve_case
 from ..domain import Case, Figure, PerpQuote, Source
@@ -43,7 +45,7 @@ from ..errors import (
     ProviderNetworkError,
     UnknownCaseError,
 )
-from ..providers import EquityQuote, Fetcher, PerpMarket, get_fetcher
+from ..providers import EquityQuote, Fetcher, PerpMarket, get_fetcher, perp_provider_names
 
 __all__ = [
     "KNOWN_MARKETS",
@@ -55,6 +57,7 @@ __all__ = [
     "inputs_hash",
     "live_case",
     "case_targets",
+    "discovery_targets",
     "resolve_targets",
     "snapshot_of",
     "value_live",
@@ -151,13 +154,48 @@ def case_targets(case: Case, venue: str | None = None) -> list[Target]:
             seen.append(Target(v, s))
     if case.company.status == "listed" and case.company.ticker:
         seen.append(Target("yahoo", yahoo_symbol(case.company.ticker, case.company.exchange)))
+    seen += [Target(m.venue, m.event) for m in case.prediction_markets if m.venue == "polymarket"]
     if venue:
         seen = [t for t in seen if t.venue == venue.lower()]
+        if not seen and venue.lower() in perp_provider_names() and case.company.status == "private":
+            # no known market there: ask the venue's own market list for the company's name
+            seen = [Target(venue.lower(), _bare(case.company.name))]
     if not seen:
         raise MissingFigureError(
             f"case {case.id!r} has no market to fetch{' on ' + venue if venue else ''}"
         )
     return seen
+
+
+def _bare(name: str) -> str:
+    """Company name as a venue base asset: ``'Anthropic'`` -> ``'ANTHROPIC'``."""
+    return "".join(ch for ch in name.upper() if ch.isalnum())
+
+
+def discovery_targets(case: Case, venues: Sequence[str] | None = None) -> list[Target]:
+    """The case's markets plus the company's name on every other perp venue.
+
+    Each venue's fetcher completes the bare name with its own quote asset and looks it up in the
+    venue's market list; a venue that does not list it answers with an unknown-symbol error
+    (reported per venue), so no symbol is assumed to exist.
+
+    Parameters
+    ----------
+    case : Case
+        A case (its perps, known markets and prediction markets first).
+    venues : sequence of str, optional
+        Perp venues to try (default: every installed perp provider).
+
+    Returns
+    -------
+    list of Target
+    """
+    out = case_targets(case)
+    have = {t.venue for t in out}
+    for v in venues or perp_provider_names():
+        if v not in have:
+            out.append(Target(v, _bare(case.company.name)))
+    return out
 
 
 def yahoo_symbol(ticker: str, exchange: str | None) -> str:
@@ -176,6 +214,7 @@ class FetchOutcome:
     perps: list[PerpMarket] = field(default_factory=list)
     equities: list[EquityQuote] = field(default_factory=list)
     errors: dict[str, ProviderError] = field(default_factory=dict)
+    predictions: list[Any] = field(default_factory=list)
 
 
 def fetch_targets(
@@ -232,8 +271,13 @@ def fetch_targets(
             continue
         finally:
             f.retry = saved
-        (out.perps if isinstance(d, PerpMarket) else out.equities).append(d)
-    if targets and not out.perps and not out.equities:
+        if isinstance(d, PerpMarket):
+            out.perps.append(d)
+        elif isinstance(d, EquityQuote):
+            out.equities.append(d)
+        else:
+            out.predictions.append(d)
+    if targets and not out.perps and not out.equities and not out.predictions:
         errs = out.errors
         if len(errs) == 1:
             raise next(iter(errs.values()))  # one venue: its own typed error
@@ -372,6 +416,8 @@ def live_case(
     }
     if perps:
         update["perps"] = tuple(perps)
+    if outcome.predictions:
+        update["prediction_markets"] = _live_ladders(case, outcome.predictions, sources)
     if outcome.equities and case.capital is not None:
         e = outcome.equities[0]
         sid = "live:yahoo"
@@ -405,6 +451,52 @@ def live_case(
     return Case.model_validate(new.model_dump())  # re-run the validators (sources declared, ...)
 
 
+def _live_ladders(case: Case, fetched: Sequence[Any], sources: dict[str, Source]) -> tuple[Any, ...]:
+    """The case's ladders with fetched prices (matched by event slug), citing ``live:polymarket``."""
+    by_event = {d.event: d for d in fetched}
+    out = []
+    for lad in case.prediction_markets:
+        d = by_event.pop(lad.event, None)
+        out.append(lad if d is None else _ladder_of(d, lad.question, sources))
+    out += [_ladder_of(d, d.title, sources) for d in by_event.values()]
+    return tuple(out)
+
+
+def _ladder_of(d: Any, question: str, sources: dict[str, Source]) -> Any:
+    from ..domain import PredictionBracket, PredictionLadder
+
+    sid = f"live:{d.venue}"
+    sources[sid] = Source(
+        title=f"{d.venue} event {d.event} (live)",
+        publisher=d.venue.capitalize(),
+        date=d.fetched_at.date(),
+        note=f"fetched {_fmt_time(d.fetched_at)} by anchorval; YES prices as the venue shows them",
+    )
+    return PredictionLadder(
+        venue=d.venue,
+        event=d.event,
+        question=question,
+        currency=d.currency,
+        resolves_by=d.end_date,
+        as_of=d.fetched_at.date(),
+        source=sid,
+        brackets=tuple(
+            PredictionBracket(
+                label=o.label,
+                low=o.low,
+                high=o.high,
+                no_ipo=o.no_ipo,
+                probability=o.price,
+                best_bid=o.best_bid,
+                best_ask=o.best_ask,
+                liquidity=o.liquidity,
+                volume=o.volume,
+            )
+            for o in d.outcomes
+        ),
+    )
+
+
 def inputs_hash(case: Case) -> str:
     """SHA-256 of the case's inputs (its JSON dump); equal inputs give equal hashes.
 
@@ -435,8 +527,12 @@ class LiveResult:
     comparison : VenueComparison or None
         Implied valuation per venue with the spread.
     flags : list of QualityFlag
-        Stale quotes, thin volume, venues that disagree.
+        Stale quotes, thin volume, venues that disagree, premium over index, different share
+        bases, quotes without a convention.
     taken_at : datetime
+    peers : mapping of str to Case
+    readings : PerpReadings or None
+        Every venue's quote read as a valuation (mark and index, premium, funding, OI).
     """
 
     triangulation: Any
@@ -446,6 +542,7 @@ class LiveResult:
     flags: list[QualityFlag]
     taken_at: datetime
     peers: Mapping[str, Case] = field(default_factory=dict)
+    readings: PerpReadings | None = None
 
 
 def value_live(
@@ -489,14 +586,21 @@ def value_live(
     now = now or datetime.now(UTC)
     comparison = None
     rows = []
+    table = conventions_from_case(loaded.case)
+    readings = read_perps(outcome.perps, table, max_disagreement=max_disagreement)
+    known = {(r.venue, r.symbol) for r in readings.rows}
+    if readings.unconverted:
+        # a quote with no dated convention is shown, not valued (the message says the fix)
+        outcome = replace(outcome, perps=[q for q in outcome.perps if (q.venue, q.symbol) in known])
     if outcome.perps:
         comparison = compare_venues(
-            [(q.venue, q.symbol, q.price, q.quote_currency, q.time) for q in outcome.perps],
-            conventions_from_case(loaded.case),
+            [(q.venue, q.symbol, q.price, q.quote_currency, q.time) for q in outcome.perps], table
         )
         for q, r in zip(outcome.perps, comparison.rows, strict=True):
             rows.append((q.venue, q.symbol, q.time, q.volume_quote_24h, r.valuation))
     flags = quality_flags(rows, now, max_age_seconds, min_volume_ratio, max_disagreement)
+    flags += [f for f in readings.warnings if f.kind != "venues_disagree"]
+    flags += [QualityFlag("no_convention", f"{v} {sym}", why) for v, sym, why in readings.unconverted]
     for e in outcome.equities:
         age = (now - e.time).total_seconds()
         if age > max_age_seconds:
@@ -509,7 +613,7 @@ def value_live(
             )
     case = live_case(loaded, outcome, now, notes=[f"Quality: {f.message}" for f in flags])
     t = value_loaded(LoadedCase(case=case, peers=loaded.peers, origin=loaded.origin))
-    return LiveResult(t, case, outcome, comparison, flags, now, loaded.peers)
+    return LiveResult(t, case, outcome, comparison, flags, now, loaded.peers, readings)
 
 
 def snapshot_of(res: LiveResult) -> Any:
