@@ -54,8 +54,18 @@ def case(tmp_path: Path):
 
 def q(venue, symbol, mark, on, index=None, **kw):
     t = datetime.combine(on, datetime.min.time(), tzinfo=UTC)
-    base = dict(venue=venue, symbol=symbol, quote_currency="USDT", time=t, mark_price=mark, index_price=index,
-                last_price=None, funding_rate=None, open_interest_value=None, volume_quote_24h=None)
+    base = dict(
+        venue=venue,
+        symbol=symbol,
+        quote_currency="USDT",
+        time=t,
+        mark_price=mark,
+        index_price=index,
+        last_price=None,
+        funding_rate=None,
+        open_interest_value=None,
+        volume_quote_24h=None,
+    )
     return SimpleNamespace(**{**base, **kw})
 
 
@@ -100,8 +110,18 @@ def test_entry_not_yet_valid_and_unknown_symbol_name_the_fix(case):
 def test_perp_reading_premium_funding_oi():
     on = date(2026, 6, 22)
     r = read_perps(
-        [q("binance", "ANTHROPICUSDT", Decimal("1750"), on, index=Decimal("1700"), funding_rate=Decimal("0.0002"),
-           funding_interval_hours=Decimal(8), open_interest_value=Decimal("8.75e6"))]
+        [
+            q(
+                "binance",
+                "ANTHROPICUSDT",
+                Decimal("1750"),
+                on,
+                index=Decimal("1700"),
+                funding_rate=Decimal("0.0002"),
+                funding_interval_hours=Decimal(8),
+                open_interest_value=Decimal("8.75e6"),
+            )
+        ]
     ).rows[0]
     assert r.from_mark == Decimal("1.75e12") and r.from_index == Decimal("1.7e12")
     assert r.premium == Decimal("1750") / Decimal("1700") - 1
@@ -126,7 +146,13 @@ def test_ladder_quantiles_by_hand():
     assert d.raw_sum == Decimal("1.02")
     assert d.p_no_ipo == Decimal("0.52") / Decimal("1.02")
     # given an IPO, weights are 4, 10, 18, 12, 6 out of 50: 0.08, 0.20, 0.36, 0.24, 0.12
-    assert [p for _, _, p in d.edges] == [Decimal("0.08"), Decimal("0.2"), Decimal("0.36"), Decimal("0.24"), Decimal("0.12")]
+    assert [p for _, _, p in d.edges] == [
+        Decimal("0.08"),
+        Decimal("0.2"),
+        Decimal("0.36"),
+        Decimal("0.24"),
+        Decimal("0.12"),
+    ]
     # open ends closed at the neighbour's width (0.5T): [0, 0.5T] and [2T, 2.5T]
     assert (d.edges[0][0], d.edges[-1][1]) == (0, Decimal("2.5e12"))
     # median: cum 0.28 at 1T; 0.22 more of 0.36 over 0.5T -> 1T + 0.5T x 0.22/0.36 = 1.30556T

@@ -86,7 +86,25 @@ def main():
         PolymarketFetcher,
     )
 
-    okx_inst = lambda i, u, ct: {"instType": "SWAP", "instId": i, "uly": u, "instFamily": u, "settleCcy": "USDT", "ctVal": ct, "ctMult": "1", "ctValCcy": u.split("-")[0], "ctType": "linear", "state": "live", "lotSz": "1", "tickSz": "0.1", "minSz": "1", "lever": "5", "listTime": "1780963200000", "expTime": ""}  # noqa: E731
+    def okx_inst(i, u, ct):
+        return {
+            "instType": "SWAP",
+            "instId": i,
+            "uly": u,
+            "instFamily": u,
+            "settleCcy": "USDT",
+            "ctVal": ct,
+            "ctMult": "1",
+            "ctValCcy": u.split("-")[0],
+            "ctType": "linear",
+            "state": "live",
+            "lotSz": "1",
+            "tickSz": "0.1",
+            "minSz": "1",
+            "lever": "5",
+            "listTime": "1780963200000",
+            "expTime": "",
+        }  # noqa: E731
     build(
         "okx_anthropic.yaml",
         """OKX v5 public market data, ANTHROPIC-USDT-SWAP, 2026-06-22 08:00 UTC.
@@ -98,15 +116,111 @@ Prices are illustrative, near BlockBeats' ~1718 (2026-06-22); the market list is
         OkxFetcher,
         {"symbol": "anthropic"},
         {
-            "/public/instruments": {"code": "0", "msg": "", "data": [okx_inst("BTC-USDT-SWAP", "BTC-USDT", "0.01"), okx_inst("ANTHROPIC-USDT-SWAP", "ANTHROPIC-USDT", "0.001")]},
-            "/market/ticker": {"code": "0", "msg": "", "data": [{"instType": "SWAP", "instId": "ANTHROPIC-USDT-SWAP", "last": "1719.4", "lastSz": "2", "askPx": "1719.6", "askSz": "10", "bidPx": "1719.2", "bidSz": "8", "open24h": "1701.0", "high24h": "1730.0", "low24h": "1690.5", "volCcy24h": "512.3", "vol24h": "512300", "ts": str(TS), "sodUtc0": "1703.1", "sodUtc8": "1708.8"}]},
-            "/public/mark-price": {"code": "0", "msg": "", "data": [{"instType": "SWAP", "instId": "ANTHROPIC-USDT-SWAP", "markPx": "1719.1", "ts": str(TS)}]},
-            "/public/funding-rate": {"code": "0", "msg": "", "data": [{"instType": "SWAP", "instId": "ANTHROPIC-USDT-SWAP", "fundingRate": "0.0001", "nextFundingRate": "", "fundingTime": str(TS + 8 * 3600000), "nextFundingTime": str(TS + 16 * 3600000), "method": "current_period", "maxFundingRate": "0.0075", "minFundingRate": "-0.0075", "settState": "settled", "ts": str(TS)}]},
-            "/public/open-interest": {"code": "0", "msg": "", "data": [{"instType": "SWAP", "instId": "ANTHROPIC-USDT-SWAP", "oi": "2480000", "oiCcy": "2480", "oiUsd": "4263368", "ts": str(TS)}]},
-            "/market/index-tickers": {"code": "0", "msg": "", "data": [{"instId": "ANTHROPIC-USDT", "idxPx": "1717.9", "high24h": "1725.1", "sodUtc0": "1700.2", "open24h": "1702.3", "low24h": "1695.0", "sodUtc8": "1705.4", "ts": str(TS)}]},
+            "/public/instruments": {
+                "code": "0",
+                "msg": "",
+                "data": [
+                    okx_inst("BTC-USDT-SWAP", "BTC-USDT", "0.01"),
+                    okx_inst("ANTHROPIC-USDT-SWAP", "ANTHROPIC-USDT", "0.001"),
+                ],
+            },
+            "/market/ticker": {
+                "code": "0",
+                "msg": "",
+                "data": [
+                    {
+                        "instType": "SWAP",
+                        "instId": "ANTHROPIC-USDT-SWAP",
+                        "last": "1719.4",
+                        "lastSz": "2",
+                        "askPx": "1719.6",
+                        "askSz": "10",
+                        "bidPx": "1719.2",
+                        "bidSz": "8",
+                        "open24h": "1701.0",
+                        "high24h": "1730.0",
+                        "low24h": "1690.5",
+                        "volCcy24h": "512.3",
+                        "vol24h": "512300",
+                        "ts": str(TS),
+                        "sodUtc0": "1703.1",
+                        "sodUtc8": "1708.8",
+                    }
+                ],
+            },
+            "/public/mark-price": {
+                "code": "0",
+                "msg": "",
+                "data": [{"instType": "SWAP", "instId": "ANTHROPIC-USDT-SWAP", "markPx": "1719.1", "ts": str(TS)}],
+            },
+            "/public/funding-rate": {
+                "code": "0",
+                "msg": "",
+                "data": [
+                    {
+                        "instType": "SWAP",
+                        "instId": "ANTHROPIC-USDT-SWAP",
+                        "fundingRate": "0.0001",
+                        "nextFundingRate": "",
+                        "fundingTime": str(TS + 8 * 3600000),
+                        "nextFundingTime": str(TS + 16 * 3600000),
+                        "method": "current_period",
+                        "maxFundingRate": "0.0075",
+                        "minFundingRate": "-0.0075",
+                        "settState": "settled",
+                        "ts": str(TS),
+                    }
+                ],
+            },
+            "/public/open-interest": {
+                "code": "0",
+                "msg": "",
+                "data": [
+                    {
+                        "instType": "SWAP",
+                        "instId": "ANTHROPIC-USDT-SWAP",
+                        "oi": "2480000",
+                        "oiCcy": "2480",
+                        "oiUsd": "4263368",
+                        "ts": str(TS),
+                    }
+                ],
+            },
+            "/market/index-tickers": {
+                "code": "0",
+                "msg": "",
+                "data": [
+                    {
+                        "instId": "ANTHROPIC-USDT",
+                        "idxPx": "1717.9",
+                        "high24h": "1725.1",
+                        "sodUtc0": "1700.2",
+                        "open24h": "1702.3",
+                        "low24h": "1695.0",
+                        "sodUtc8": "1705.4",
+                        "ts": str(TS),
+                    }
+                ],
+            },
         },
     )
-    htx_c = lambda sym, cs: {"symbol": sym, "contract_code": f"{sym}-USDT", "contract_size": cs, "price_tick": 0.1, "delivery_date": "", "delivery_time": "", "create_date": "20260610", "contract_status": 1, "settlement_date": str(TS + 8 * 3600000), "support_margin_mode": "all", "business_type": "swap", "pair": f"{sym}-USDT", "contract_type": "swap", "trade_partition": "USDT"}  # noqa: E731
+    def htx_c(sym, cs):
+        return {
+            "symbol": sym,
+            "contract_code": f"{sym}-USDT",
+            "contract_size": cs,
+            "price_tick": 0.1,
+            "delivery_date": "",
+            "delivery_time": "",
+            "create_date": "20260610",
+            "contract_status": 1,
+            "settlement_date": str(TS + 8 * 3600000),
+            "support_margin_mode": "all",
+            "business_type": "swap",
+            "pair": f"{sym}-USDT",
+            "contract_type": "swap",
+            "trade_partition": "USDT",
+        }  # noqa: E731
     build(
         "htx_anthropic.yaml",
         """HTX USDT-margined swaps, ANTHROPIC-USDT, 2026-06-22 08:00 UTC.
@@ -119,17 +233,61 @@ parse_ticker). Prices are illustrative, near BlockBeats' ~1718 (2026-06-22).""",
         {"symbol": "anthropic"},
         {
             "/swap_contract_info": {"status": "ok", "data": [htx_c("BTC", 0.001), htx_c("ANTHROPIC", 0.001)], "ts": TS},
-            "/detail/merged": {"ch": "market.ANTHROPIC-USDT.detail.merged", "status": "ok", "tick": {"amount": "301.442", "ask": [1721.2, 5], "bid": [1720.8, 3], "close": "1721.0", "count": 1402, "high": "1733.5", "id": 1782115200, "low": "1694.1", "open": "1700.6", "ts": TS, "vol": "301442", "trade_turnover": "517883.2"}, "ts": TS},
-            "/swap_index": {"status": "ok", "data": [{"contract_code": "ANTHROPIC-USDT", "index_price": 1717.6, "index_ts": TS - 1000}], "ts": TS},
+            "/detail/merged": {
+                "ch": "market.ANTHROPIC-USDT.detail.merged",
+                "status": "ok",
+                "tick": {
+                    "amount": "301.442",
+                    "ask": [1721.2, 5],
+                    "bid": [1720.8, 3],
+                    "close": "1721.0",
+                    "count": 1402,
+                    "high": "1733.5",
+                    "id": 1782115200,
+                    "low": "1694.1",
+                    "open": "1700.6",
+                    "ts": TS,
+                    "vol": "301442",
+                    "trade_turnover": "517883.2",
+                },
+                "ts": TS,
+            },
+            "/swap_index": {
+                "status": "ok",
+                "data": [{"contract_code": "ANTHROPIC-USDT", "index_price": 1717.6, "index_ts": TS - 1000}],
+                "ts": TS,
+            },
         },
     )
 
     def val(req):
-        kind = "mark_price" if "mark_price" in req.url else "index_price" if "index_price" in req.url else "funding_rate"
+        kind = (
+            "mark_price" if "mark_price" in req.url else "index_price" if "index_price" in req.url else "funding_rate"
+        )
         v = {"mark_price": "1716.95", "index_price": "1716.40", "funding_rate": "0.0000125"}[kind]
-        return {"id": -1, "method": "public/get-valuations", "code": 0, "result": {"data": [{"v": v, "t": TS}], "instrument_name": "ANTHROPICUSD-PERP"}}
+        return {
+            "id": -1,
+            "method": "public/get-valuations",
+            "code": 0,
+            "result": {"data": [{"v": v, "t": TS}], "instrument_name": "ANTHROPICUSD-PERP"},
+        }
 
-    cc_i = lambda s, t, b, q: {"symbol": s, "inst_type": t, "display_name": s, "base_ccy": b, "quote_ccy": q, "quote_decimals": 2, "quantity_decimals": 4, "price_tick_size": "0.01", "qty_tick_size": "0.0001", "max_leverage": "5", "tradable": True, "expiry_timestamp_ms": 0, "underlying_symbol": f"{b}USD-INDEX"}  # noqa: E731
+    def cc_i(s, t, b, q):
+        return {
+            "symbol": s,
+            "inst_type": t,
+            "display_name": s,
+            "base_ccy": b,
+            "quote_ccy": q,
+            "quote_decimals": 2,
+            "quantity_decimals": 4,
+            "price_tick_size": "0.01",
+            "qty_tick_size": "0.0001",
+            "max_leverage": "5",
+            "tradable": True,
+            "expiry_timestamp_ms": 0,
+            "underlying_symbol": f"{b}USD-INDEX",
+        }  # noqa: E731
     build(
         "cryptocom_anthropic.yaml",
         """Crypto.com Exchange v1, ANTHROPICUSD-PERP, 2026-06-22 08:00 UTC.
@@ -141,12 +299,67 @@ public/get-tickers with short keys i,h,l,a,v,vv,c,b,k,oi,t, public/get-valuation
         CryptocomFetcher,
         {"symbol": "anthropic"},
         {
-            "/public/get-instruments": {"id": 1, "method": "public/get-instruments", "code": 0, "result": {"data": [cc_i("BTC_USD", "CCY_PAIR", "BTC", "USD"), cc_i("BTCUSD-PERP", "PERPETUAL_SWAP", "BTC", "USD"), cc_i("ANTHROPICUSD-PERP", "PERPETUAL_SWAP", "ANTHROPIC", "USD")]}},
-            "/public/get-tickers": {"id": -1, "method": "public/get-tickers", "code": 0, "result": {"data": [{"i": "ANTHROPICUSD-PERP", "h": "1731.00", "l": "1695.50", "a": "1716.80", "v": "250.4100", "vv": "429905.30", "c": "0.0092", "b": "1716.50", "k": "1717.10", "oi": "1204.5500", "t": TS}]}},
+            "/public/get-instruments": {
+                "id": 1,
+                "method": "public/get-instruments",
+                "code": 0,
+                "result": {
+                    "data": [
+                        cc_i("BTC_USD", "CCY_PAIR", "BTC", "USD"),
+                        cc_i("BTCUSD-PERP", "PERPETUAL_SWAP", "BTC", "USD"),
+                        cc_i("ANTHROPICUSD-PERP", "PERPETUAL_SWAP", "ANTHROPIC", "USD"),
+                    ]
+                },
+            },
+            "/public/get-tickers": {
+                "id": -1,
+                "method": "public/get-tickers",
+                "code": 0,
+                "result": {
+                    "data": [
+                        {
+                            "i": "ANTHROPICUSD-PERP",
+                            "h": "1731.00",
+                            "l": "1695.50",
+                            "a": "1716.80",
+                            "v": "250.4100",
+                            "vv": "429905.30",
+                            "c": "0.0092",
+                            "b": "1716.50",
+                            "k": "1717.10",
+                            "oi": "1204.5500",
+                            "t": TS,
+                        }
+                    ]
+                },
+            },
             "/public/get-valuations": val,
         },
     )
-    cbi = lambda name, base, period: {"block_trade_tick_size": 0.01, "lot_size": 100, "settlement_currency": "USDC", "state": "open", "base_currency": base, "kind": "future", "underlying_type": "crypto", "instrument_id": 675320, "is_active": True, "instrument_type": "linear", "future_type": "linear", "expiration_timestamp": 32503708800000, "max_leverage": 5, "counter_currency": "USDC", "tick_size": 0.01, "settlement_period": period, "min_trade_amount": 0.001, "contract_size": 0.001, "price_index": f"{base.lower()}_usdc", "quote_currency": "USDC", "instrument_name": name}  # noqa: E731
+    def cbi(name, base, period):
+        return {
+            "block_trade_tick_size": 0.01,
+            "lot_size": 100,
+            "settlement_currency": "USDC",
+            "state": "open",
+            "base_currency": base,
+            "kind": "future",
+            "underlying_type": "crypto",
+            "instrument_id": 675320,
+            "is_active": True,
+            "instrument_type": "linear",
+            "future_type": "linear",
+            "expiration_timestamp": 32503708800000,
+            "max_leverage": 5,
+            "counter_currency": "USDC",
+            "tick_size": 0.01,
+            "settlement_period": period,
+            "min_trade_amount": 0.001,
+            "contract_size": 0.001,
+            "price_index": f"{base.lower()}_usdc",
+            "quote_currency": "USDC",
+            "instrument_name": name,
+        }  # noqa: E731
     build(
         "coinbaseinternational_anthropic.yaml",
         """Coinbase International (JSON-RPC style API as ccxt's coinbaseinternational class calls it),
@@ -159,11 +372,65 @@ ticker fields open_interest, current_funding and funding_8h. Prices are illustra
         CoinbaseInternationalFetcher,
         {"symbol": "anthropic"},
         {
-            "/public/get_instruments": {"jsonrpc": "2.0", "id": 1782115200, "result": [cbi("AAVE_USDC-PERPETUAL", "AAVE", "perpetual"), cbi("ANTHROPIC_USDC-PERPETUAL", "ANTHROPIC", "perpetual"), cbi("ANTHROPIC_USDC-25DEC26", "ANTHROPIC", "month")]},
-            "/public/ticker": {"jsonrpc": "2.0", "id": 1782115200, "result": {"timestamp": TS, "state": "open", "stats": {"high": 1732.0, "low": 1696.0, "price_change": 0.84, "volume": 180.52, "volume_usd": 310334.6, "volume_notional": 310334.6}, "index_price": 1717.2, "instrument_name": "ANTHROPIC_USDC-PERPETUAL", "last_price": 1718.5, "min_price": 1684.0, "max_price": 1752.0, "mark_price": 1718.35, "best_ask_price": 1718.9, "best_bid_price": 1718.1, "best_ask_amount": 0.4, "best_bid_amount": 0.6, "open_interest": 950.3, "current_funding": 0.0, "funding_8h": 0.00008, "settlement_price": 1716.0}},
+            "/public/get_instruments": {
+                "jsonrpc": "2.0",
+                "id": 1782115200,
+                "result": [
+                    cbi("AAVE_USDC-PERPETUAL", "AAVE", "perpetual"),
+                    cbi("ANTHROPIC_USDC-PERPETUAL", "ANTHROPIC", "perpetual"),
+                    cbi("ANTHROPIC_USDC-25DEC26", "ANTHROPIC", "month"),
+                ],
+            },
+            "/public/ticker": {
+                "jsonrpc": "2.0",
+                "id": 1782115200,
+                "result": {
+                    "timestamp": TS,
+                    "state": "open",
+                    "stats": {
+                        "high": 1732.0,
+                        "low": 1696.0,
+                        "price_change": 0.84,
+                        "volume": 180.52,
+                        "volume_usd": 310334.6,
+                        "volume_notional": 310334.6,
+                    },
+                    "index_price": 1717.2,
+                    "instrument_name": "ANTHROPIC_USDC-PERPETUAL",
+                    "last_price": 1718.5,
+                    "min_price": 1684.0,
+                    "max_price": 1752.0,
+                    "mark_price": 1718.35,
+                    "best_ask_price": 1718.9,
+                    "best_bid_price": 1718.1,
+                    "best_ask_amount": 0.4,
+                    "best_bid_amount": 0.6,
+                    "open_interest": 950.3,
+                    "current_funding": 0.0,
+                    "funding_8h": 0.00008,
+                    "settlement_price": 1716.0,
+                },
+            },
         },
     )
-    ast = lambda s, ct: {"symbol": s, "pair": s, "contractType": ct, "deliveryDate": 4133404800000, "onboardDate": 1780963200000, "status": "TRADING", "baseAsset": s.removesuffix("USDT"), "quoteAsset": "USDT", "marginAsset": "USDT", "pricePrecision": 2, "quantityPrecision": 3, "underlyingType": "COIN", "filters": [], "orderTypes": ["LIMIT", "MARKET"], "timeInForce": ["GTC"]}  # noqa: E731
+    def ast(s, ct):
+        return {
+            "symbol": s,
+            "pair": s,
+            "contractType": ct,
+            "deliveryDate": 4133404800000,
+            "onboardDate": 1780963200000,
+            "status": "TRADING",
+            "baseAsset": s.removesuffix("USDT"),
+            "quoteAsset": "USDT",
+            "marginAsset": "USDT",
+            "pricePrecision": 2,
+            "quantityPrecision": 3,
+            "underlyingType": "COIN",
+            "filters": [],
+            "orderTypes": ["LIMIT", "MARKET"],
+            "timeInForce": ["GTC"],
+        }  # noqa: E731
     build(
         "aster_anthropic.yaml",
         """Aster perpetuals (fapi.asterdex.com), ANTHROPICUSDT, 2026-06-22 08:00 UTC.
@@ -174,13 +441,55 @@ are illustrative, near BlockBeats' ~1718 (2026-06-22).""",
         AsterFetcher,
         {"symbol": "anthropic"},
         {
-            "/exchangeInfo": {"timezone": "UTC", "serverTime": TS, "symbols": [ast("BTCUSDT", "PERPETUAL"), ast("ANTHROPICUSDT", "PERPETUAL")]},
-            "/premiumIndex": {"symbol": "ANTHROPICUSDT", "markPrice": "1720.40000000", "indexPrice": "1718.10000000", "estimatedSettlePrice": "1718.90000000", "lastFundingRate": "0.00010000", "interestRate": "0.00010000", "nextFundingTime": TS + 8 * 3600000, "time": TS},
-            "/ticker/24hr": {"symbol": "ANTHROPICUSDT", "priceChange": "12.30", "priceChangePercent": "0.720", "weightedAvgPrice": "1712.40", "lastPrice": "1720.10", "lastQty": "0.010", "openPrice": "1707.80", "highPrice": "1729.00", "lowPrice": "1695.20", "volume": "88.210", "quoteVolume": "151738.90", "openTime": TS - 86400000, "closeTime": TS, "firstId": 1, "lastId": 5012, "count": 5012},
+            "/exchangeInfo": {
+                "timezone": "UTC",
+                "serverTime": TS,
+                "symbols": [ast("BTCUSDT", "PERPETUAL"), ast("ANTHROPICUSDT", "PERPETUAL")],
+            },
+            "/premiumIndex": {
+                "symbol": "ANTHROPICUSDT",
+                "markPrice": "1720.40000000",
+                "indexPrice": "1718.10000000",
+                "estimatedSettlePrice": "1718.90000000",
+                "lastFundingRate": "0.00010000",
+                "interestRate": "0.00010000",
+                "nextFundingTime": TS + 8 * 3600000,
+                "time": TS,
+            },
+            "/ticker/24hr": {
+                "symbol": "ANTHROPICUSDT",
+                "priceChange": "12.30",
+                "priceChangePercent": "0.720",
+                "weightedAvgPrice": "1712.40",
+                "lastPrice": "1720.10",
+                "lastQty": "0.010",
+                "openPrice": "1707.80",
+                "highPrice": "1729.00",
+                "lowPrice": "1695.20",
+                "volume": "88.210",
+                "quoteVolume": "151738.90",
+                "openTime": TS - 86400000,
+                "closeTime": TS,
+                "firstId": 1,
+                "lastId": 5012,
+                "count": 5012,
+            },
         },
     )
     uni = lambda n: {"szDecimals": 3, "name": n, "maxLeverage": 3, "onlyIsolated": True, "marginMode": "strictIsolated"}  # noqa: E731
-    ctx = lambda px, oi: {"funding": "0.0000100", "openInterest": oi, "prevDayPx": px, "dayNtlVlm": "98213.4", "premium": "0.0", "oraclePx": px, "markPx": px, "midPx": px, "impactPxs": [px, px], "dayBaseVlm": "143.1"}  # noqa: E731
+    def ctx(px, oi):
+        return {
+            "funding": "0.0000100",
+            "openInterest": oi,
+            "prevDayPx": px,
+            "dayNtlVlm": "98213.4",
+            "premium": "0.0",
+            "oraclePx": px,
+            "markPx": px,
+            "midPx": px,
+            "impactPxs": [px, px],
+            "dayBaseVlm": "143.1",
+        }  # noqa: E731
     build(
         "hyperliquid_xyz.yaml",
         """Hyperliquid POST /info {"type":"metaAndAssetCtxs","dex":"xyz"}: trade[XYZ]'s HIP-3 dex.
@@ -190,9 +499,29 @@ per-share price from an Initial Reference Price (hyperhub.xyz comparison, 2026-0
 here are illustrative, not any company's real per-share price.""",
         HyperliquidFetcher,
         {"symbol": "xyz:ANTHROPIC"},
-        {"/info": [{"universe": [uni("xyz:SPACEX"), uni("xyz:ANTHROPIC")], "marginTables": [], "collateralToken": 0}, [ctx("210.50", "4100.0"), ctx("687.20", "812.4")]]},
+        {
+            "/info": [
+                {"universe": [uni("xyz:SPACEX"), uni("xyz:ANTHROPIC")], "marginTables": [], "collateralToken": 0},
+                [ctx("210.50", "4100.0"), ctx("687.20", "812.4")],
+            ]
+        },
     )
-    pm = lambda label, q, yes, bid, ask, liq, vol: {"id": str(abs(hash(label)) % 10**6), "question": q, "groupItemTitle": label, "outcomes": '["Yes", "No"]', "outcomePrices": json.dumps([yes, str(round(1 - float(yes), 4))]), "bestBid": bid, "bestAsk": ask, "lastTradePrice": float(yes), "liquidityNum": liq, "volumeNum": vol, "active": True, "closed": False, "endDate": "2026-12-31T12:00:00Z"}  # noqa: E731
+    def pm(label, q, yes, bid, ask, liq, vol):
+        return {
+            "id": str(abs(hash(label)) % 10**6),
+            "question": q,
+            "groupItemTitle": label,
+            "outcomes": '["Yes", "No"]',
+            "outcomePrices": json.dumps([yes, str(round(1 - float(yes), 4))]),
+            "bestBid": bid,
+            "bestAsk": ask,
+            "lastTradePrice": float(yes),
+            "liquidityNum": liq,
+            "volumeNum": vol,
+            "active": True,
+            "closed": False,
+            "endDate": "2026-12-31T12:00:00Z",
+        }  # noqa: E731
     build(
         "polymarket_anthropic.yaml",
         """Polymarket Gamma API, GET /events?slug=anthropic-ipo-closing-market-cap, 2026-06-22.
@@ -213,12 +542,52 @@ volumeNum, active, closed}]}]). The ladder and its prices are illustrative, not 
                     "active": True,
                     "closed": False,
                     "markets": [
-                        pm("<$500B", "Anthropic IPO closing market cap under $500B?", "0.04", 0.03, 0.05, 8200.5, 45120.3),
-                        pm("$500B-$1T", "Anthropic IPO closing market cap between $500B and $1T?", "0.10", 0.09, 0.11, 15400.0, 88210.9),
-                        pm("$1T-$1.5T", "Anthropic IPO closing market cap between $1T and $1.5T?", "0.18", 0.17, 0.19, 22010.7, 130554.2),
-                        pm("$1.5T-$2T", "Anthropic IPO closing market cap between $1.5T and $2T?", "0.12", 0.10, 0.14, 12800.0, 70321.0),
+                        pm(
+                            "<$500B",
+                            "Anthropic IPO closing market cap under $500B?",
+                            "0.04",
+                            0.03,
+                            0.05,
+                            8200.5,
+                            45120.3,
+                        ),
+                        pm(
+                            "$500B-$1T",
+                            "Anthropic IPO closing market cap between $500B and $1T?",
+                            "0.10",
+                            0.09,
+                            0.11,
+                            15400.0,
+                            88210.9,
+                        ),
+                        pm(
+                            "$1T-$1.5T",
+                            "Anthropic IPO closing market cap between $1T and $1.5T?",
+                            "0.18",
+                            0.17,
+                            0.19,
+                            22010.7,
+                            130554.2,
+                        ),
+                        pm(
+                            "$1.5T-$2T",
+                            "Anthropic IPO closing market cap between $1.5T and $2T?",
+                            "0.12",
+                            0.10,
+                            0.14,
+                            12800.0,
+                            70321.0,
+                        ),
                         pm(">$2T", "Anthropic IPO closing market cap above $2T?", "0.06", 0.02, 0.15, 3100.2, 20110.4),
-                        pm("No IPO by December 31, 2026", "Will Anthropic not IPO by December 31, 2026?", "0.52", 0.51, 0.53, 40222.1, 310220.5),
+                        pm(
+                            "No IPO by December 31, 2026",
+                            "Will Anthropic not IPO by December 31, 2026?",
+                            "0.52",
+                            0.51,
+                            0.53,
+                            40222.1,
+                            310220.5,
+                        ),
                     ],
                 }
             ]

@@ -161,7 +161,9 @@ def test_cli_fetch_polymarket_ladder():
 
     from anchorval.cli import app
 
-    r = CliRunner().invoke(app, ["fetch", "anthropic-ipo-closing-market-cap", "--venue", "polymarket", "--format", "json"])
+    r = CliRunner().invoke(
+        app, ["fetch", "anthropic-ipo-closing-market-cap", "--venue", "polymarket", "--format", "json"]
+    )
     assert r.exit_code == 0, r.output
     p = json.loads(r.stdout)["predictions"][0]
     assert p["p_no_ipo"] == str(Decimal("0.52") / Decimal("1.02"))

@@ -23,9 +23,35 @@ def run(*args):
 
 def test_mark_add_and_history_chart_offline(tmp_path):
     db = str(tmp_path / "h.duckdb")
-    r = run("mark", "add", CASE, "--value", "1.2T USD", "--source", "Forge Price (test)", "--as-of", "2026-06-20", "--db", db)
+    r = run(
+        "mark",
+        "add",
+        CASE,
+        "--value",
+        "1.2T USD",
+        "--source",
+        "Forge Price (test)",
+        "--as-of",
+        "2026-06-20",
+        "--db",
+        db,
+    )
     assert r.exit_code == 0, r.output
-    r = run("mark", "add", CASE, "--value", "965B USD", "--source", "Series H", "--as-of", "2026-05-15", "--kind", "round", "--db", db)
+    r = run(
+        "mark",
+        "add",
+        CASE,
+        "--value",
+        "965B USD",
+        "--source",
+        "Series H",
+        "--as-of",
+        "2026-05-15",
+        "--kind",
+        "round",
+        "--db",
+        db,
+    )
     assert r.exit_code == 0, r.output
     m = Store(db).marks(CASE)
     assert list(m["value"]) == [Decimal("965000000000"), Decimal("1200000000000")]  # oldest first
@@ -43,7 +69,21 @@ def test_mark_add_and_history_chart_offline(tmp_path):
 
 
 def test_mark_add_bad_kind_is_one_line_exit_2(tmp_path):
-    r = run("mark", "add", CASE, "--value", "1.2T USD", "--source", "x", "--as-of", "2026-06-20", "--kind", "rumour", "--db", str(tmp_path / "h.duckdb"))
+    r = run(
+        "mark",
+        "add",
+        CASE,
+        "--value",
+        "1.2T USD",
+        "--source",
+        "x",
+        "--as-of",
+        "2026-06-20",
+        "--kind",
+        "rumour",
+        "--db",
+        str(tmp_path / "h.duckdb"),
+    )
     assert r.exit_code == 2 and "--kind" in r.output and "Traceback" not in r.output
     assert not (tmp_path / "h.duckdb").exists()
 
@@ -51,13 +91,19 @@ def test_mark_add_bad_kind_is_one_line_exit_2(tmp_path):
 def test_import_all_or_nothing_names_the_line(tmp_path):
     db = Store(tmp_path / "h.duckdb")
     good = tmp_path / "good.csv"
-    good.write_text("case,value,as_of,source,kind,note\n" f"{CASE},1.1T USD,2026-06-10,Caplight (test),secondary,\n" f"{CASE},1.25T USD,2026-06-30,Fund X Q2 mark,fund_mark,quarter end\n")
+    good.write_text(
+        "case,value,as_of,source,kind,note\n"
+        f"{CASE},1.1T USD,2026-06-10,Caplight (test),secondary,\n"
+        f"{CASE},1.25T USD,2026-06-30,Fund X Q2 mark,fund_mark,quarter end\n"
+    )
     assert import_marks(good, db) == 2
     bad = tmp_path / "bad.csv"
-    bad.write_text("case,value,as_of,source\n" f"{CASE},1.3T USD,2026-07-01,ok row\n" f"{CASE},1.3T USD,2026-13-01,bad date\n")
+    bad.write_text(f"case,value,as_of,source\n{CASE},1.3T USD,2026-07-01,ok row\n{CASE},1.3T USD,2026-13-01,bad date\n")
     with pytest.raises(MarksImportError) as e:
         import_marks(bad, db)
-    assert str(e.value) == MSG_BAD_MARKS_ROW.format(file=bad, line=3, field="as_of", why="not an ISO date (YYYY-MM-DD): '2026-13-01'")
+    assert str(e.value) == MSG_BAD_MARKS_ROW.format(
+        file=bad, line=3, field="as_of", why="not an ISO date (YYYY-MM-DD): '2026-13-01'"
+    )
     assert len(db.marks(CASE)) == 2  # nothing from the bad file, the earlier import intact
     r = run("mark", "import", str(bad), "--db", str(db.path))
     assert r.exit_code == 2 and f"{bad}:3: as_of" in r.output and "Traceback" not in r.output

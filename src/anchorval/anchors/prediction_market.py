@@ -320,4 +320,3 @@ def prediction_market(case: Case, ctx: AnchorContext) -> AnchorResult:
         CAVEAT,
         metrics={"p_no_ipo": dist.p_no_ipo, "overround": dist.raw_sum - 1},
     )
-

@@ -82,7 +82,7 @@ class Rebase:
 
     @classmethod
     def to_count(cls, effective: date, old: Decimal, new: Decimal, source: str, note: str = "") -> Rebase:
-        """A rebase from ``old`` to ``new`` reference shares (counts); factor = new / old.
+        """Build a rebase from ``old`` to ``new`` reference shares (counts); factor = new / old.
 
         Examples
         --------
@@ -286,7 +286,7 @@ def convention_for(
 
 
 def conventions_from_case(case: Case) -> tuple[VenueConvention, ...]:
-    """The case's own ``venue_conventions`` entries, then the bundled :data:`CONVENTIONS`.
+    """List the case's own ``venue_conventions`` entries, then the bundled :data:`CONVENTIONS`.
 
     Each case entry keeps its source id and the source's title; an entry citing the case's
     assumption source (or marked ``assumption: true``) is an assumption.
@@ -335,7 +335,9 @@ def conventions_from_case(case: Case) -> tuple[VenueConvention, ...]:
                     reference_shares=r.reference_shares.base,
                     valid_from=r.effective,
                     source=f"{r.source}: {rsrc.title}" if rsrc is not None else r.source,
-                    note=f"rebase from {entry.reference_shares:,.0f} reference shares" if entry.reference_shares else "rebase",
+                    note=f"rebase from {entry.reference_shares:,.0f} reference shares"
+                    if entry.reference_shares
+                    else "rebase",
                 )
             )
             entry = out[-1]
@@ -451,7 +453,9 @@ class QualityFlag:
 
     Attributes
     ----------
-    kind : {'stale', 'thin_volume', 'venues_disagree', 'premium', 'share_bases_differ', 'assumed_convention', 'no_convention'}
+    kind : str
+        One of 'stale', 'thin_volume', 'venues_disagree', 'premium', 'share_bases_differ',
+        'assumed_convention', 'no_convention'.
     subject : str
         ``'venue symbol'`` or ``'venues'``.
     message : str
@@ -574,7 +578,7 @@ HOURS_PER_YEAR = Decimal(24 * 365)
 
 
 def annualised_funding(rate: Decimal, interval_hours: Decimal) -> Decimal:
-    """Simple annualised funding: rate per interval x intervals per year (365 days, no compounding).
+    """Annualise a funding rate simply: rate per interval x intervals per year (365 days, no compounding).
 
     Parameters
     ----------
@@ -813,7 +817,9 @@ def read_perps(
             )
         if c.assumption:
             warn.append(
-                QualityFlag("assumed_convention", subj, f"{subj}: ASSUMPTION: convention ({c.basis}) has no cited source")
+                QualityFlag(
+                    "assumed_convention", subj, f"{subj}: ASSUMPTION: convention ({c.basis}) has no cited source"
+                )
             )
     vals = [r.valuation for r in rows if r.valuation]
     spread = max(vals) / min(vals) if len(vals) > 1 else None
@@ -833,7 +839,9 @@ def read_perps(
                 "share_bases_differ",
                 "venues",
                 "venues price on different share bases, so equal prices are not equal valuations: "
-                + "; ".join(f"{r.venue} {r.symbol}: {r.convention.basis} ({r.multiplier:,.0f} on {r.time.date()})" for r in rows),
+                + "; ".join(
+                    f"{r.venue} {r.symbol}: {r.convention.basis} ({r.multiplier:,.0f} on {r.time.date()})" for r in rows
+                ),
             )
         )
     return PerpReadings(tuple(rows), tuple(bad), spread, tuple(warn))

@@ -244,7 +244,7 @@ def fetch_cmd(
     err = console(stderr=True)
     for f in flags:
         err.print(f"[yellow]⚠ {f.message}[/yellow]", highlight=False)
-    for v, sym, why in readings.unconverted:
+    for _v, _sym, why in readings.unconverted:
         err.print(f"⚠ {why}", highlight=False, markup=False)
     for k, v in out.errors.items():
         err.print(f"[red]✗ {k}: {v}[/red]", highlight=False)

@@ -8,7 +8,7 @@ from ._common import console, handle_errors
 
 mark_app = typer.Typer(
     help="Record valuation marks (secondary trades, fund marks, indications, rounds).\n\n"
-    "Example: anchorval mark add anthropic-2026-06 --value \"1.2T USD\" --source \"Forge Price\" --as-of 2026-06-20",
+    'Example: anchorval mark add anthropic-2026-06 --value "1.2T USD" --source "Forge Price" --as-of 2026-06-20',
     no_args_is_help=True,
 )
 

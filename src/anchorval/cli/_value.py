@@ -68,9 +68,9 @@ def value_cmd(
         write_text(report, render_html(t))
         console(stderr=True).print(f"report written to [bold]{report}[/bold]")
     if store:
-        from ._marks import _store
         from ..cases import resolve_case
         from ..workflows.marks import store_valuation
+        from ._marks import _store
 
         c = ref if not isinstance(ref, str) else resolve_case(ref).case
         s = _store(db)

@@ -1,8 +1,9 @@
 """Market-data providers: a query model, a data model and a fetcher each, registered by name.
 
 >>> from anchorval.providers import provider_names
->>> provider_names()
-['aster', 'binance', 'coinbaseinternational', 'cryptocom', 'ecb', 'ecb-daily', 'htx', 'hyperliquid', 'okx', 'polymarket', 'yahoo']
+>>> provider_names()  # doctest: +NORMALIZE_WHITESPACE
+['aster', 'binance', 'coinbaseinternational', 'cryptocom', 'ecb', 'ecb-daily', 'htx',
+ 'hyperliquid', 'okx', 'polymarket', 'yahoo']
 
 Third-party packages may add providers through the ``anchorval.providers`` entry-point group
 (each entry point names a :class:`Fetcher` subclass), as xarray does for its backends.
@@ -26,7 +27,7 @@ from .ccxt_perps import (
 from .ecb_daily import EcbDailyFxFetcher
 from .fx import EcbFxFetcher
 from .hyperliquid import HyperliquidFetcher
-from .polymarket import PolymarketFetcher, PredictionQuery, PredictionMarketData
+from .polymarket import PolymarketFetcher, PredictionMarketData, PredictionQuery
 from .yahoo import YahooEquityFetcher
 
 __all__ = [

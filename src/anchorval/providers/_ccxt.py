@@ -122,7 +122,7 @@ def call_ccxt(
 
 
 def _root(exc: BaseException) -> str:
-    """The innermost cause's message (``'[Errno 111] Connection refused'``)."""
+    """Return the innermost cause's message (``'[Errno 111] Connection refused'``)."""
     seen = exc
     while seen.__cause__ is not None or seen.__context__ is not None:
         seen = seen.__cause__ or seen.__context__  # type: ignore[assignment]
@@ -130,7 +130,7 @@ def _root(exc: BaseException) -> str:
 
 
 def _unreachable(exc: BaseException) -> bool:
-    """True when the HTTP connection itself failed (no status code came back)."""
+    """Tell whether the HTTP connection itself failed (no status code came back)."""
     import requests
 
     seen: BaseException | None = exc

@@ -52,7 +52,7 @@ MARKETS_TTL = 3600.0
 
 
 def _opt(d: dict[str, Any], key: str, provider: str, endpoint: str) -> Decimal | None:
-    """Optional venue number: None when absent or empty, else an exact Decimal."""
+    """Parse an optional venue number: None when absent or empty, else an exact Decimal."""
     v = d.get(key)
     return None if v in (None, "") else dec(v, key, provider, endpoint)
 
@@ -90,7 +90,7 @@ class _CcxtPerpFetcher(Fetcher[PerpQuery, PerpMarket]):
         raise NotImplementedError
 
     def markets(self) -> dict[str, dict[str, Any]]:
-        """The venue's perpetual markets by symbol (cached for :data:`MARKETS_TTL` seconds)."""
+        """Return the venue's perpetual markets by symbol (cached for :data:`MARKETS_TTL` seconds)."""
         now = time.monotonic()
         if self._markets is not None and now - self._markets[0] < MARKETS_TTL:
             return self._markets[1]
@@ -100,7 +100,7 @@ class _CcxtPerpFetcher(Fetcher[PerpQuery, PerpMarket]):
         return found
 
     def market_entry(self, symbol: str) -> dict[str, Any]:
-        """The market-list entry of ``symbol``.
+        """Return the market-list entry of ``symbol``.
 
         Raises
         ------
@@ -152,11 +152,11 @@ class OkxFetcher(_CcxtPerpFetcher):
         return PerpQuery(symbol=s if "-" in s else f"{s}-USDT-SWAP")
 
     def list_markets(self, raw: Any) -> dict[str, dict[str, Any]]:
-        """``data[]`` entries with ``instType == 'SWAP'`` by ``instId``."""
+        """Keep ``data[]`` entries with ``instType == 'SWAP'`` by ``instId``."""
         return {str(m["instId"]): m for m in raw.get("data", []) if isinstance(m, dict) and m.get("instType") == "SWAP"}
 
     def extract_data(self, query: PerpQuery) -> dict[str, Any]:
-        """The instrument entry and the raw answers of ticker, mark price, funding, OI and index."""
+        """Fetch the instrument entry and the raw answers of ticker, mark price, funding, OI and index."""
         s = query.symbol
         inst = self.market_entry(s)
         out: dict[str, Any] = {"instrument": inst}
@@ -165,7 +165,12 @@ class OkxFetcher(_CcxtPerpFetcher):
             ("mark", "publicGetPublicMarkPrice", {"instType": "SWAP", "instId": s}, "/api/v5/public/mark-price"),
             ("funding", "publicGetPublicFundingRate", {"instId": s}, "/api/v5/public/funding-rate"),
             ("oi", "publicGetPublicOpenInterest", {"instType": "SWAP", "instId": s}, "/api/v5/public/open-interest"),
-            ("index", "publicGetMarketIndexTickers", {"instId": inst.get("uly") or s.rsplit("-", 1)[0]}, "/api/v5/market/index-tickers"),
+            (
+                "index",
+                "publicGetMarketIndexTickers",
+                {"instId": inst.get("uly") or s.rsplit("-", 1)[0]},
+                "/api/v5/market/index-tickers",
+            ),
         ):
             out[key] = self.call(method, params, ep, s)
         out["fetched_at"] = datetime.now(UTC).isoformat()
@@ -238,7 +243,7 @@ class HtxFetcher(_CcxtPerpFetcher):
         return PerpQuery(symbol=s if "-" in s else f"{s}-USDT")
 
     def list_markets(self, raw: Any) -> dict[str, dict[str, Any]]:
-        """``data[]`` swap entries (``business_type == 'swap'``) by ``contract_code``."""
+        """Keep ``data[]`` swap entries (``business_type == 'swap'``) by ``contract_code``."""
         return {
             str(m["contract_code"]): m
             for m in raw.get("data", [])
@@ -392,7 +397,7 @@ class CoinbaseInternationalFetcher(_CcxtPerpFetcher):
         return PerpQuery(symbol=s if s.endswith("-PERPETUAL") else f"{s}_USDC-PERPETUAL")
 
     def list_markets(self, raw: Any) -> dict[str, dict[str, Any]]:
-        """``result[]`` entries with ``settlement_period == 'perpetual'`` by ``instrument_name``."""
+        """Keep ``result[]`` entries with ``settlement_period == 'perpetual'`` by ``instrument_name``."""
         return {
             str(m["instrument_name"]): m
             for m in raw.get("result") or []

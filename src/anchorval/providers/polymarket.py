@@ -26,9 +26,9 @@ from ..errors import (
     MSG_UNKNOWN_SYMBOL,
     EmptyResponseError,
     MalformedResponseError,
-    ProviderUnreachableError,
     ProviderServerError,
     ProviderTimeoutError,
+    ProviderUnreachableError,
     RateLimitError,
     UnknownSymbolError,
 )
@@ -178,14 +178,16 @@ class PolymarketFetcher(Fetcher[PredictionQuery, PredictionMarketData]):
         if r.status_code >= 500:
             raise ProviderServerError(f"{where}: HTTP {r.status_code}", status=r.status_code)
         if r.status_code != 200:
-            raise MalformedResponseError(MSG_MALFORMED.format(provider=self.name, endpoint=ENDPOINT, why=f"HTTP {r.status_code}"))
+            raise MalformedResponseError(
+                MSG_MALFORMED.format(provider=self.name, endpoint=ENDPOINT, why=f"HTTP {r.status_code}")
+            )
         try:
             return r.json()
         except ValueError:
             return r.text
 
     def extract_data(self, query: PredictionQuery) -> dict[str, Any]:
-        """The event JSON as Gamma sent it, and the fetch time.
+        """Return the event JSON as Gamma sent it, and the fetch time.
 
         Raises
         ------
@@ -198,7 +200,9 @@ class PolymarketFetcher(Fetcher[PredictionQuery, PredictionMarketData]):
     def _get_checked(self, slug: str) -> list[Any]:
         raw = self.retry.call(lambda: self._get(slug))
         if raw == []:
-            raise UnknownSymbolError(MSG_UNKNOWN_SYMBOL.format(provider=self.name, symbol=slug, detail=" (no event with that slug)"))
+            raise UnknownSymbolError(
+                MSG_UNKNOWN_SYMBOL.format(provider=self.name, symbol=slug, detail=" (no event with that slug)")
+            )
         return self.check_json(raw, ENDPOINT, list)
 
     def transform_data(self, query: PredictionQuery, raw: dict[str, Any]) -> PredictionMarketData:
@@ -220,11 +224,17 @@ class PolymarketFetcher(Fetcher[PredictionQuery, PredictionMarketData]):
             label = str(m.get("groupItemTitle") or m.get("question") or "")
             try:
                 names = json.loads(m["outcomes"]) if isinstance(m.get("outcomes"), str) else m.get("outcomes")
-                prices = json.loads(m["outcomePrices"]) if isinstance(m.get("outcomePrices"), str) else m.get("outcomePrices")
+                prices = (
+                    json.loads(m["outcomePrices"])
+                    if isinstance(m.get("outcomePrices"), str)
+                    else m.get("outcomePrices")
+                )
                 yes = dec(prices[[str(x).lower() for x in names].index("yes")], "outcomePrices", n, ENDPOINT)
                 low, high, no_ipo = parse_bracket_label(label)
             except (KeyError, TypeError, ValueError, IndexError) as exc:
-                raise MalformedResponseError(MSG_MALFORMED.format(provider=n, endpoint=ENDPOINT, why=f"market {label!r}: {exc}")) from None
+                raise MalformedResponseError(
+                    MSG_MALFORMED.format(provider=n, endpoint=ENDPOINT, why=f"market {label!r}: {exc}")
+                ) from None
 
             def opt(key: str, m: dict[str, Any] = m) -> Decimal | None:
                 v = m.get(key)

@@ -64,7 +64,7 @@ def reading_rows(readings: Any) -> tuple[list[str], list[list[str]]]:
 
 
 def readings_table(readings: Any) -> Any:
-    """A rich table of the readings, one column per venue (fits a terminal)."""
+    """Build a rich table of the readings, one column per venue (fits a terminal)."""
     from rich.table import Table
 
     cols, rows = reading_rows(readings)
@@ -100,7 +100,7 @@ def ladder_rows(data: Any, dist: Any, quantiles: tuple[Decimal, ...]) -> list[li
 
 
 def ladders_table(data: Any, dist: Any, quantiles: tuple[Decimal, ...]) -> Any:
-    """A rich table of one ladder and its implied distribution."""
+    """Build a rich table of one ladder and its implied distribution."""
     from rich.table import Table
 
     tab = Table(title=f"{data.venue} {data.event}: {data.title}")

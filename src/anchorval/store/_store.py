@@ -489,7 +489,7 @@ class Store:
                 raise
 
     def marks(self, case_id: str | None = None) -> Any:
-        """Recorded marks (pandas DataFrame), of one case if given, oldest first.
+        """Return recorded marks (pandas DataFrame), of one case if given, oldest first.
 
         Returns
         -------

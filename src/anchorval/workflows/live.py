@@ -173,7 +173,7 @@ def _bare(name: str) -> str:
 
 
 def discovery_targets(case: Case, venues: Sequence[str] | None = None) -> list[Target]:
-    """The case's markets plus the company's name on every other perp venue.
+    """List the case's markets plus the company's name on every other perp venue.
 
     Each venue's fetcher completes the bare name with its own quote asset and looks it up in the
     venue's market list; a venue that does not list it answers with an unknown-symbol error
@@ -452,7 +452,7 @@ def live_case(
 
 
 def _live_ladders(case: Case, fetched: Sequence[Any], sources: dict[str, Source]) -> tuple[Any, ...]:
-    """The case's ladders with fetched prices (matched by event slug), citing ``live:polymarket``."""
+    """Return the case's ladders with fetched prices (matched by event slug), citing ``live:polymarket``."""
     by_event = {d.event: d for d in fetched}
     out = []
     for lad in case.prediction_markets:
@@ -723,7 +723,7 @@ RECOVERABLE = (ProviderNetworkError, MalformedResponseError, EmptyResponseError)
 
 
 def _recoverable(exc: BaseException) -> bool:
-    """A recoverable error, or every venue failing with recoverable errors."""
+    """Tell whether an error is recoverable, or every venue failing with recoverable errors."""
     errs = getattr(exc, "errors", None)
     if isinstance(errs, dict) and errs:
         return all(_recoverable(e) for e in errs.values())

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import csv
 import uuid
-
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -213,9 +212,8 @@ def store_valuation(triangulation: Any, case: Any, store: Any, now: datetime | N
         b = t.blended
         anchors += (AnchorRow("blended", b.low.amount, b.base.amount, b.high.amount),)
     fx = tuple(FxRow(r.base, r.quote, r.rate, r.on, r.source, r.assumption) for r in t.fx_rates)
-    snap = Snapshot(uuid.uuid4().hex, case.id, now or datetime.now(UTC), t.currency, inputs_hash(case), anchors, (), fx, False)
+    snap = Snapshot(
+        uuid.uuid4().hex, case.id, now or datetime.now(UTC), t.currency, inputs_hash(case), anchors, (), fx, False
+    )
     store.write_snapshot(snap)
     return StoredValuation(t, snap.snapshot_id)
-
-
-
