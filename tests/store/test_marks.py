@@ -125,3 +125,23 @@ def test_history_without_duckdb_names_the_extra(tmp_path, monkeypatch):
 def test_history_of_nothing_says_how_to_record(tmp_path):
     r = run("history", CASE, "--db", str(tmp_path / "h.duckdb"))
     assert r.exit_code == 2 and "mark add" in r.output and "--store" in r.output
+
+
+def test_readme_history_example_runs_offline(tmp_path, monkeypatch):
+    """The README's store / mark / history lines, run as written, produce a chart with no network."""
+    import shlex
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    lines = [
+        ln.split("#")[0].strip()
+        for ln in readme.splitlines()
+        if ln.startswith(("anchorval value anthropic-2026-06 --store", "anchorval mark add", "anchorval history"))
+    ]
+    assert [ln.split()[1] for ln in lines] == ["value", "mark", "history"]
+    monkeypatch.setenv("ANCHORVAL_DB", str(tmp_path / "h.duckdb"))
+    monkeypatch.chdir(tmp_path)
+    for ln in lines:
+        r = run(*shlex.split(ln)[1:])
+        assert r.exit_code == 0, (ln, r.output)
+    assert "mark: secondary" in (tmp_path / "history.html").read_text()
