@@ -171,3 +171,22 @@ def test_cli_fetch_polymarket_ladder():
     assert Decimal(p["quantiles"]["0.5"]) == Decimal("1e12") + Decimal("0.5e12") * Decimal("0.22") / Decimal("0.36")
     t = CliRunner().invoke(app, ["fetch", "anthropic-ipo-closing-market-cap", "--venue", "polymarket"])
     assert t.exit_code == 0 and "P(no IPO by 2026-12-31)" in t.stdout
+
+
+@pytest.mark.vcr("polymarket_anthropic.yaml")
+def test_value_live_refreshes_a_case_ladder(session, tmp_path):
+    from anchorval.workflows.live import value_live
+
+    p = tmp_path / "ladder.yaml"
+    p.write_text(
+        "id: ladder-live\nas_of: 2026-06-01\ncompany: {name: Anthropic, status: private}\n"
+        "sources:\n  pm: {title: old capture, publisher: Polymarket, date: 2026-06-01}\n"
+        "prediction_markets:\n  - event: anthropic-ipo-closing-market-cap\n"
+        "    question: Anthropic IPO closing market cap?\n    as_of: 2026-06-01\n    source: pm\n"
+        "    brackets:\n      - {label: '$1T-$2T', low: 1T USD, high: 2T USD, probability: 1}\n"
+    )
+    res = value_live(str(p), venue="polymarket", fetchers={"polymarket": PolymarketFetcher(session=session)})
+    lad = res.case.prediction_markets[0]
+    assert lad.source == "live:polymarket" and len(lad.brackets) == 6 and lad.resolves_by == date(2026, 12, 31)
+    a = res.triangulation.anchor("prediction_market")
+    assert a.base.amount == Decimal("1e12") + Decimal("0.5e12") * Decimal("0.22") / Decimal("0.36")

@@ -145,3 +145,16 @@ def test_readme_history_example_runs_offline(tmp_path, monkeypatch):
         r = run(*shlex.split(ln)[1:])
         assert r.exit_code == 0, (ln, r.output)
     assert "mark: secondary" in (tmp_path / "history.html").read_text()
+
+
+def test_failed_marks_write_stores_nothing(tmp_path):
+    from anchorval.errors import StoreError
+    from anchorval.workflows.marks import make_mark
+
+    s = Store(tmp_path / "h.duckdb")
+    a = make_mark(CASE, "1T USD", "a", "2026-06-01")
+    s.write_marks([a])
+    b = make_mark(CASE, "1.1T USD", "b", "2026-06-02")
+    with pytest.raises(StoreError):
+        s.write_marks([b, a])  # a's id is taken: the whole batch rolls back, b included
+    assert list(s.marks(CASE)["source"]) == ["a"]

@@ -107,7 +107,7 @@ class LadderDistribution:
         >>> d = ladder_distribution([("a", Decimal(0), Decimal(10), False, Decimal("0.5")),
         ...                          ("b", Decimal(10), Decimal(20), False, Decimal("0.5"))])
         >>> d.quantile(Decimal("0.25")), d.quantile(Decimal("0.75"))
-        (Decimal('5'), Decimal('15'))
+        (Decimal('5.0'), Decimal('15.0'))
         """
         if not 0 <= q <= 1:
             raise ModelInputError(f"quantile: must be within [0, 1], got {q}", figure="quantile")

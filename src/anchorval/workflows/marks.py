@@ -76,7 +76,7 @@ def make_mark(
     --------
     >>> m = make_mark("anthropic-2026-06", "1.2T USD", "Forge Price", "2026-06-20", "secondary")
     >>> m.value, m.currency, m.as_of
-    (Decimal('1200000000000'), 'USD', datetime.date(2026, 6, 20))
+    (Decimal('1200000000000.0'), 'USD', datetime.date(2026, 6, 20))
     """
     from ..money import parse_amount
     from ..store import MARK_KINDS, MarkRow
