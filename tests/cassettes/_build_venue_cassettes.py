@@ -105,6 +105,7 @@ def main():
             "listTime": "1780963200000",
             "expTime": "",
         }  # noqa: E731
+
     build(
         "okx_anthropic.yaml",
         """OKX v5 public market data, ANTHROPIC-USDT-SWAP, 2026-06-22 08:00 UTC.
@@ -204,6 +205,7 @@ Prices are illustrative, near BlockBeats' ~1718 (2026-06-22); the market list is
             },
         },
     )
+
     def htx_c(sym, cs):
         return {
             "symbol": sym,
@@ -221,14 +223,16 @@ Prices are illustrative, near BlockBeats' ~1718 (2026-06-22); the market list is
             "contract_type": "swap",
             "trade_partition": "USDT",
         }  # noqa: E731
+
     build(
         "htx_anthropic.yaml",
         """HTX USDT-margined swaps, ANTHROPIC-USDT, 2026-06-22 08:00 UTC.
 Hand-built (these machines cannot reach HTX). Shapes follow the HTX USDT-margined contracts API
 docs (GET /linear-swap-api/v1/swap_contract_info {"status":"ok","data":[...],"ts":...},
 /linear-swap-ex/market/detail/merged {"ch":...,"status":"ok","tick":{...},"ts":...},
-/linear-swap-api/v1/swap_index) and the example objects quoted in ccxt's htx.py (parse_market,
-parse_ticker). Prices are illustrative, near BlockBeats' ~1718 (2026-06-22).""",
+/linear-swap-api/v1/swap_index; v5 /v5/market/funding_rate and /v5/market/open_interest with
+{"code":200,"message":"Success","data":...}) and the example objects quoted in ccxt's htx.py
+(parse_market, parse_ticker, fetch_funding_rate, fetch_open_interest for USDT-M swaps). Prices are illustrative, near BlockBeats' ~1718 (2026-06-22).""",
         HtxFetcher,
         {"symbol": "anthropic"},
         {
@@ -255,6 +259,35 @@ parse_ticker). Prices are illustrative, near BlockBeats' ~1718 (2026-06-22).""",
             "/swap_index": {
                 "status": "ok",
                 "data": [{"contract_code": "ANTHROPIC-USDT", "index_price": 1717.6, "index_ts": TS - 1000}],
+                "ts": TS,
+            },
+            "/funding_rate": {
+                "code": 200,
+                "message": "Success",
+                "data": [
+                    {
+                        "contract_code": "ANTHROPIC-USDT",
+                        "funding_rate": "0.000062500000000000",
+                        "funding_time": str(TS + 8 * 3600000),
+                        "next_funding_time": str(TS + 16 * 3600000),
+                        "min_funding_rate": "-0.003750000000000000",
+                        "max_funding_rate": "0.003750000000000000",
+                    }
+                ],
+                "ts": TS,
+            },
+            "/open_interest": {
+                "code": 200,
+                "message": "Success",
+                "data": {
+                    "amount": "1844.210",
+                    "volume": "1844210",
+                    "value": "3173887.4",
+                    "contract_code": "ANTHROPIC-USDT",
+                    "trade_amount": "301.442",
+                    "trade_volume": "301442",
+                    "trade_turnover": "517883.2",
+                },
                 "ts": TS,
             },
         },
@@ -288,6 +321,7 @@ parse_ticker). Prices are illustrative, near BlockBeats' ~1718 (2026-06-22).""",
             "expiry_timestamp_ms": 0,
             "underlying_symbol": f"{b}USD-INDEX",
         }  # noqa: E731
+
     build(
         "cryptocom_anthropic.yaml",
         """Crypto.com Exchange v1, ANTHROPICUSD-PERP, 2026-06-22 08:00 UTC.
@@ -336,6 +370,7 @@ public/get-tickers with short keys i,h,l,a,v,vv,c,b,k,oi,t, public/get-valuation
             "/public/get-valuations": val,
         },
     )
+
     def cbi(name, base, period):
         return {
             "block_trade_tick_size": 0.01,
@@ -360,6 +395,7 @@ public/get-tickers with short keys i,h,l,a,v,vv,c,b,k,oi,t, public/get-valuation
             "quote_currency": "USDC",
             "instrument_name": name,
         }  # noqa: E731
+
     build(
         "coinbaseinternational_anthropic.yaml",
         """Coinbase International (JSON-RPC style API as ccxt's coinbaseinternational class calls it),
@@ -413,6 +449,7 @@ ticker fields open_interest, current_funding and funding_8h. Prices are illustra
             },
         },
     )
+
     def ast(s, ct):
         return {
             "symbol": s,
@@ -431,6 +468,7 @@ ticker fields open_interest, current_funding and funding_8h. Prices are illustra
             "orderTypes": ["LIMIT", "MARKET"],
             "timeInForce": ["GTC"],
         }  # noqa: E731
+
     build(
         "aster_anthropic.yaml",
         """Aster perpetuals (fapi.asterdex.com), ANTHROPICUSDT, 2026-06-22 08:00 UTC.
@@ -477,6 +515,7 @@ are illustrative, near BlockBeats' ~1718 (2026-06-22).""",
         },
     )
     uni = lambda n: {"szDecimals": 3, "name": n, "maxLeverage": 3, "onlyIsolated": True, "marginMode": "strictIsolated"}  # noqa: E731
+
     def ctx(px, oi):
         return {
             "funding": "0.0000100",
@@ -490,6 +529,7 @@ are illustrative, near BlockBeats' ~1718 (2026-06-22).""",
             "impactPxs": [px, px],
             "dayBaseVlm": "143.1",
         }  # noqa: E731
+
     build(
         "hyperliquid_xyz.yaml",
         """Hyperliquid POST /info {"type":"metaAndAssetCtxs","dex":"xyz"}: trade[XYZ]'s HIP-3 dex.
@@ -506,9 +546,10 @@ here are illustrative, not any company's real per-share price.""",
             ]
         },
     )
+
     def pm(label, q, yes, bid, ask, liq, vol):
         return {
-            "id": str(abs(hash(label)) % 10**6),
+            "id": str(500_000 + sum(map(ord, label))),
             "question": q,
             "groupItemTitle": label,
             "outcomes": '["Yes", "No"]',
@@ -522,6 +563,7 @@ here are illustrative, not any company's real per-share price.""",
             "closed": False,
             "endDate": "2026-12-31T12:00:00Z",
         }  # noqa: E731
+
     build(
         "polymarket_anthropic.yaml",
         """Polymarket Gamma API, GET /events?slug=anthropic-ipo-closing-market-cap, 2026-06-22.

@@ -70,6 +70,9 @@ def test_htx_stages(session):
     assert d.mark_price is None and d.price == Decimal("1721.0")  # no mark: last trade
     assert d.index_price == Decimal("1717.6") and d.volume_quote_24h == Decimal("517883.2")
     assert d.volume_base_24h == Decimal("301.442") and d.time == T0
+    assert d.open_interest == Decimal("1844.210") and d.open_interest_value == Decimal("3173887.4")
+    assert d.funding_rate == Decimal("0.000062500000000000") and d.funding_interval_hours == 8
+    assert d.next_funding_time == datetime(2026, 6, 22, 16, tzinfo=UTC)
 
 
 @pytest.mark.vcr("cryptocom_anthropic.yaml")

@@ -11,7 +11,8 @@ venue                       endpoints (market list first)
                             ``/public/mark-price``, ``/public/funding-rate``,
                             ``/public/open-interest``, ``/market/index-tickers``
 ``htx``                     ``/linear-swap-api/v1/swap_contract_info``,
-                            ``/linear-swap-ex/market/detail/merged``, ``/linear-swap-api/v1/swap_index``
+                            ``/linear-swap-ex/market/detail/merged``, ``/linear-swap-api/v1/swap_index``,
+                            ``/v5/market/funding_rate``, ``/v5/market/open_interest``
 ``cryptocom``               ``/exchange/v1/public/get-instruments``, ``public/get-tickers``,
                             ``public/get-valuations`` (mark, index, funding)
 ``coinbaseinternational``   ``/api/v2/public/get_instruments``, ``public/ticker`` (Deribit-style
@@ -20,8 +21,8 @@ venue                       endpoints (market list first)
                             ``ticker/24hr`` (see :class:`AsterFetcher`)
 ==========================  ===================================================================
 
-A field the venue does not give stays None (HTX: no mark price, funding or open interest
-through the endpoints ccxt exposes here; Aster: no open interest).
+A field the venue does not give stays None (HTX: no mark price through the endpoints ccxt
+exposes; Aster: no open interest).
 """
 
 from __future__ import annotations
@@ -251,7 +252,7 @@ class HtxFetcher(_CcxtPerpFetcher):
         }
 
     def extract_data(self, query: PerpQuery) -> dict[str, Any]:
-        """Contract info entry, merged 24h detail and the index price."""
+        """Fetch the contract info entry, merged 24h detail, index price, funding and open interest."""
         s = query.symbol
         out: dict[str, Any] = {"contract": self.market_entry(s)}
         out["detail"] = self.call(
@@ -263,11 +264,20 @@ class HtxFetcher(_CcxtPerpFetcher):
         out["index"] = self.call(
             "contractPublicGetLinearSwapApiV1SwapIndex", {"contract_code": s}, "/linear-swap-api/v1/swap_index", s
         )
+        # USDT-margined funding and open interest moved to HTX's v5 market endpoints (as ccxt calls them)
+        out["funding"] = self.call(
+            "contractPublicGetV5MarketFundingRate", {"contract_code": s}, "/v5/market/funding_rate", s
+        )
+        out["oi"] = self.call(
+            "contractPublicGetV5MarketOpenInterest", {"contract_code": s}, "/v5/market/open_interest", s
+        )
         out["fetched_at"] = datetime.now(UTC).isoformat()
         return out
 
     def transform_data(self, query: PerpQuery, raw: dict[str, Any]) -> PerpMarket:
-        """Map HTX's fields (no mark price: the valuation uses the last trade).
+        """Map HTX's fields (no mark price endpoint: the valuation uses the last trade).
+
+        Open interest ``value`` is HTX's own (quote currency); ``amount`` is in base units.
 
         Raises
         ------
@@ -278,7 +288,13 @@ class HtxFetcher(_CcxtPerpFetcher):
         c = raw["contract"]
         tick = self._first(raw["detail"], ("tick",), "/linear-swap-ex/market/detail/merged")
         ix = self._first(raw["index"], ("data",), "/linear-swap-api/v1/swap_index")
+        fr = self._first(raw["funding"], ("data",), "/v5/market/funding_rate")
+        oi = self._first(raw["oi"], ("data",), "/v5/market/open_interest")
         ep = "/linear-swap-ex/market/detail/merged"
+        last = dec(tick.get("close"), "close", n, ep)
+        hours = None
+        if fr.get("funding_time") and fr.get("next_funding_time"):
+            hours = Decimal(int(fr["next_funding_time"]) - int(fr["funding_time"])) / Decimal(3_600_000)
         return PerpMarket(
             venue=n,
             symbol=query.symbol,
@@ -287,9 +303,16 @@ class HtxFetcher(_CcxtPerpFetcher):
             quote_currency=str(c.get("trade_partition") or "USDT"),
             mark_price=None,
             index_price=_opt(ix, "index_price", n, "/linear-swap-api/v1/swap_index"),
-            last_price=dec(tick.get("close"), "close", n, ep),
+            last_price=last,
             volume_base_24h=_opt(tick, "amount", n, ep),
             volume_quote_24h=_opt(tick, "trade_turnover", n, ep),
+            open_interest=_opt(oi, "amount", n, "/v5/market/open_interest"),
+            open_interest_value=_opt(oi, "value", n, "/v5/market/open_interest"),
+            funding_rate=_opt(fr, "funding_rate", n, "/v5/market/funding_rate"),
+            funding_interval_hours=hours,
+            next_funding_time=utc_ms(fr["funding_time"], "funding_time", n, "/v5/market/funding_rate")
+            if fr.get("funding_time")
+            else None,
             time=utc_ms(raw["detail"].get("ts"), "ts", n, ep),
             time_source="venue",
             fetched_at=datetime.fromisoformat(raw["fetched_at"]),
