@@ -232,7 +232,8 @@ docs (GET /linear-swap-api/v1/swap_contract_info {"status":"ok","data":[...],"ts
 /linear-swap-ex/market/detail/merged {"ch":...,"status":"ok","tick":{...},"ts":...},
 /linear-swap-api/v1/swap_index; v5 /v5/market/funding_rate and /v5/market/open_interest with
 {"code":200,"message":"Success","data":...}) and the example objects quoted in ccxt's htx.py
-(parse_market, parse_ticker, fetch_funding_rate, fetch_open_interest for USDT-M swaps). Prices are illustrative, near BlockBeats' ~1718 (2026-06-22).""",
+(parse_market, parse_ticker, fetch_funding_rate, fetch_open_interest for USDT-M swaps).
+Prices are illustrative, near BlockBeats' ~1718 (2026-06-22).""",
         HtxFetcher,
         {"symbol": "anthropic"},
         {
