@@ -112,14 +112,24 @@ def test_import_all_or_nothing_names_the_line(tmp_path):
         read_marks_csv(tmp_path / "nohdr.csv")
 
 
-def test_history_without_duckdb_names_the_extra(tmp_path, monkeypatch):
+@pytest.mark.parametrize("missing", ["duckdb", "tenacity"])
+@pytest.mark.parametrize(
+    "cmd",
+    [
+        ["history", CASE, "--chart", "h.html"],
+        ["mark", "add", CASE, "--value", "1T USD", "--source", "s", "--as-of", "2026-06-01"],
+        ["value", CASE, "--store"],
+    ],
+)
+def test_store_commands_without_the_extra_name_it(tmp_path, monkeypatch, missing, cmd):
     import importlib.util
 
     real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "duckdb" else real(name, *a))
-    r = run("history", CASE, "--db", str(tmp_path / "h.duckdb"))
-    assert r.exit_code == 2 and "pip install 'anchorval[live]'" in r.output and "duckdb" in r.output
-    assert "Traceback" not in r.output
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == missing else real(name, *a))
+    monkeypatch.chdir(tmp_path)
+    r = run(*cmd, "--db", str(tmp_path / "h.duckdb"))
+    assert r.exit_code == 2 and "pip install 'anchorval[live]'" in r.output and repr(missing) in r.output
+    assert "Traceback" not in r.output and not (tmp_path / "h.duckdb").exists()
 
 
 def test_history_of_nothing_says_how_to_record(tmp_path):

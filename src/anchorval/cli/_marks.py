@@ -18,8 +18,9 @@ def _store(db: str | None):  # noqa: ANN202 - Store imported lazily
 
     from ..errors import MSG_MISSING_EXTRA, ProviderUnavailableError
 
-    if importlib.util.find_spec("duckdb") is None:
-        raise ProviderUnavailableError(MSG_MISSING_EXTRA.format(what="the history store", package="duckdb"))
+    for pkg in ("duckdb", "tenacity"):  # the store's file and its lock-retry loop
+        if importlib.util.find_spec(pkg) is None:
+            raise ProviderUnavailableError(MSG_MISSING_EXTRA.format(what="the history store", package=pkg))
     from ..store import Store
 
     return Store(db) if db else Store()

@@ -53,6 +53,16 @@ def value_cmd(
 
     keys = [a.strip() for a in anchors.split(",")] if anchors else None
     ref, peers = case, None
+    db_store = None
+    if store:  # before any work: a missing extra is named up front
+        from ._marks import _store
+
+        db_store = _store(db)
+        if not live:  # load once: the snapshot hashes the same case that is valued
+            from ..cases import resolve_case
+
+            lc = resolve_case(case)
+            ref, peers = lc.case, lc.peers
     if live:
         from ._live import go_live
 
@@ -67,15 +77,13 @@ def value_cmd(
     if report:
         write_text(report, render_html(t))
         console(stderr=True).print(f"report written to [bold]{report}[/bold]")
-    if store:
-        from ..cases import resolve_case
+    if db_store is not None:
         from ..workflows.marks import store_valuation
-        from ._marks import _store
 
-        c = ref if not isinstance(ref, str) else resolve_case(ref).case
-        s = _store(db)
-        sv = store_valuation(t, c, s)
-        console(stderr=True).print(f"snapshot {sv.snapshot_id[:8]} stored in {s.path}", highlight=False, markup=False)
+        sv = store_valuation(t, ref, db_store)
+        console(stderr=True).print(
+            f"snapshot {sv.snapshot_id[:8]} stored in {db_store.path}", highlight=False, markup=False
+        )
 
 
 def print_table(t: Any) -> None:
