@@ -174,6 +174,7 @@ def test_cli_fetch_polymarket_ladder():
     assert Decimal(p["quantiles"]["0.5"]) == Decimal("1e12") + Decimal("0.5e12") * Decimal("0.22") / Decimal("0.36")
     t = CliRunner().invoke(app, ["fetch", "anthropic-ipo-closing-market-cap", "--venue", "polymarket"])
     assert t.exit_code == 0 and "P(no IPO by 2026-12-31)" in t.stdout
+    assert "'>$2T': bid 0.02 / ask 0.15 is 0.13 wide" in " ".join(t.output.split())  # thin-book warning
 
 
 @pytest.mark.vcr("polymarket_anthropic.yaml")

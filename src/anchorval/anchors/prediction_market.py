@@ -45,6 +45,7 @@ __all__ = [
     "LadderDistribution",
     "ladder_distribution",
     "prediction_market",
+    "thin_book_warnings",
 ]
 
 #: Quantiles reported as low / base / high (decimals).
@@ -195,7 +196,19 @@ def _brackets(ladder: PredictionLadder) -> list[tuple[str, Decimal | None, Decim
     return [(b.label, b.low, b.high, b.no_ipo, b.probability) for b in ladder.brackets]
 
 
-def _thin(ladder: PredictionLadder) -> list[str]:
+def thin_book_warnings(ladder: PredictionLadder) -> list[str]:
+    """Warn about thin books: wide bid/ask, low liquidity per bracket and for the whole ladder.
+
+    Parameters
+    ----------
+    ladder : PredictionLadder
+        Brackets with optional ``best_bid``, ``best_ask`` (decimals) and ``liquidity`` (total).
+
+    Returns
+    -------
+    list of str
+        One line per problem (:data:`MAX_BID_ASK`, :data:`MIN_LIQUIDITY`); empty when none.
+    """
     out = []
     for b in ladder.brackets:
         if b.best_bid is not None and b.best_ask is not None and b.best_ask - b.best_bid > MAX_BID_ASK:
@@ -292,7 +305,7 @@ def prediction_market(case: Case, ctx: AnchorContext) -> AnchorResult:
                 "an open bracket is closed at its neighbour's width (anchorval assumption)",
                 ", ".join(dist.closed_tails),
             )
-        d.warnings.extend(_thin(lad))
+        d.warnings.extend(thin_book_warnings(lad))
         qs = []
         for q in QUANTILES:
             v, rate = d.convert(Money(dist.quantile(q), lad.currency), lad.as_of)

@@ -206,6 +206,12 @@ def fetch_cmd(
                 typer.echo("| " + " | ".join(r) + " |")
         for r in erows:
             typer.echo(f"| {' | '.join(r)} |")
+        from ..report.venues import ladders_markdown, readings_markdown
+
+        if readings.rows:
+            typer.echo("\n" + readings_markdown(readings))
+        for d, dist in ladders:
+            typer.echo("\n" + ladders_markdown(d, dist, QUANTILES))
     else:
         from rich.table import Table
 
@@ -246,6 +252,13 @@ def fetch_cmd(
         err.print(f"[yellow]⚠ {f.message}[/yellow]", highlight=False)
     for _v, _sym, why in readings.unconverted:
         err.print(f"⚠ {why}", highlight=False, markup=False)
+    from ..anchors.prediction_market import MAX_OVERROUND, thin_book_warnings
+    from ..workflows.live import ladder_of
+
+    for d, dist in ladders:
+        over = [f"{d.event}: YES prices sum to {dist.raw_sum}"] if abs(dist.raw_sum - 1) > MAX_OVERROUND else []
+        for w in over + thin_book_warnings(ladder_of(d, d.title, {})):
+            err.print(f"⚠ {w}", highlight=False, markup=False)
     for k, v in out.errors.items():
         err.print(f"[red]✗ {k}: {v}[/red]", highlight=False)
 

@@ -11,7 +11,22 @@ from typing import Any
 
 from ..money import format_number
 
-__all__ = ["ladder_rows", "reading_rows", "readings_table", "ladders_table"]
+__all__ = [
+    "ladder_rows",
+    "ladders_markdown",
+    "ladders_table",
+    "reading_rows",
+    "readings_markdown",
+    "readings_table",
+]
+
+
+def _md(cols: list[str], rows: list[list[str]]) -> str:
+    """Build a Markdown table (pipes in cells escaped)."""
+    esc = [[c.replace("|", "\\|") for c in r] for r in rows]
+    return "\n".join(
+        ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)] + ["| " + " | ".join(r) + " |" for r in esc]
+    )
 
 
 def _n(d: Decimal | None, digits: int = 4) -> str:
@@ -109,3 +124,15 @@ def ladders_table(data: Any, dist: Any, quantiles: tuple[Decimal, ...]) -> Any:
     for r in ladder_rows(data, dist, quantiles):
         tab.add_row(*r)
     return tab
+
+
+def readings_markdown(readings: Any) -> str:
+    """Render the readings as a Markdown table, one row per venue."""
+    cols, rows = reading_rows(readings)
+    return _md(cols, rows)
+
+
+def ladders_markdown(data: Any, dist: Any, quantiles: tuple[Decimal, ...]) -> str:
+    """Render one ladder and its implied distribution as a Markdown table."""
+    title = f"**{data.venue} {data.event}**: {data.title}\n\n"
+    return title + _md(["outcome", "YES price", "bid", "ask", "liquidity"], ladder_rows(data, dist, quantiles))

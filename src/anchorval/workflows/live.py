@@ -55,6 +55,7 @@ __all__ = [
     "WatchEvent",
     "fetch_targets",
     "inputs_hash",
+    "ladder_of",
     "live_case",
     "case_targets",
     "discovery_targets",
@@ -457,12 +458,27 @@ def _live_ladders(case: Case, fetched: Sequence[Any], sources: dict[str, Source]
     out = []
     for lad in case.prediction_markets:
         d = by_event.pop(lad.event, None)
-        out.append(lad if d is None else _ladder_of(d, lad.question, sources))
-    out += [_ladder_of(d, d.title, sources) for d in by_event.values()]
+        out.append(lad if d is None else ladder_of(d, lad.question, sources))
+    out += [ladder_of(d, d.title, sources) for d in by_event.values()]
     return tuple(out)
 
 
-def _ladder_of(d: Any, question: str, sources: dict[str, Source]) -> Any:
+def ladder_of(d: Any, question: str, sources: dict[str, Source]) -> Any:
+    """Turn a fetched ladder into a case's :class:`~anchorval.domain.PredictionLadder`.
+
+    Parameters
+    ----------
+    d : PredictionMarketData
+        From the ``polymarket`` provider.
+    question : str
+        The ladder's question (the case's own wording, else the event title).
+    sources : dict of str to Source
+        Receives the ``live:<venue>`` source the ladder cites.
+
+    Returns
+    -------
+    PredictionLadder
+    """
     from ..domain import PredictionBracket, PredictionLadder
 
     sid = f"live:{d.venue}"
