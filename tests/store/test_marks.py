@@ -168,3 +168,43 @@ def test_failed_marks_write_stores_nothing(tmp_path):
     with pytest.raises(StoreError):
         s.write_marks([b, a])  # a's id is taken: the whole batch rolls back, b included
     assert list(s.marks(CASE)["source"]) == ["a"]
+
+
+def test_marks_writer_killed_mid_import_keeps_every_committed_batch(tmp_path):
+    """SIGKILL during a marks import: committed batches stay whole, the in-flight one all or nothing."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    tests = str(Path(__file__).resolve().parents[1])
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    p = tmp_path / "h.duckdb"
+    n = 20_000
+    w = subprocess.Popen(
+        [sys.executable, "-m", "store._writer", str(p), "1000", str(n), "marks"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([src, tests])},
+        cwd=tests,
+    )
+    assert w.stdout.readline().strip() == "ready"
+    committed: list[str] = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        line = w.stdout.readline().strip()
+        if line.startswith("writing ") and len(committed) >= 2:
+            break
+        if line.startswith("batch "):
+            committed.append(line)
+    time.sleep(0.05)
+    w.send_signal(signal.SIGKILL)
+    w.communicate()
+    assert w.returncode == -signal.SIGKILL
+    sizes = Store(p).marks("anthropic-2026-06").groupby("source").size()
+    assert set(committed) <= set(sizes.index)
+    assert (sizes == n).all()  # no batch is partly stored
+    assert len(sizes) - len(committed) <= 1
