@@ -170,8 +170,8 @@ class VenueConvention:
             if base is None:
                 raise MissingFigureError(
                     f"{self.venue} {self.symbol}: a per-share venue needs the company's share "
-                    "count "
-                    "to turn price into valuation (give reference_shares in the case)"
+                    "count to turn price into valuation (add a 'venue_conventions:' entry with "
+                    "kind: per_share and reference_shares: the count, with its source, to the case)"
                 )
         for r in sorted(self.rebases, key=lambda r: r.effective):
             if r.effective <= on:
