@@ -409,3 +409,16 @@ def test_every_venue_offline_is_one_line_and_no_retry_stall_after_first_refusal(
     assert len(ads["binance"].calls) == 3 and len(ads["hyperliquid"].calls) == 1 and len(ads["okx"].calls) == 1
     assert len(sleeps) == 2
     assert all(f.retry is pol for f in fs.values())  # the callers' fetchers keep their policy
+
+
+def test_discovery_targets_ask_each_venue_for_the_company_name():
+    from anchorval.cases import resolve_case
+    from anchorval.workflows.live import Target, case_targets, discovery_targets
+
+    case = resolve_case("anthropic-2026-06").case
+    t = discovery_targets(case)
+    assert t[: len(case_targets(case))] == case_targets(case)  # the case's own markets first
+    assert Target("okx", "ANTHROPIC") in t and Target("aster", "ANTHROPIC") in t
+    assert not any(x.venue == "binance" and x.symbol == "ANTHROPIC" for x in t)  # already listed
+    # a venue where the case lists nothing: the company's name, looked up in that venue's list
+    assert case_targets(case, "htx") == [Target("htx", "ANTHROPIC")]
