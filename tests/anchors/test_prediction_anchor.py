@@ -67,3 +67,20 @@ def test_bad_bracket_is_a_case_error_naming_the_field(tmp_path):
     p.write_text(CASE.replace("probability: 0.10", "probability: 1.7"))
     with pytest.raises(CaseError, match=r"prediction_markets\[0\]\.brackets\[1\]\.probability"):
         anchorval.value(str(p))
+
+
+def test_simulated_ladder_matches_its_quantiles(path):
+    from anchorval.workflows.simulate import simulate
+
+    n = 1_000_000
+    r = simulate(str(path), draws=n, seed=7)
+    o = r.outputs["prediction_market"]
+    # by hand (probabilities given an IPO 0.08, 0.20, 0.36, 0.24, 0.12 over 0.5T-wide brackets):
+    # P5 = 0.5T x 0.05/0.08 = 312.5B; P25 = 0.5T + 0.5T x 0.17/0.20 = 925B;
+    # P95 = 2T + 0.5T x 0.07/0.12 = 2.2917T. Tolerance: 4 standard errors of a sample quantile,
+    # sqrt(q(1-q)/n) / density, density = bracket probability / 0.5T.
+    for q, want, p_bracket in ((0.05, 312.5e9, 0.08), (0.25, 925e9, 0.20), (0.95, 2e12 + 0.5e12 * 0.07 / 0.12, 0.12)):
+        se = (q * (1 - q) / n) ** 0.5 / (p_bracket / 0.5e12)
+        assert abs(o.quantiles[q] - want) < 4 * se, (q, o.quantiles[q], se)
+    assert o.base == pytest.approx(float(anchorval.value(str(path)).anchor("prediction_market").base.amount))
+    assert "prediction_market" in r.weights

@@ -31,6 +31,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
+
+import numpy as np
 
 from ..domain import Case, FigureRef, PredictionLadder, is_assumption_source
 from ..errors import MSG_NO_PREDICTION_BRACKET, ModelInputError
@@ -44,6 +47,7 @@ __all__ = [
     "QUANTILES",
     "LadderDistribution",
     "ladder_distribution",
+    "ladder_quantile",
     "prediction_market",
     "thin_book_warnings",
 ]
@@ -112,12 +116,60 @@ class LadderDistribution:
         """
         if not 0 <= q <= 1:
             raise ModelInputError(f"quantile: must be within [0, 1], got {q}", figure="quantile")
-        cum = Decimal(0)
-        for lo, hi, p in self.edges:
-            if p > 0 and cum + p >= q:
-                return lo + (hi - lo) * (q - cum) / p
-            cum += p
-        return self.edges[-1][1]
+        lows, highs, probs = (np.array([e[k] for e in self.edges], dtype=object) for k in range(3))
+        out = ladder_quantile(np.array([q], dtype=object), lows, highs, probs)
+        return out[0]
+
+    def knots(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Bracket lows, highs and probabilities as float64 arrays (for :func:`ladder_quantile`).
+
+        Returns
+        -------
+        tuple of ndarray of shape (n_brackets,)
+            Totals in the market currency, and decimals summing to 1.
+        """
+        return tuple(np.array([float(e[k]) for e in self.edges]) for k in range(3))  # type: ignore[return-value]
+
+
+def ladder_quantile(q: Any, lows: np.ndarray, highs: np.ndarray, probs: np.ndarray) -> np.ndarray:
+    """Inverse CDF of a piecewise-uniform ladder: the one formula for a number and for draws.
+
+    The CDF rises linearly across each bracket by its probability; the value at probability
+    ``q`` is ``low_i + (high_i - low_i) x (q - P(below bracket i)) / p_i`` in the first bracket
+    whose cumulative probability reaches ``q``. Works on float64 arrays (simulation draws) and
+    on object arrays of Decimals (exact deterministic quantiles).
+
+    Parameters
+    ----------
+    q : ndarray of shape (n_draws,) or 0-d
+        Probabilities in [0, 1].
+    lows, highs : ndarray of shape (n_brackets,)
+        Bracket bounds, ascending and contiguous (totals, market currency).
+    probs : ndarray of shape (n_brackets,)
+        Bracket probabilities (decimals, summing to 1).
+
+    Returns
+    -------
+    ndarray of the shape of ``q``
+        Valuations (totals, market currency).
+
+    Examples
+    --------
+    >>> ladder_quantile(np.array([0.25, 0.5, 1.0]), np.array([0.0, 10.0]), np.array([10.0, 20.0]),
+    ...                 np.array([0.5, 0.5]))
+    array([ 5., 10., 20.])
+    """
+    q = np.asarray(q)
+    cum_hi = np.cumsum(probs)
+    cum_lo = cum_hi - probs
+    last = len(probs) - 1
+    i = np.minimum(np.searchsorted(cum_hi, q, side="left"), last)
+    # a zero-probability bracket is never chosen unless q sits on its edge: its low then
+    p = probs[i]
+    zero = p == 0
+    safe = np.where(zero, 1, p)
+    frac = np.where(zero, 0, (q - cum_lo[i]) / safe)
+    return lows[i] + (highs[i] - lows[i]) * frac
 
 
 def ladder_distribution(
