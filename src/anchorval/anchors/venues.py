@@ -455,7 +455,7 @@ class QualityFlag:
     ----------
     kind : str
         One of 'stale', 'thin_volume', 'venues_disagree', 'premium', 'share_bases_differ',
-        'assumed_convention', 'no_convention'.
+        'assumed_convention', 'no_convention', 'thin_book'.
     subject : str
         ``'venue symbol'`` or ``'venues'``.
     message : str
@@ -470,6 +470,7 @@ class QualityFlag:
         "share_bases_differ",
         "assumed_convention",
         "no_convention",
+        "thin_book",
     ]
     subject: str
     message: str

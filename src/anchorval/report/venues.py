@@ -9,9 +9,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from ..money import format_number
+from ._base import num
 
 __all__ = [
+    "add_mark_traces",
     "ladder_rows",
     "ladders_markdown",
     "ladders_table",
@@ -30,7 +31,7 @@ def _md(cols: list[str], rows: list[list[str]]) -> str:
 
 
 def _n(d: Decimal | None, digits: int = 4) -> str:
-    return "-" if d is None else format_number(d, digits)
+    return num(d, digits, none="-")
 
 
 def _pct(d: Decimal | None, places: int = 2) -> str:
@@ -102,7 +103,7 @@ def ladder_rows(data: Any, dist: Any, quantiles: tuple[Decimal, ...]) -> list[li
             f"{o.price:.3f}",
             "-" if o.best_bid is None else f"{o.best_bid:.3f}",
             "-" if o.best_ask is None else f"{o.best_ask:.3f}",
-            "-" if o.liquidity is None else format_number(o.liquidity, 3),
+            num(o.liquidity, 3, none="-"),
         ]
         for o in data.outcomes
     ]
@@ -136,3 +137,23 @@ def ladders_markdown(data: Any, dist: Any, quantiles: tuple[Decimal, ...]) -> st
     """Render one ladder and its implied distribution as a Markdown table."""
     title = f"**{data.venue} {data.event}**: {data.title}\n\n"
     return title + _md(["outcome", "YES price", "bid", "ask", "liquidity"], ladder_rows(data, dist, quantiles))
+
+
+def add_mark_traces(fig: Any, marks: Any) -> None:
+    """Add recorded marks to a plotly figure: diamonds per kind, the source on hover."""
+    if marks is None or marks.empty:
+        return
+    import plotly.graph_objects as go
+
+    for kind, g in marks.groupby("kind"):
+        fig.add_trace(
+            go.Scatter(
+                x=[str(d) for d in g["as_of"]],
+                y=[float(v) for v in g["value"]],
+                mode="markers",
+                marker={"size": 10, "symbol": "diamond"},
+                name=f"mark: {kind}",
+                text=[str(x) for x in g["source"]],
+                hovertemplate="%{x}: %{y:.4s}<br>%{text}<extra></extra>",
+            )
+        )

@@ -45,11 +45,14 @@ from ..errors import (
     ProviderNetworkError,
     UnknownCaseError,
 )
+from ..money import jsonable
 from ..providers import EquityQuote, Fetcher, PerpMarket, get_fetcher, perp_provider_names
 
 __all__ = [
     "KNOWN_MARKETS",
     "FetchOutcome",
+    "FetchResult",
+    "HistoryResult",
     "LiveResult",
     "Target",
     "WatchEvent",
@@ -59,6 +62,8 @@ __all__ = [
     "live_case",
     "case_targets",
     "discovery_targets",
+    "fetch",
+    "history",
     "resolve_targets",
     "snapshot_of",
     "value_live",
@@ -289,6 +294,315 @@ def fetch_targets(
             MSG_ALL_VENUES_FAILED.format(errors=one_line, hint=hint), errors=errs, offline=offline
         )
     return out
+
+
+def _quote_dict(q: Any, implied: Decimal | None) -> dict[str, Any]:
+    d = {k: jsonable(v) for k, v in q.model_dump().items()}
+    d["implied_valuation"] = jsonable(implied)
+    return d
+
+
+@dataclass
+class FetchResult:
+    """What ``anchorval fetch`` shows: the quotes, the valuation each implies, and quality flags.
+
+    Attributes
+    ----------
+    outcome : FetchOutcome
+        Quotes fetched and per-target errors.
+    implied : dict of (venue, symbol) to Decimal or None
+        Implied valuation per perp (total, quote currency); None for a venue without a
+        known convention.
+    comparison : VenueComparison or None
+        The venues with a convention side by side, with the spread.
+    flags : list of QualityFlag
+        Stale quotes, thin volume, venues that disagree, premium over index, different share
+        bases, ASSUMPTION conventions.
+    readings : PerpReadings or None
+        Every perp read with its venue's dated convention (mark and index, premium, funding, OI);
+        its ``unconverted`` lists the quotes without a convention and the fix.
+    ladders : list of (PredictionMarketData, LadderDistribution)
+        Prediction-market ladders fetched, with the distribution each implies.
+    """
+
+    outcome: FetchOutcome
+    implied: dict[tuple[str, str], Decimal | None]
+    comparison: VenueComparison | None
+    flags: list[QualityFlag]
+    readings: PerpReadings | None = None
+    ladders: list[tuple[Any, Any]] = field(default_factory=list)
+
+    def to_frame(self) -> Any:
+        """One row per quote, perps then listed shares, with the valuation each implies (pandas).
+
+        Returns
+        -------
+        pandas.DataFrame
+            The normalised quote fields (prices per contract unit or per share, in the quote
+            currency) and ``implied_valuation`` (total, quote currency; None when unknown).
+        """
+        import pandas as pd
+
+        implied = self.implied
+        rows = [{**q.model_dump(), "implied_valuation": implied.get((q.venue, q.symbol))} for q in self.outcome.perps]
+        rows += [{**e.model_dump(), "implied_valuation": e.market_cap} for e in self.outcome.equities]
+        return pd.DataFrame(rows)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON structure: perps and equities (with implied valuations), spread, flags, errors.
+
+        Also ``readings`` (each venue read with its dated convention) and ``predictions`` (each
+        ladder with P(no IPO) and the quantiles given an IPO, totals in the ladder's currency).
+        """
+        from ..anchors.prediction_market import QUANTILES
+
+        out = self.outcome
+        return {
+            "perps": [_quote_dict(q, self.implied.get((q.venue, q.symbol))) for q in out.perps],
+            "equities": [_quote_dict(e, e.market_cap) for e in out.equities],
+            "spread": str(self.comparison.spread) if self.comparison else None,
+            "flags": [{"kind": f.kind, "subject": f.subject, "message": f.message} for f in self.flags],
+            "errors": {k: str(v) for k, v in out.errors.items()},
+            "readings": self.readings.to_dict() if self.readings is not None else None,
+            "predictions": [
+                {
+                    **{k: jsonable(v) for k, v in d.model_dump().items()},
+                    "p_no_ipo": jsonable(dist.p_no_ipo),
+                    "quantiles": {str(q): str(dist.quantile(q)) for q in QUANTILES},
+                }
+                for d, dist in self.ladders
+            ],
+        }
+
+
+def fetch(
+    ref: str,
+    venue: str | None = None,
+    max_age_seconds: float = 900,
+    fetchers: Mapping[str, Fetcher[Any, Any]] | None = None,
+    now: datetime | None = None,
+    all_venues: bool = False,
+) -> FetchResult:
+    """Fetch live quotes for a case or a symbol; value each perp by its venue's convention.
+
+    Parameters
+    ----------
+    ref : str
+        A case (id or file) or a symbol, as :func:`resolve_targets`.
+    venue : str, optional
+        Only this provider.
+    max_age_seconds : float
+        Quotes older than this (seconds) are flagged stale.
+    fetchers : mapping of str to Fetcher, optional
+        Fetchers to reuse (tests inject ones with a recorded session).
+    now : datetime, optional
+        Reference time for staleness (default: the clock, UTC).
+    all_venues : bool
+        With a case: also ask every perp venue's market list for the company
+        (:func:`discovery_targets`).
+
+    Returns
+    -------
+    FetchResult
+        Each perp valued by its venue's dated convention (the case's ``venue_conventions`` first,
+        then the bundled registry); a perp without one is listed with the fix, not guessed.
+
+    Raises
+    ------
+    ProviderError
+        When every target failed.
+    UnknownProviderError, MissingFigureError
+        As :func:`resolve_targets`.
+    """
+    from ..anchors.prediction_market import MAX_OVERROUND, ladder_distribution, thin_book_warnings
+
+    loaded, targets = resolve_targets(ref, venue)
+    if all_venues and loaded is not None:
+        targets = discovery_targets(loaded.case)
+    out = fetch_targets(targets, fetchers)
+    now = now or datetime.now(UTC)
+    table = conventions_from_case(loaded.case) if loaded is not None else None
+    readings = read_perps(out.perps, table)
+    implied: dict[tuple[str, str], Decimal | None] = {(v, s): None for v, s, _ in readings.unconverted}
+    convertible = [q for q in out.perps if (q.venue, q.symbol) not in implied]
+    cmp = None
+    if convertible:
+        cmp = compare_venues([(q.venue, q.symbol, q.price, q.quote_currency, q.time) for q in convertible], table)
+        implied.update({(r.venue, r.symbol): r.valuation for r in cmp.rows})
+    flags = quality_flags(
+        [(q.venue, q.symbol, q.time, q.volume_quote_24h, implied[(q.venue, q.symbol)]) for q in convertible],
+        now,
+        max_age_seconds=max_age_seconds,
+    )
+    flags += [f for f in readings.warnings if f.kind != "venues_disagree"]
+    flags += [QualityFlag("no_convention", f"{v} {s}", why) for v, s, why in readings.unconverted]
+    ladders = [
+        (d, ladder_distribution([(o.label, o.low, o.high, o.no_ipo, o.price) for o in d.outcomes], d.event))
+        for d in out.predictions
+    ]
+    for d, dist in ladders:
+        if abs(dist.raw_sum - 1) > MAX_OVERROUND:
+            flags.append(
+                QualityFlag(
+                    "thin_book",
+                    d.event,
+                    f"{d.event}: YES prices sum to {dist.raw_sum} (limit 1 +/- {MAX_OVERROUND})",
+                )
+            )
+        flags += [QualityFlag("thin_book", d.event, w) for w in thin_book_warnings(ladder_of(d, d.title, {}))]
+    return FetchResult(out, implied, cmp, flags, readings, ladders)
+
+
+@dataclass
+class HistoryResult:
+    """Stored history of a case: valuation per anchor and implied valuation per venue over time.
+
+    Attributes
+    ----------
+    case_id : str
+    anchors : pandas.DataFrame
+        One row per snapshot and anchor (see :meth:`Store.history`; totals in ``currency``).
+    quotes : pandas.DataFrame
+        The quotes behind those snapshots (see :meth:`Store.quotes`).
+    path : Path
+        The history database.
+    marks : pandas.DataFrame or None
+        Marks recorded by hand (see :meth:`Store.marks`; value totals in their currency).
+    """
+
+    case_id: str
+    anchors: Any
+    quotes: Any
+    path: Path
+    marks: Any = None
+
+    @property
+    def currency(self) -> str:
+        """Currency of the anchors' amounts (totals); the marks' when no snapshot is stored."""
+        if self.anchors.empty and self.marks is not None and not self.marks.empty:
+            return str(self.marks["currency"].iloc[0])
+        return str(self.anchors["currency"].iloc[0])
+
+    def to_frame(self) -> Any:
+        """Wide table: one row per snapshot time, one column per anchor (base) and per venue.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index ``taken_at`` (UTC); anchor columns hold the base valuation (totals, :attr:`currency`),
+            venue columns ``'<venue> <symbol> (<quote currency>)'`` the implied valuation.
+        """
+        import pandas as pd
+
+        h, q, m = self.anchors, self.quotes, self.marks
+        long = (
+            h[["taken_at", "anchor", "base"]].rename(columns={"anchor": "column", "base": "value"})
+            if not h.empty
+            else pd.DataFrame(columns=["taken_at", "column", "value"])
+        )
+        if m is not None and not m.empty:
+            # a mark sits on its date (midnight UTC), in a column per kind and currency
+            long = pd.concat(
+                [
+                    long,
+                    pd.DataFrame(
+                        {
+                            "taken_at": [
+                                pd.Timestamp(datetime.combine(d, datetime.min.time(), tzinfo=UTC))
+                                for d in m["as_of"]
+                            ],
+                            "column": "mark (" + m["kind"] + ", " + m["currency"] + ")",
+                            "value": m["value"],
+                        }
+                    ),
+                ]
+            )
+        if not q.empty:
+            # implied valuation per venue (quote currency), on the snapshot's row
+            when = dict(zip(h["snapshot_id"], h["taken_at"], strict=False))
+            qv = q[q["implied_valuation"].notna() & q["snapshot_id"].isin(when)]
+            long = pd.concat(
+                [
+                    long,
+                    pd.DataFrame(
+                        {
+                            "taken_at": qv["snapshot_id"].map(when),
+                            "column": qv["venue"] + " " + qv["symbol"] + " (" + qv["quote_currency"] + ")",
+                            "value": qv["implied_valuation"],
+                        }
+                    ),
+                ]
+            )
+        long = long.sort_values("taken_at", kind="stable")
+        return long.pivot_table(index="taken_at", columns="column", values="value", aggfunc="first", sort=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON structure: the case, every anchor row, every venue's implied valuation."""
+
+        def plain(v: Any) -> Any:
+            return jsonable(v.to_pydatetime() if hasattr(v, "to_pydatetime") else v)
+
+        rows = [{k: plain(v) for k, v in r.items()} for r in self.anchors.to_dict("records")]
+        venues = [
+            {
+                "taken_at": plain(r["quote_time"]),
+                "venue": r["venue"],
+                "symbol": r["symbol"],
+                "mark_price": jsonable(r["mark_price"]),
+                "implied_valuation": jsonable(r["implied_valuation"]),
+                "currency": r["quote_currency"],
+            }
+            for r in self.quotes.to_dict("records")
+        ]
+        marks = [
+            {
+                "as_of": r["as_of"].isoformat(),
+                "value": jsonable(r["value"]),
+                "currency": r["currency"],
+                "kind": r["kind"],
+                "source": r["source"],
+                "note": r["note"],
+            }
+            for r in (self.marks.to_dict("records") if self.marks is not None else [])
+        ]
+        return {"case": self.case_id, "anchors": rows, "venues": venues, "marks": marks}
+
+
+def history(case_id: str, store: Any, since: datetime | None = None, since_text: str | None = None) -> HistoryResult:
+    """Read a case's stored snapshots and quotes.
+
+    Parameters
+    ----------
+    case_id : str
+        Case id as stored by :func:`watch`.
+    store : Store
+        The history store.
+    since : datetime, optional
+        Only snapshots at or after this time (timezone-aware).
+    since_text : str, optional
+        How the user wrote ``since``, quoted in the error.
+
+    Returns
+    -------
+    HistoryResult
+
+    Raises
+    ------
+    MissingFigureError
+        If the store holds no snapshot and no mark of the case (since that time); the message
+        says how to record some offline.
+    """
+    h = store.history(case_id, since)
+    m = store.marks(case_id)
+    if not m.empty and since is not None:
+        m = m[[datetime.combine(d, datetime.min.time(), tzinfo=UTC) >= since for d in m["as_of"]]]
+    if h.empty and m.empty:
+        raise MissingFigureError(
+            f"no snapshots or marks of {case_id!r} in {store.path}"
+            + (f" since {since_text}" if since_text else "")
+            + f"; record some with 'anchorval value {case_id} --store' or 'anchorval mark add {case_id} ...'"
+        )
+    return HistoryResult(case_id, h, store.quotes(case_id, since) if not h.empty else h, store.path, m)
 
 
 def _fmt_time(t: datetime) -> str:
@@ -569,6 +883,9 @@ def value_live(
     max_age_seconds: float = DEFAULT_MAX_AGE_SECONDS,
     min_volume_ratio: Decimal = DEFAULT_MIN_VOLUME_RATIO,
     max_disagreement: Decimal = DEFAULT_DISAGREEMENT,
+    anchors: Sequence[str] | None = None,
+    currency: str | None = None,
+    weights: Mapping[str, Decimal | float] | None = None,
 ) -> LiveResult:
     """Fetch fresh quotes for a case and value it with every anchor.
 
@@ -584,6 +901,8 @@ def value_live(
         Reference time for staleness (default: the clock, UTC).
     max_age_seconds, min_volume_ratio, max_disagreement
         Quality thresholds (see :func:`anchorval.anchors.venues.quality_flags`).
+    anchors, currency, weights
+        As :func:`anchorval.value` (the live case is valued once, with these).
 
     Returns
     -------
@@ -628,7 +947,9 @@ def value_live(
                 )
             )
     case = live_case(loaded, outcome, now, notes=[f"Quality: {f.message}" for f in flags])
-    t = value_loaded(LoadedCase(case=case, peers=loaded.peers, origin=loaded.origin))
+    t = value_loaded(
+        LoadedCase(case=case, peers=loaded.peers, origin=loaded.origin), anchors, currency, weights
+    )
     return LiveResult(t, case, outcome, comparison, flags, now, loaded.peers, readings)
 
 
