@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ..domain import Case, Source
+from ..domain import Case, Source, provenance_warnings
 from ..errors import CurrencyMismatchError, ModelInputError
 from ..money import FxRate, Money, amount_str, format_money, format_number, jsonable
 from ._base import AnchorResult
@@ -85,6 +85,10 @@ class Triangulation:
         Case notes (which figures are primary and why).
     skipped : dict of str to str
         Anchors not computed and why (missing figures).
+    checks : tuple of str
+        Warnings about the case's own figures, with the numbers: stated totals that differ from
+        their recomputation, a stale peer case, two readings a power of ten apart (see
+        :func:`anchorval.domain.provenance_warnings`).
     """
 
     case_id: str
@@ -97,6 +101,7 @@ class Triangulation:
     sources: Mapping[str, Source] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     skipped: Mapping[str, str] = field(default_factory=dict)
+    checks: tuple[str, ...] = ()
 
     @property
     def spread(self) -> Decimal:
@@ -225,6 +230,7 @@ class Triangulation:
                                     "value": f.display,
                                     "as_of": f.as_of.isoformat(),
                                     "source": f"{f.case_id}:{f.source_id}",
+                                    "kind": f.kind,
                                 }
                                 for f in s.figures
                             ],
@@ -265,6 +271,7 @@ class Triangulation:
             },
             "notes": list(self.notes),
             "skipped": dict(self.skipped),
+            "checks": list(self.checks),
         }
 
 
@@ -274,6 +281,7 @@ def triangulate(
     weights: Mapping[str, Decimal | float] | None = None,
     sources: Mapping[str, Source] | None = None,
     skipped: Mapping[str, str] | None = None,
+    peers: Mapping[str, Case] | None = None,
 ) -> Triangulation:
     """Put anchor results side by side, with reference lines and an optional blended view.
 
@@ -290,6 +298,8 @@ def triangulate(
         Cited sources keyed ``'<case_id>:<source_id>'``; default: collected from the results.
     skipped : mapping of str to str, optional
         Anchors not computed and why.
+    peers : mapping of str to Case, optional
+        The case's resolved peer cases, for the provenance checks (peer age).
 
     Returns
     -------
@@ -367,4 +377,5 @@ def triangulate(
         sources=dict(sources),
         notes=case.notes,
         skipped=dict(skipped or {}),
+        checks=tuple(provenance_warnings(case, peers)),
     )

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ..domain import Case, Source
+from ..domain import STATED_TOTAL_TOLERANCE, Case, Source
 from ..errors import (
     MSG_DATE_BEFORE_LISTING,
     MSG_MISSING_MARKET_FIGURES,
@@ -267,6 +267,7 @@ class MarketStructureResult:
                     "as_of": f.as_of.isoformat(),
                     "source": f.source_id,
                     "assumption": f.assumption,
+                    "kind": f.kind,
                 }
                 for f in self.figures
             ],
@@ -848,6 +849,22 @@ def _reflexivity(
             run_rate["implied volume multiple QoQ (revenue multiple / price multiple)"] = (
                 f"{vol:.2f}x"
             )
+        if rr.volume_multiple_qoq is not None:
+            stated_vol = rr.volume_multiple_qoq.base
+            refs.append(
+                cite(case, rr.volume_multiple_qoq, "market.reflexivity.run_rate.volume_multiple_qoq")
+            )
+            run_rate["volume multiple QoQ (stated)"] = f"{format_number(stated_vol)}x"
+            if rr.price_growth_qoq is not None and rr.revenue_multiple_qoq is not None:
+                vol = rr.revenue_multiple_qoq.base / (1 + rr.price_growth_qoq.base)
+                if abs(vol / stated_vol - 1) > STATED_TOTAL_TOLERANCE:
+                    implied_rev = stated_vol * (1 + rr.price_growth_qoq.base)
+                    warnings.append(
+                        f"{rr.segment}: the source gives two readings that cannot both hold: revenue "
+                        f"x{format_number(rr.revenue_multiple_qoq.base)} at "
+                        f"+{pct(rr.price_growth_qoq.base, 0)} prices implies volume x{vol:.2f}, but it also states "
+                        f"volume x{format_number(stated_vol)} (which implies revenue x{implied_rev:.2f})"
+                    )
     return ReflexivityResult(
         market_cap=mcap,
         base_revenue=base_rev,

@@ -134,7 +134,9 @@ def simulation_markdown(r: SimulationResult) -> str:
     out += ["", "## Inputs", "", "| figure | unit | distribution | basis |", "|---|---|---|---|"]
     for i in r.inputs:
         basis = (
-            "stated" + (f" ({i.source})" if i.source else "")
+            "ASSUMPTION (the case author's distribution)"
+            if i.kind == "assumption"
+            else "stated" + (f" ({i.source})" if i.source else "")
             if i.stated
             else (f"assumed: {i.assumption}" if i.assumption else "fixed")
         )
@@ -227,7 +229,9 @@ def print_simulation(r: SimulationResult, c: Any) -> None:
         c.print(pt)
     c.print("\n[bold]Inputs[/bold]")
     for i in r.inputs:
-        if i.stated:
+        if i.kind == "assumption":
+            basis = "[yellow]ASSUMPTION[/yellow] (the case author's distribution; no source gives it)"
+        elif i.stated:
             basis = "stated" + (f" ({i.source})" if i.source else "")
         elif i.assumption:
             basis = f"[yellow]assumed[/yellow]: {i.assumption}"

@@ -68,7 +68,7 @@ def render_markdown(t: Triangulation) -> str:
         out += [f"## {a.title}", "", f"*{a.method}.* {a.caveat}", ""]
         for i, s in enumerate(a.steps, 1):
             cites = "; ".join(
-                f"{f.path} = {f.display} ({f.source_id}{' ASSUMPTION' if f.assumption else ''}, as of {f.as_of})"
+                f"{f.path} = {f.display} ({f.source_id}{kind_label(f)}, as of {f.as_of})"
                 for f in s.figures
             )
             out.append(f"{i}. **{s.label}**: {s.formula} = {s.value}" + (f"  \n   _{cites}_" if cites else ""))
@@ -80,6 +80,8 @@ def render_markdown(t: Triangulation) -> str:
         if a.warnings:
             out += [""] + [f"> ⚠ {w}" for w in a.warnings]
         out.append("")
+    if t.checks:
+        out += ["## Checks on the case's figures", ""] + [f"> ⚠ {w}" for w in t.checks] + [""]
     if t.fx_rates:
         out += ["## FX rates used", "", "| pair | rate | date | source |", "|---|---:|---|---|"]
         out += [f"| {r.pair} | {r.rate:.6g} | {r.on} | {r.source} |" for r in t.fx_rates]
@@ -94,6 +96,13 @@ def render_markdown(t: Triangulation) -> str:
     if t.skipped:
         out += ["", "## Anchors not computed", ""] + [f"- {k}: {v}" for k, v in t.skipped.items()]
     return "\n".join(out) + "\n"
+
+
+def kind_label(f: Any) -> str:
+    """`` ASSUMPTION`` or `` derived`` after a cited figure (nothing for a stated one)."""
+    if f.assumption or f.kind == "assumption":
+        return " ASSUMPTION"
+    return " derived" if f.kind == "derived" else ""
 
 
 def _weights(w: Mapping[str, Decimal]) -> str:
@@ -123,6 +132,7 @@ def print_table(t: Triangulation, c: Any) -> None:
     True
     """
     from rich.table import Table
+    from rich.text import Text
 
     tab = Table(title=f"{t.company}: valuation anchors as of {t.as_of} ({t.currency}, totals)")
     for col in ("anchor", "method"):
@@ -145,10 +155,17 @@ def print_table(t: Triangulation, c: Any) -> None:
     for a in t.anchors:
         c.print(f"\n[bold]{a.title}[/bold] [dim]({a.method})[/dim]")
         for i, s in enumerate(a.steps, 1):
-            cites = ", ".join(f"{f.source_id} {f.as_of}" for f in s.figures)
-            c.print(f"  {i}. {s.label}: {s.value}" + (f" [dim][{cites}][/dim]" if cites else ""), highlight=False)
+            cites = ", ".join(f"{f.source_id} {f.as_of}{kind_label(f)}" for f in s.figures)
+            line = Text(f"  {i}. {s.label}: {s.value}")
+            if cites:  # case text is data: appended as plain text, never read as rich markup
+                line.append(f" [{cites}]", style="dim")
+            c.print(line, highlight=False)
         for w in a.warnings:
             c.print(f"  [yellow]⚠ {w}[/yellow]", highlight=False)
+    if t.checks:
+        c.print("\n[bold]Checks on the case's figures[/bold]")
+        for w in t.checks:
+            c.print("  ⚠ " + w, style="yellow", highlight=False, markup=False)
     if t.fx_rates:
         c.print("\n[bold]FX rates used[/bold]")
         for r in t.fx_rates:

@@ -12,6 +12,7 @@ were live and when.
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -45,7 +46,7 @@ from ..errors import (
     ProviderNetworkError,
     UnknownCaseError,
 )
-from ..money import jsonable
+from ..money import FxRate, jsonable
 from ..providers import EquityQuote, Fetcher, PerpMarket, get_fetcher, perp_provider_names
 
 __all__ = [
@@ -827,20 +828,48 @@ def ladder_of(d: Any, question: str, sources: dict[str, Source]) -> Any:
     )
 
 
-def inputs_hash(case: Case) -> str:
-    """SHA-256 of the case's inputs (its JSON dump); equal inputs give equal hashes.
+def inputs_hash(
+    case: Case, fx_rates: Sequence[FxRate] = (), options: Mapping[str, Any] | None = None
+) -> str:
+    """SHA-256 of a valuation's inputs: figures, FX rates and options; equal inputs, equal hash.
+
+    Text that is not an input is left out: notes (a live figure's note carries its fetch time),
+    source titles, publishers and dates. The fetch time is stored beside the hash, not in it.
 
     Parameters
     ----------
     case : Case
         The (possibly live) case.
+    fx_rates : sequence of FxRate, optional
+        Rates used (pair, rate, date and whether assumed enter the hash; their source text does not).
+    options : mapping, optional
+        Valuation options (report currency, blend weights...), JSON-serialisable values.
 
     Returns
     -------
     str
         64 lowercase hex digits.
+
+    Examples
+    --------
+    >>> from anchorval.cases import load_case
+    >>> c = load_case("anthropic-2026-06")
+    >>> inputs_hash(c) == inputs_hash(c.model_copy(update={"notes": ("another note",)}))
+    True
     """
-    return hashlib.sha256(case.model_dump_json().encode()).hexdigest()
+
+    def strip(x: Any) -> Any:
+        if isinstance(x, dict):
+            return {k: strip(v) for k, v in sorted(x.items()) if k not in ("note", "notes")}
+        if isinstance(x, list):
+            return [strip(v) for v in x]
+        return x
+
+    data = strip(case.model_dump(mode="json", exclude={"sources"}))
+    data["sources"] = sorted(case.sources)
+    data["fx"] = sorted([r.base, r.quote, str(r.rate), r.on.isoformat(), r.assumption] for r in fx_rates)
+    data["options"] = strip(dict(options or {}))
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
 @dataclass
@@ -1023,7 +1052,7 @@ def snapshot_of(res: LiveResult) -> Any:
         res.case.id,
         res.taken_at,
         t.currency,
-        inputs_hash(res.case),
+        inputs_hash(res.case, t.fx_rates, {"currency": t.currency}),
         anchors,
         quotes,
         fx,

@@ -213,7 +213,15 @@ def store_valuation(triangulation: Any, case: Any, store: Any, now: datetime | N
         anchors += (AnchorRow("blended", b.low.amount, b.base.amount, b.high.amount),)
     fx = tuple(FxRow(r.base, r.quote, r.rate, r.on, r.source, r.assumption) for r in t.fx_rates)
     snap = Snapshot(
-        uuid.uuid4().hex, case.id, now or datetime.now(UTC), t.currency, inputs_hash(case), anchors, (), fx, False
+        uuid.uuid4().hex,
+        case.id,
+        now or datetime.now(UTC),
+        t.currency,
+        inputs_hash(case, t.fx_rates, {"currency": t.currency}),
+        anchors,
+        (),
+        fx,
+        False,
     )
     store.write_snapshot(snap)
     return StoredValuation(t, snap.snapshot_id)

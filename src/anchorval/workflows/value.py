@@ -67,7 +67,7 @@ def value_loaded(
         raise MissingFigureError(
             f"case {case.id!r}: no anchor can be computed ({'; '.join(skipped.values())})"
         )
-    return triangulate(results, case, weights=weights, skipped=skipped)
+    return triangulate(results, case, weights=weights, skipped=skipped, peers=loaded.peers)
 
 
 def value(
