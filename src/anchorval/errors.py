@@ -283,3 +283,47 @@ class DistributionError(AnchorvalError, ValueError):
 
 class ArticleError(AnchorvalError, ValueError):
     """An article given to the claims audit cannot be read as text (empty, binary, bad encoding)."""
+
+
+# -- venues, prediction markets and recorded marks (issue 15) ---------------------------------
+MSG_NO_CONVENTION = (
+    "no price convention for {venue} {symbol}{when}: anchorval does not guess a reference share "
+    "count. Add an entry to the case file under 'venue_conventions:' (venue: {venue}, symbol: "
+    "{symbol}, kind: reference_shares | valuation_per_1e9 | per_share, reference_shares: a count "
+    "figure with its source, valid_from: DATE), see docs/live.md 'Venue conventions'"
+)
+MSG_ALL_VENUES_FAILED = "every venue failed ({errors}); {hint}"
+MSG_LOOKS_OFFLINE = "this machine looks offline (no venue could be reached)"
+MSG_BAD_MARKS_ROW = "{file}:{line}: {field}: {why}"
+MSG_NO_PREDICTION_BRACKET = "{market}: cannot read bracket {label!r}: {why}"
+
+
+class ProviderUnreachableError(ProviderNetworkError):
+    """The connection itself failed (refused, no route, name not resolved): no answer at all."""
+
+
+class UnknownConventionError(MissingFigureError):
+    """No dated venue convention covers a symbol; the message says how to add one."""
+
+
+class AllVenuesFailedError(ProviderError, ConnectionError):
+    """Every venue failed; the message names each venue and its error on one line.
+
+    Parameters
+    ----------
+    message : str
+        The whole one-line message.
+    errors : dict of str to ProviderError
+        The error of each ``venue:symbol``.
+    offline : bool
+        True when every failure was a network failure (the machine looks offline).
+    """
+
+    def __init__(self, message: str, *, errors: dict | None = None, offline: bool = False) -> None:
+        super().__init__(message)
+        self.errors = dict(errors or {})
+        self.offline = offline
+
+
+class MarksImportError(AnchorvalError, ValueError):
+    """A marks CSV row is malformed; nothing from the file is stored."""
