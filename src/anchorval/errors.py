@@ -50,6 +50,13 @@ __all__ = [
     "MSG_UNLOCK_EXCEEDS_LOCKED",
     "MSG_DATE_BEFORE_LISTING",
     "MSG_MISSING_MARKET_FIGURES",
+    "ArticleError",
+    "MSG_ARTICLE_EMPTY",
+    "MSG_ARTICLE_BINARY",
+    "MSG_ARTICLE_ENCODING",
+    "MSG_ARTICLE_BAD_DECLARED",
+    "MSG_ARTICLE_TOO_LARGE",
+    "MSG_ARTICLE_UNREADABLE",
     "MSG_UNKNOWN_OVERRIDE",
     "MSG_UPLOAD_TOO_LARGE",
     "MSG_UPLOAD_ALIASES",
@@ -75,6 +82,17 @@ MSG_UNLOCK_EXCEEDS_LOCKED = (
 )
 MSG_DATE_BEFORE_LISTING = "{field}: date {date} is before the listing date {listing}"
 MSG_MISSING_MARKET_FIGURES = "case {case!r} lacks figures needed by {needed_by}: {fields}"
+
+# -- claims audit (articles) -------------------------------------------------------------------
+MSG_ARTICLE_EMPTY = "{file}: the article is empty (no text to audit)"
+MSG_ARTICLE_BINARY = "{file}: not a text file (NUL byte at byte {offset})"
+MSG_ARTICLE_ENCODING = (
+    "{file}:{line}: not valid {encoding} text at byte {offset} (mixed encodings?); "
+    "save the article as UTF-8 or declare its encoding on the first line"
+)
+MSG_ARTICLE_BAD_DECLARED = "{file}:{line}: the article declares encoding {encoding!r}, which Python does not know"
+MSG_ARTICLE_TOO_LARGE = "{file}: {size:,} bytes is more than an article may have ({limit:,} bytes)"
+MSG_ARTICLE_UNREADABLE = "{file}: cannot read the article: {why}"
 
 
 class AnchorvalError(Exception):
@@ -266,6 +284,54 @@ class DistributionError(AnchorvalError, ValueError):
         self.figure = figure
         self.why = why
         self.origin = origin
+
+
+class ArticleError(AnchorvalError, ValueError):
+    """An article given to the claims audit cannot be read as text (empty, binary, bad encoding)."""
+
+
+# -- venues, prediction markets and recorded marks (issue 15) ---------------------------------
+MSG_NO_CONVENTION = (
+    "no price convention for {venue} {symbol}{when}: anchorval does not guess a reference share "
+    "count. Add an entry to the case file under 'venue_conventions:' (venue: {venue}, symbol: "
+    "{symbol}, kind: reference_shares | valuation_per_1e9 | per_share, reference_shares: a count "
+    "figure with its source, valid_from: DATE), see docs/live.md 'Venue conventions'"
+)
+MSG_ALL_VENUES_FAILED = "every venue failed ({errors}); {hint}"
+MSG_LOOKS_OFFLINE = "this machine looks offline (no venue could be reached)"
+MSG_BAD_MARKS_ROW = "{file}:{line}: {field}: {why}"
+MSG_NO_PREDICTION_BRACKET = "{market}: cannot read bracket {label!r}: {why}"
+
+
+class ProviderUnreachableError(ProviderNetworkError):
+    """The connection itself failed (refused, no route, name not resolved): no answer at all."""
+
+
+class UnknownConventionError(MissingFigureError):
+    """No dated venue convention covers a symbol; the message says how to add one."""
+
+
+class AllVenuesFailedError(ProviderError, ConnectionError):
+    """Every venue failed; the message names each venue and its error on one line.
+
+    Parameters
+    ----------
+    message : str
+        The whole one-line message.
+    errors : dict of str to ProviderError
+        The error of each ``venue:symbol``.
+    offline : bool
+        True when every failure was a network failure (the machine looks offline).
+    """
+
+    def __init__(self, message: str, *, errors: dict | None = None, offline: bool = False) -> None:
+        super().__init__(message)
+        self.errors = dict(errors or {})
+        self.offline = offline
+
+
+class MarksImportError(AnchorvalError, ValueError):
+    """A marks CSV row is malformed; nothing from the file is stored."""
 
 
 # -- what-if overrides and the web app ----------------------------------------------------------

@@ -71,6 +71,15 @@ def test_rebases_compose_as_product_of_those_in_effect(rebases, on):
     assert c.multiplier(on) == want
 
 
+def test_no_venue_wide_default_unknown_symbol_names_the_fix():
+    from anchorval.errors import MSG_NO_CONVENTION, UnknownConventionError
+
+    with pytest.raises(UnknownConventionError) as e:
+        convention_for("binance", "OPENAIUSDT")
+    assert str(e.value) == MSG_NO_CONVENTION.format(venue="binance", symbol="OPENAIUSDT", when="")
+    assert "venue_conventions:" in str(e.value) and isinstance(e.value, MissingFigureError)
+
+
 def test_per_share_venue_needs_share_count():
     c = convention_for("hyperliquid", "xyz:CBRS")
     with pytest.raises(MissingFigureError, match="share count"):
@@ -78,8 +87,8 @@ def test_per_share_venue_needs_share_count():
     assert c.implied_valuation(Decimal(175), D, shares=Decimal(2_000_000)) == Decimal(350_000_000)
 
 
-def test_unknown_venue_lists_table():
-    with pytest.raises(MissingFigureError, match="binance ANTHROPICUSDT"):
+def test_unknown_venue_says_how_to_add_an_entry():
+    with pytest.raises(MissingFigureError, match="venue_conventions:.*venue: okx, symbol: ANTHROPIC-USDT-SWAP"):
         convention_for("okx", "ANTHROPIC-USDT-SWAP")
 
 

@@ -15,6 +15,10 @@ MODULES = [
     "anchorval.providers.fx",
     "anchorval.providers.ecb_daily",
     "anchorval.anchors.venues",
+    "anchorval.anchors.prediction_market",
+    "anchorval.providers.ccxt_perps",
+    "anchorval.providers.polymarket",
+    "anchorval.workflows.marks",
     "anchorval.store._store",
 ]
 

@@ -86,7 +86,9 @@ def test_cli_fetch_unknown_symbol_exit_2():
 
 def test_cli_fetch_unknown_venue_lists_installed():
     r = CliRunner().invoke(app, ["fetch", "X", "--venue", "kraken"])
-    assert r.exit_code == 2 and "installed: binance, ecb, ecb-daily, hyperliquid, yahoo" in r.output
+    from anchorval.providers import provider_names
+
+    assert r.exit_code == 2 and "installed: " + ", ".join(provider_names()) in r.output
 
 
 @pytest.mark.vcr(*BOTH)
@@ -372,3 +374,53 @@ def test_history_chart_uses_a_log_axis_when_anchors_are_far_apart():
     assert '"type":"log"' in html.replace(" ", "")
     h2 = h[h["anchor"] == "last_round"]
     assert '"type":"log"' not in history_html(HistoryResult("x", h2, pd.DataFrame(), Path("h.duckdb"))).replace(" ", "")
+
+
+def test_every_venue_offline_is_one_line_and_no_retry_stall_after_first_refusal():
+    import requests as _rq
+
+    from anchorval.errors import MSG_LOOKS_OFFLINE, AllVenuesFailedError
+    from anchorval.providers import BinanceUsdmFetcher, HyperliquidFetcher, OkxFetcher, RetryPolicy
+    from anchorval.workflows.live import Target, fetch_targets
+
+    from ._transport import Scripted, session_with
+
+    def refused(req, n):
+        return _rq.exceptions.ConnectionError("[Errno 111] Connection refused")
+
+    sleeps: list[float] = []
+    ads = {k: Scripted(refused) for k in ("binance", "hyperliquid", "okx")}
+    pol = RetryPolicy(attempts=3, sleep=sleeps.append)
+    fs = {
+        "binance": BinanceUsdmFetcher(session=session_with(ads["binance"]), retry=pol),
+        "hyperliquid": HyperliquidFetcher(session=session_with(ads["hyperliquid"]), retry=pol),
+        "okx": OkxFetcher(session=session_with(ads["okx"]), retry=pol),
+    }
+    targets = [
+        Target("binance", "ANTHROPICUSDT"),
+        Target("hyperliquid", "vntl:ANTHROPIC"),
+        Target("okx", "X-USDT-SWAP"),
+    ]
+    with pytest.raises(AllVenuesFailedError) as e:
+        fetch_targets(targets, fs)
+    msg = str(e.value)
+    assert "\n" not in msg and msg.endswith(MSG_LOOKS_OFFLINE) and e.value.offline
+    for t in targets:
+        assert f"{t.venue}:{t.symbol}: " in msg
+    # the first venue used its retries (2 waits); the others were tried once each, no waits
+    assert len(ads["binance"].calls) == 3 and len(ads["hyperliquid"].calls) == 1 and len(ads["okx"].calls) == 1
+    assert len(sleeps) == 2
+    assert all(f.retry is pol for f in fs.values())  # the callers' fetchers keep their policy
+
+
+def test_discovery_targets_ask_each_venue_for_the_company_name():
+    from anchorval.cases import resolve_case
+    from anchorval.workflows.live import Target, case_targets, discovery_targets
+
+    case = resolve_case("anthropic-2026-06").case
+    t = discovery_targets(case)
+    assert t[: len(case_targets(case))] == case_targets(case)  # the case's own markets first
+    assert Target("okx", "ANTHROPIC") in t and Target("aster", "ANTHROPIC") in t
+    assert not any(x.venue == "binance" and x.symbol == "ANTHROPIC" for x in t)  # already listed
+    # a venue where the case lists nothing: the company's name, looked up in that venue's list
+    assert case_targets(case, "htx") == [Target("htx", "ANTHROPIC")]

@@ -83,8 +83,8 @@ def test_migration_from_v1_keeps_data(tmp_path):
     )
     con.close()
     new = Store(p)
-    assert new.migrate() == [2]
-    assert new.schema_version() == SCHEMA_VERSION == 2
+    assert new.migrate() == [2, 3]
+    assert new.schema_version() == SCHEMA_VERSION == 3
     h = new.history("zhipu-2026-06")
     assert sorted(h["base"]) == [Decimal(2), Decimal(5)]
     assert set(h["inputs_hash"]) == {"unknown (schema v1)"}
@@ -99,7 +99,7 @@ def test_newer_schema_is_refused(tmp_path):
     con = duckdb.connect(str(p))
     con.execute("INSERT INTO schema_version (version) VALUES (?)", [max(MIGRATIONS) + 1])
     con.close()
-    with pytest.raises(StoreError, match="schema v3"):
+    with pytest.raises(StoreError, match=f"schema v{max(MIGRATIONS) + 1}"):
         Store(p).migrate()
 
 

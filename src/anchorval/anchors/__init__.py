@@ -14,6 +14,7 @@ from .market_value import market_value
 from .opm_backsolve import opm_last_round, opm_perp
 from .peer_multiple import peer_multiple, price_to_sales
 from .perp_implied import perp_implied
+from .prediction_market import prediction_market
 
 AnchorFn = Callable[[Case, AnchorContext], AnchorResult]
 
@@ -27,6 +28,7 @@ ANCHORS: dict[str, AnchorFn] = {
     "dcf": dcf,
     "opm_last_round": opm_last_round,
     "opm_perp": opm_perp,
+    "prediction_market": prediction_market,
 }
 
 __all__ = [
@@ -46,5 +48,6 @@ __all__ = [
     "opm_perp",
     "peer_multiple",
     "perp_implied",
+    "prediction_market",
     "price_to_sales",
 ]

@@ -18,16 +18,25 @@ A venue that changes its reference share count and rescales the contract records
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from ..errors import MissingFigureError
+if TYPE_CHECKING:
+    from ..domain import Case
+
+from ..errors import MSG_NO_CONVENTION, MissingFigureError, UnknownConventionError
 
 __all__ = [
     "CONVENTIONS",
     "DEFAULT_DISAGREEMENT",
+    "DEFAULT_FUNDING_HOURS",
+    "DEFAULT_MAX_PREMIUM",
+    "PerpReading",
+    "PerpReadings",
+    "annualised_funding",
+    "read_perps",
     "DEFAULT_MAX_AGE_SECONDS",
     "DEFAULT_MIN_VOLUME_RATIO",
     "QualityFlag",
@@ -37,6 +46,7 @@ __all__ = [
     "VenueImplied",
     "compare_venues",
     "convention_for",
+    "conventions_from_case",
     "quality_flags",
 ]
 
@@ -70,6 +80,19 @@ class Rebase:
     source: str
     note: str = ""
 
+    @classmethod
+    def to_count(cls, effective: date, old: Decimal, new: Decimal, source: str, note: str = "") -> Rebase:
+        """Build a rebase from ``old`` to ``new`` reference shares (counts); factor = new / old.
+
+        Examples
+        --------
+        >>> Rebase.to_count(date(2026, 9, 1), Decimal("11.87e9"), Decimal("13.08e9"), "notice").factor
+        Decimal('1.101937657961246840775063184')
+        """
+        if old <= 0 or new <= 0:
+            raise ValueError(f"reference share counts must be positive, got {old} -> {new}")
+        return cls(effective, new / old, source, note or f"{old:,.0f} -> {new:,.0f} reference shares")
+
 
 @dataclass(frozen=True)
 class VenueConvention:
@@ -93,6 +116,11 @@ class VenueConvention:
         Where the convention is documented.
     note : str
         Caveats.
+    valid_from : date or None
+        First quote date the entry applies to (None: since the market launched). A later entry
+        for the same symbol takes over from its own ``valid_from``.
+    assumption : bool
+        True when no source states the convention (reports label it ASSUMPTION).
     """
 
     venue: str
@@ -103,6 +131,17 @@ class VenueConvention:
     initial_reference_price: Decimal | None = None
     rebases: tuple[Rebase, ...] = ()
     note: str = ""
+    valid_from: date | None = None
+    assumption: bool = False
+
+    @property
+    def basis(self) -> str:
+        """Short description of the share basis (``'1e9 reference shares'``, ``'valuation/1e9'``)."""
+        if self.kind == "valuation_per_1e9":
+            return "price = valuation / 1e9"
+        if self.reference_shares is None:
+            return f"{self.kind} (share count from the case)"
+        return f"{self.kind} x {self.reference_shares:,.0f} shares"
 
     def multiplier(self, on: date, shares: Decimal | None = None) -> Decimal:
         """Valuation per unit of price on ``on`` (count): base count x every rebase up to ``on``.
@@ -131,8 +170,8 @@ class VenueConvention:
             if base is None:
                 raise MissingFigureError(
                     f"{self.venue} {self.symbol}: a per-share venue needs the company's share "
-                    "count "
-                    "to turn price into valuation (give reference_shares in the case)"
+                    "count to turn price into valuation (add a 'venue_conventions:' entry with "
+                    "kind: per_share and reference_shares: the count, with its source, to the case)"
                 )
         for r in sorted(self.rebases, key=lambda r: r.effective):
             if r.effective <= on:
@@ -162,16 +201,19 @@ _HYPERHUB = (
     "Initial Reference Price"
 )
 
-#: The conventions table. Extend it by passing ``conventions=`` to the functions below.
+#: The bundled registry: only entries a source supports. Binance's ANTHROPICUSDT is the source
+#: articles' own example (BlockBeats, 2026-06-22); the Hyperliquid builder-dex rules are the
+#: protocols' documented conventions as compared by hyperhub.xyz. There is deliberately no
+#: venue-wide default: a contract that no entry covers is an error that says how to add one
+#: (``venue_conventions:`` in a case file, see :func:`conventions_from_case`).
 CONVENTIONS: tuple[VenueConvention, ...] = (
-    VenueConvention("binance", "ANTHROPICUSDT", "reference_shares", _BLOCKBEATS, reference_shares=ONE_BILLION),
     VenueConvention(
         "binance",
-        "*",
+        "ANTHROPICUSDT",
         "reference_shares",
         _BLOCKBEATS,
         reference_shares=ONE_BILLION,
-        note="assumed to follow ANTHROPICUSDT's 1 billion reference shares; check the notice",
+        valid_from=date(2026, 6, 2),
     ),
     VenueConvention("hyperliquid", "vntl:*", "valuation_per_1e9", _HYPERHUB),
     VenueConvention(
@@ -179,22 +221,32 @@ CONVENTIONS: tuple[VenueConvention, ...] = (
         "xyz:*",
         "per_share",
         _HYPERHUB,
-        note="per-share price: needs the company's share count to give a valuation",
+        note="per-share price: needs the company's share count (a per_share entry with a stated count)",
     ),
 )
 
 
-def convention_for(venue: str, symbol: str, conventions: Iterable[VenueConvention] | None = None) -> VenueConvention:
-    """Find the convention for a market: exact symbol, then ``dex:*``, then the venue's ``*``.
+def convention_for(
+    venue: str,
+    symbol: str,
+    conventions: Iterable[VenueConvention] | None = None,
+    on: date | None = None,
+) -> VenueConvention:
+    """Find the dated convention of a market: exact symbol first, then a builder dex's ``dex:*`` rule.
 
     Parameters
     ----------
     venue : str
-        Provider name (``'binance'``, ``'hyperliquid'``), any case.
+        Provider name (``'binance'``, ``'hyperliquid'``, ``'okx'``), any case.
     symbol : str
         The venue's symbol (``'ANTHROPICUSDT'``, ``'vntl:ANTHROPIC'``).
     conventions : iterable of VenueConvention, optional
-        Table to search (default: the bundled :data:`CONVENTIONS`, each entry citing its source).
+        Table to search (default: the bundled :data:`CONVENTIONS`). Entries listed first win
+        over later ones with the same symbol and ``valid_from`` (so a case's own entries,
+        put first by :func:`conventions_from_case`, override the bundled ones).
+    on : date, optional
+        Quote date: among entries for the same symbol, the one with the latest ``valid_from``
+        on or before it applies (default: the latest entry).
 
     Returns
     -------
@@ -204,24 +256,92 @@ def convention_for(venue: str, symbol: str, conventions: Iterable[VenueConventio
 
     Raises
     ------
-    MissingFigureError
-        If the table has no entry for the venue.
+    UnknownConventionError
+        (a ``MissingFigureError``) If no entry covers the symbol (on that date); the message says
+        how to add one in a case file. There is no venue-wide default.
 
     Examples
     --------
-    >>> convention_for("binance", "OPENAIUSDT").reference_shares
+    >>> convention_for("binance", "ANTHROPICUSDT").reference_shares
     Decimal('1000000000')
+    >>> convention_for("binance", "OPENAIUSDT")
+    Traceback (most recent call last):
+    ...
+    anchorval.errors.UnknownConventionError: no price convention for binance OPENAIUSDT: ...
     """
     table = tuple(conventions) if conventions is not None else CONVENTIONS
     venue = venue.lower()
     dex = symbol.rpartition(":")[0]
-    for want in (symbol, f"{dex}:*" if dex else None, "*"):
-        for c in table:
-            if c.venue == venue and want is not None and c.symbol == want:
-                return c
-    raise MissingFigureError(
-        f"no venue convention for {venue} {symbol}; known: " + ", ".join(f"{c.venue} {c.symbol}" for c in table)
-    )
+    for want in (symbol, f"{dex}:*" if dex else None):
+        if want is None:
+            continue
+        hits = [c for c in table if c.venue == venue and c.symbol == want]
+        if on is not None:
+            hits = [c for c in hits if c.valid_from is None or c.valid_from <= on]
+        if hits:
+            # latest valid_from wins; among equals, the first listed (stable sort)
+            return sorted(hits, key=lambda c: c.valid_from or date.min, reverse=True)[0]
+    when = f" on {on.isoformat()}" if on is not None else ""
+    raise UnknownConventionError(MSG_NO_CONVENTION.format(venue=venue, symbol=symbol, when=when))
+
+
+def conventions_from_case(case: Case) -> tuple[VenueConvention, ...]:
+    """List the case's own ``venue_conventions`` entries, then the bundled :data:`CONVENTIONS`.
+
+    Each case entry keeps its source id and the source's title; an entry citing the case's
+    assumption source (or marked ``assumption: true``) is an assumption.
+
+    Parameters
+    ----------
+    case : Case
+        A case, possibly with ``venue_conventions``.
+
+    Returns
+    -------
+    tuple of VenueConvention
+        Case entries first (they win over bundled entries for the same symbol).
+
+    Examples
+    --------
+    >>> from anchorval.cases import resolve_case
+    >>> conventions_from_case(resolve_case("anthropic-2026-06").case) == CONVENTIONS
+    True
+    """
+    out: list[VenueConvention] = []
+    for spec in getattr(case, "venue_conventions", ()) or ():
+        src = case.sources.get(spec.source)
+        cite = f"{spec.source}: {src.title}" if src is not None else spec.source
+        shares = spec.reference_shares.base if spec.reference_shares is not None else None
+        from ..domain import is_assumption_source
+
+        assumed = spec.assumption or is_assumption_source(spec.source, src)
+        entry = VenueConvention(
+            spec.venue.lower(),
+            spec.symbol,
+            spec.kind,
+            cite,
+            reference_shares=shares,
+            note=spec.note or "",
+            valid_from=spec.valid_from,
+            assumption=assumed,
+        )
+        out.append(entry)
+        for r in sorted(spec.rebases, key=lambda r: r.effective):
+            rsrc = case.sources.get(r.source)
+            # a rebase is a dated entry of its own: the new count, exactly, from its date on
+            out.append(
+                replace(
+                    entry,
+                    reference_shares=r.reference_shares.base,
+                    valid_from=r.effective,
+                    source=f"{r.source}: {rsrc.title}" if rsrc is not None else r.source,
+                    note=f"rebase from {entry.reference_shares:,.0f} reference shares"
+                    if entry.reference_shares
+                    else "rebase",
+                )
+            )
+            entry = out[-1]
+    return (*out, *CONVENTIONS)
 
 
 @dataclass(frozen=True)
@@ -320,7 +440,7 @@ def compare_venues(
         raise ValueError("compare_venues needs at least one quote")
     rows = []
     for venue, symbol, price, ccy, when in quotes:
-        c = convention_for(venue, symbol, conventions)
+        c = convention_for(venue, symbol, conventions, on=when.date())
         m = c.multiplier(when.date(), (shares or {}).get(f"{venue}:{symbol}"))
         rows.append(VenueImplied(venue, symbol, price, ccy, m, price * m, when, c))
     vals = [r.valuation for r in rows]
@@ -333,14 +453,25 @@ class QualityFlag:
 
     Attributes
     ----------
-    kind : {'stale', 'thin_volume', 'venues_disagree'}
+    kind : str
+        One of 'stale', 'thin_volume', 'venues_disagree', 'premium', 'share_bases_differ',
+        'assumed_convention', 'no_convention', 'thin_book'.
     subject : str
         ``'venue symbol'`` or ``'venues'``.
     message : str
         One line for people.
     """
 
-    kind: Literal["stale", "thin_volume", "venues_disagree"]
+    kind: Literal[
+        "stale",
+        "thin_volume",
+        "venues_disagree",
+        "premium",
+        "share_bases_differ",
+        "assumed_convention",
+        "no_convention",
+        "thin_book",
+    ]
     subject: str
     message: str
 
@@ -440,4 +571,278 @@ def quality_flags(
     return out
 
 
-_ = field
+#: Flag a mark more than this above or below the index (mark / index - 1; 0.02 = 2%).
+DEFAULT_MAX_PREMIUM = Decimal("0.02")
+#: Funding interval assumed when the venue does not say, in hours (8 h, Binance's default).
+DEFAULT_FUNDING_HOURS = Decimal(8)
+HOURS_PER_YEAR = Decimal(24 * 365)
+
+
+def annualised_funding(rate: Decimal, interval_hours: Decimal) -> Decimal:
+    """Annualise a funding rate simply: rate per interval x intervals per year (365 days, no compounding).
+
+    Parameters
+    ----------
+    rate : Decimal
+        Funding rate per interval, decimal (0.0001 = 0.01%).
+    interval_hours : Decimal
+        Hours between funding payments (8 on Binance, 1 on Hyperliquid).
+
+    Returns
+    -------
+    Decimal
+        Annual rate, decimal (0.1095 = 10.95% a year); positive means longs pay shorts.
+
+    Examples
+    --------
+    >>> annualised_funding(Decimal("0.0001"), Decimal(8))
+    Decimal('0.1095')
+    """
+    if interval_hours <= 0:
+        raise ValueError(f"funding interval must be above zero hours, got {interval_hours}")
+    return rate * HOURS_PER_YEAR / interval_hours
+
+
+@dataclass(frozen=True)
+class PerpReading:
+    """One venue's perp quote read as a company valuation.
+
+    Attributes
+    ----------
+    venue, symbol : str
+    currency : str
+        Quote currency of every amount below.
+    time : datetime
+        Quote time (UTC).
+    convention : VenueConvention
+        The dated entry used.
+    multiplier : Decimal
+        Shares the price is multiplied by on the quote date (count, after rebases).
+    from_mark, from_index, from_last : Decimal or None
+        Implied valuation (total, ``currency``) from the mark, index and last price.
+    premium : Decimal or None
+        mark / index - 1 (decimal; 0.01 = mark 1% above index).
+    funding_rate : Decimal or None
+        Per interval, decimal.
+    funding_interval_hours : Decimal
+        Hours per funding interval (the venue's, else :data:`DEFAULT_FUNDING_HOURS`).
+    funding_annualised : Decimal or None
+        :func:`annualised_funding` of the rate (decimal a year).
+    next_funding_time : datetime or None
+    open_interest_value : Decimal or None
+        Open interest x mark (total, ``currency``).
+    oi_ratio : Decimal or None
+        Open interest value / implied valuation from the mark (decimal).
+    volume_ratio : Decimal or None
+        24h quote volume / implied valuation from the mark (decimal).
+    """
+
+    venue: str
+    symbol: str
+    currency: str
+    time: datetime
+    convention: VenueConvention
+    multiplier: Decimal
+    from_mark: Decimal | None
+    from_index: Decimal | None
+    from_last: Decimal | None
+    premium: Decimal | None
+    funding_rate: Decimal | None
+    funding_interval_hours: Decimal
+    funding_annualised: Decimal | None
+    next_funding_time: datetime | None
+    open_interest_value: Decimal | None
+    oi_ratio: Decimal | None
+    volume_ratio: Decimal | None
+
+    @property
+    def valuation(self) -> Decimal | None:
+        """Implied valuation used for comparisons: from the mark, else the last price."""
+        return self.from_mark if self.from_mark is not None else self.from_last
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready dict (Decimals as strings, times ISO 8601)."""
+        out: dict[str, object] = {}
+        for k in self.__dataclass_fields__:
+            v = getattr(self, k)
+            if k == "convention":
+                v = {
+                    "kind": v.kind,
+                    "basis": v.basis,
+                    "valid_from": v.valid_from.isoformat() if v.valid_from else None,
+                    "source": v.source,
+                    "assumption": v.assumption,
+                }
+            elif isinstance(v, Decimal):
+                v = str(v)
+            elif isinstance(v, datetime):
+                v = v.isoformat()
+            out[k] = v
+        return out
+
+
+@dataclass(frozen=True)
+class PerpReadings:
+    """Every venue's reading side by side, the spread between them and the warnings.
+
+    Attributes
+    ----------
+    rows : tuple of PerpReading
+        Venues whose convention is known.
+    unconverted : tuple of (str, str, str)
+        ``(venue, symbol, why)`` of quotes no convention covers (the error text says the fix).
+    spread : Decimal or None
+        max / min implied valuation from the mark (None with fewer than two venues).
+    warnings : tuple of QualityFlag
+        Premium beyond the threshold, venues that disagree, different share bases.
+    """
+
+    rows: tuple[PerpReading, ...]
+    unconverted: tuple[tuple[str, str, str], ...]
+    spread: Decimal | None
+    warnings: tuple[QualityFlag, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready dict."""
+        return {
+            "rows": [r.to_dict() for r in self.rows],
+            "unconverted": [{"venue": v, "symbol": s, "why": w} for v, s, w in self.unconverted],
+            "spread": None if self.spread is None else str(self.spread),
+            "warnings": [{"kind": f.kind, "subject": f.subject, "message": f.message} for f in self.warnings],
+        }
+
+
+def _get(q: object, name: str) -> object:
+    return getattr(q, name, None)
+
+
+def read_perps(
+    quotes: Sequence[object],
+    conventions: Iterable[VenueConvention] | None = None,
+    shares: Mapping[str, Decimal] | None = None,
+    max_premium: Decimal = DEFAULT_MAX_PREMIUM,
+    max_disagreement: Decimal = DEFAULT_DISAGREEMENT,
+) -> PerpReadings:
+    """Read perp quotes as valuations: from mark and index, premium, funding, OI, spread.
+
+    Formulas (per venue, all amounts in the quote currency):
+    valuation = price x multiplier (the dated convention on the quote date, rebases applied);
+    premium = mark / index - 1; annualised funding = rate x (24 x 365) / interval hours;
+    OI ratio = open interest value / valuation from the mark; spread = max / min valuation.
+
+    Parameters
+    ----------
+    quotes : sequence of PerpMarket-like objects
+        Anything with ``venue, symbol, quote_currency, time, mark_price, index_price,
+        last_price, funding_rate, open_interest_value, volume_quote_24h`` (and optionally
+        ``funding_interval_hours``, ``next_funding_time``); prices per contract unit.
+    conventions : iterable of VenueConvention, optional
+        Registry (default :data:`CONVENTIONS`; pass :func:`conventions_from_case` for a case).
+    shares : mapping of str to Decimal, optional
+        Share counts for per-share entries without a stated count, keyed ``'venue:symbol'``.
+    max_premium : Decimal
+        Warn when |mark / index - 1| exceeds this (default 0.02).
+    max_disagreement : Decimal
+        Warn when max/min - 1 of the venues' valuations exceeds this (default 0.05).
+
+    Returns
+    -------
+    PerpReadings
+        A quote without a convention is listed in ``unconverted`` with the fix, not guessed.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as Q
+    >>> from datetime import UTC
+    >>> q = Q(venue="binance", symbol="ANTHROPICUSDT", quote_currency="USDT",
+    ...       time=datetime(2026, 6, 22, tzinfo=UTC), mark_price=Decimal("1718.2"),
+    ...       index_price=Decimal("1700"), last_price=None, funding_rate=Decimal("0.0001"),
+    ...       open_interest_value=Decimal("5e6"), volume_quote_24h=Decimal("1e6"))
+    >>> r = read_perps([q]).rows[0]
+    >>> r.from_mark, r.from_index, r.premium, r.funding_annualised
+    (Decimal('1718200000000.0'), Decimal('1700000000000'), Decimal('0.0107...'), Decimal('0.1095'))
+    """
+    rows: list[PerpReading] = []
+    bad: list[tuple[str, str, str]] = []
+    warn: list[QualityFlag] = []
+    table = tuple(conventions) if conventions is not None else CONVENTIONS
+    for q in quotes:
+        venue, symbol = str(_get(q, "venue")), str(_get(q, "symbol"))
+        when: datetime = _get(q, "time")  # type: ignore[assignment]
+        try:
+            c = convention_for(venue, symbol, table, on=when.date())
+            m = c.multiplier(when.date(), (shares or {}).get(f"{venue}:{symbol}"))
+        except MissingFigureError as exc:
+            bad.append((venue, symbol, str(exc)))
+            continue
+
+        def val(p: object, m: Decimal = m) -> Decimal | None:
+            return None if p is None else p * m  # type: ignore[operator]
+
+        mark, index = _get(q, "mark_price"), _get(q, "index_price")
+        premium = mark / index - 1 if mark is not None and index else None  # type: ignore[operator]
+        rate = _get(q, "funding_rate")
+        hours = _get(q, "funding_interval_hours") or DEFAULT_FUNDING_HOURS
+        from_mark = val(mark) if mark is not None else val(_get(q, "last_price"))
+        oi = _get(q, "open_interest_value")
+        vol = _get(q, "volume_quote_24h")
+        r = PerpReading(
+            venue,
+            symbol,
+            str(_get(q, "quote_currency")),
+            when,
+            c,
+            m,
+            val(mark),
+            val(index),
+            val(_get(q, "last_price")),
+            premium,
+            rate,  # type: ignore[arg-type]
+            Decimal(hours),  # type: ignore[arg-type]
+            None if rate is None else annualised_funding(rate, Decimal(hours)),  # type: ignore[arg-type]
+            _get(q, "next_funding_time"),  # type: ignore[arg-type]
+            oi,  # type: ignore[arg-type]
+            oi / from_mark if oi is not None and from_mark else None,  # type: ignore[operator]
+            vol / from_mark if vol is not None and from_mark else None,  # type: ignore[operator]
+        )
+        rows.append(r)
+        subj = f"{venue} {symbol}"
+        if premium is not None and abs(premium) > max_premium:
+            warn.append(
+                QualityFlag(
+                    "premium",
+                    subj,
+                    f"{subj}: mark is {premium:+.2%} against the index (limit {max_premium:.0%}); "
+                    "the perp trades away from its reference price",
+                )
+            )
+        if c.assumption:
+            warn.append(
+                QualityFlag(
+                    "assumed_convention", subj, f"{subj}: ASSUMPTION: convention ({c.basis}) has no cited source"
+                )
+            )
+    vals = [r.valuation for r in rows if r.valuation]
+    spread = max(vals) / min(vals) if len(vals) > 1 else None
+    if spread is not None and spread - 1 > max_disagreement:
+        warn.append(
+            QualityFlag(
+                "venues_disagree",
+                "venues",
+                f"venues disagree by {spread - 1:.1%} (limit {max_disagreement:.0%}): "
+                + ", ".join(f"{r.venue} {r.valuation:.4g} {r.currency}" for r in rows if r.valuation),
+            )
+        )
+    bases = {r.multiplier for r in rows}
+    if len(bases) > 1:
+        warn.append(
+            QualityFlag(
+                "share_bases_differ",
+                "venues",
+                "venues price on different share bases, so equal prices are not equal valuations: "
+                + "; ".join(
+                    f"{r.venue} {r.symbol}: {r.convention.basis} ({r.multiplier:,.0f} on {r.time.date()})" for r in rows
+                ),
+            )
+        )
+    return PerpReadings(tuple(rows), tuple(bad), spread, tuple(warn))

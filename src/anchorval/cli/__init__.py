@@ -10,9 +10,11 @@ from typing import Any
 
 import typer
 
+from ._audit import audit_cmd
 from ._fundamental import dcf_cmd
 from ._live import fetch_cmd, history_cmd, watch_cmd
 from ._market import market_cmd
+from ._marks import mark_app
 from ._serve import mcp_cmd, serve_cmd
 from ._simulate import sensitivity_cmd, simulate_cmd
 from ._value import cases_cmd, value_cmd
@@ -52,8 +54,10 @@ app.command("market")(market_cmd)
 app.command("fetch")(fetch_cmd)
 app.command("watch")(watch_cmd)
 app.command("history")(history_cmd)
+app.add_typer(mark_app, name="mark")
 app.command("simulate")(simulate_cmd)
 app.command("sensitivity")(sensitivity_cmd)
+app.command("audit")(audit_cmd)
 app.command("serve")(serve_cmd)
 app.command("mcp")(mcp_cmd)
 

@@ -68,11 +68,15 @@ def fetch_cmd(
         None,
         "--venue",
         "-v",
-        help="Provider: binance, hyperliquid, yahoo (default: by symbol, or a case's markets).",
+        help="Provider: binance, hyperliquid, okx, htx, cryptocom, coinbaseinternational, aster, "
+        "polymarket, yahoo (default: by symbol, or a case's markets).",
     ),
     fmt: OutputFormat = FORMAT_OPTION,
     max_age: float = typer.Option(
         900, "--max-age", help="Flag quotes older than this many seconds."
+    ),
+    all_venues: bool = typer.Option(
+        False, "--all-venues", help="With a case: also look the company up on every perp venue."
     ),
 ) -> None:
     """Fetch live quotes and show the normalised data and implied valuation per venue.
@@ -83,7 +87,7 @@ def fetch_cmd(
     from ..report import live as show
     from ..workflows.live import fetch
 
-    res = fetch(target, venue, max_age_seconds=max_age)
+    res = fetch(target, venue, max_age_seconds=max_age, all_venues=all_venues)
     if fmt is OutputFormat.json:
         typer.echo(show.render_fetch_json(res))
         return
@@ -174,8 +178,8 @@ def history_cmd(
     """
     from ..report import live as show
     from ..report import print_written
-    from ..store import Store
     from ..workflows.live import history
+    from ._marks import _store
 
     when = None
     if since:
@@ -187,7 +191,8 @@ def history_cmd(
             ) from None
         if when.tzinfo is None:
             when = when.replace(tzinfo=UTC)
-    res = history(case, Store(db) if db else Store(), when, since)
+    # _store names the extra to install when duckdb or tenacity is missing (no traceback)
+    res = history(case, _store(db), when, since)
     if fmt is OutputFormat.json:
         typer.echo(show.render_history_json(res))
     elif fmt is OutputFormat.markdown:

@@ -39,6 +39,8 @@ def value_cmd(
     live: bool = typer.Option(
         False, "--live", help="Fetch fresh quotes first; live figures cite live:<venue> with their time."
     ),
+    store: bool = typer.Option(False, "--store", help="Store the valuation as a snapshot in the history store."),
+    db: str | None = typer.Option(None, "--db", help="History database for --store (default: $ANCHORVAL_DB)."),
 ) -> None:
     """Value a company with every anchor, side by side, with sources.
 
@@ -49,6 +51,11 @@ def value_cmd(
 
     keys = [a.strip() for a in anchors.split(",")] if anchors else None
     w = _parse_weights(weights)
+    db_store = valued = None
+    if store:  # before any work: a missing extra is named up front
+        from ._marks import _store
+
+        db_store = _store(db)
     if live:
         from ..report.live import print_live_summary
         from ._live import need_live
@@ -58,7 +65,13 @@ def value_cmd(
 
         res = value_live(case, anchors=keys, currency=currency, weights=w)
         print_live_summary(res, console(stderr=True))
-        t = res.triangulation
+        t, valued = res.triangulation, res.case
+    elif store:  # load once: the snapshot hashes the very case that is valued
+        from ..cases import resolve_case
+        from ..workflows.value import value_loaded
+
+        lc = resolve_case(case)
+        t, valued = value_loaded(lc, keys, currency, w), lc.case
     else:
         from ..workflows.value import value
 
@@ -72,6 +85,13 @@ def value_cmd(
     if report:
         write_text(report, show.render_html(t))
         print_written(console(stderr=True), report)
+    if db_store is not None:
+        from ..workflows.marks import store_valuation
+
+        sv = store_valuation(t, valued, db_store)
+        console(stderr=True).print(
+            f"snapshot {sv.snapshot_id[:8]} stored in {db_store.path}", highlight=False, markup=False
+        )
 
 
 @handle_errors

@@ -10,6 +10,10 @@ from ._case import (
     FxRateSpec,
     PeerSpec,
     PerpQuote,
+    PredictionBracket,
+    PredictionLadder,
+    RebaseSpec,
+    VenueConventionSpec,
 )
 from ._figure import (
     ASSUMPTION_PUBLISHER,
@@ -61,6 +65,10 @@ from ._provenance import (
 from ._simulation import CorrelationSpec, SimulationSpec
 
 __all__ = [
+    "PredictionBracket",
+    "PredictionLadder",
+    "RebaseSpec",
+    "VenueConventionSpec",
     "ASSUMPTION_PUBLISHER",
     "ASSUMPTION_SOURCE_ID",
     "FIGURE_KINDS",

@@ -37,6 +37,10 @@ __all__ = [
     "FxRateSpec",
     "PeerSpec",
     "PerpQuote",
+    "PredictionBracket",
+    "PredictionLadder",
+    "RebaseSpec",
+    "VenueConventionSpec",
 ]
 
 
@@ -189,6 +193,142 @@ class PerpQuote(FrozenModel):
     open_interest: MoneyFigure | None = None
 
 
+class RebaseSpec(FrozenModel):
+    """A dated change of a contract's reference share count (the venue rescales the contract).
+
+    Attributes
+    ----------
+    effective : date
+        First quote date (UTC) the new count applies to; earlier prices keep the old count.
+    reference_shares : CountFigure
+        The new reference share count (count), with its source.
+    source : str
+        Source id of the venue's notice.
+    """
+
+    effective: date
+    reference_shares: CountFigure
+    source: str
+
+
+class VenueConventionSpec(FrozenModel):
+    """How one venue's contract price maps to a company valuation, as a case file states it.
+
+    Attributes
+    ----------
+    venue : str
+        Provider name (``'binance'``, ``'okx'``).
+    symbol : str
+        The venue's symbol (``'SPACEXUSDT'``), or ``'dex:*'`` for a Hyperliquid builder dex.
+    kind : {'reference_shares', 'valuation_per_1e9', 'per_share'}
+        ``reference_shares``: valuation = price x reference_shares; ``valuation_per_1e9``:
+        valuation = price x 1e9; ``per_share``: valuation = price x the stated share count.
+    reference_shares : CountFigure, optional
+        The reference (or stated) share count, count; required unless ``valuation_per_1e9``.
+    valid_from : date, optional
+        First quote date the entry applies to (a later entry takes over from its date).
+    source : str
+        Source id of the venue notice or document.
+    rebases : tuple of RebaseSpec
+        Dated rescalings.
+    assumption : bool
+        True when no source states the convention (reports label it ASSUMPTION).
+    note : str, optional
+    """
+
+    venue: str
+    symbol: str
+    kind: Literal["reference_shares", "valuation_per_1e9", "per_share"]
+    reference_shares: CountFigure | None = None
+    valid_from: date | None = None
+    source: str
+    rebases: tuple[RebaseSpec, ...] = ()
+    assumption: bool = False
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _needs_count(self) -> VenueConventionSpec:
+        if self.kind != "valuation_per_1e9" and self.reference_shares is None:
+            raise ValueError(
+                f"reference_shares: a {self.kind} convention needs the share count it multiplies by"
+            )
+        return self
+
+
+class PredictionBracket(FrozenModel):
+    """One outcome of a prediction-market ladder on a company's IPO valuation.
+
+    Attributes
+    ----------
+    label : str
+        The outcome as the market words it (``'$1T-$1.5T'``, ``'No IPO by Dec 31, 2026'``).
+    low, high : Money or None
+        Bounds of the IPO closing market cap in the market's currency (total); ``low`` None means
+        open below (from zero), ``high`` None means open above. Both None with ``no_ipo``.
+    no_ipo : bool
+        True for the "no IPO by the date" outcome.
+    probability : Decimal
+        Price of the outcome's YES share (decimal, 0..1; 0.12 = 12%), mid or last as recorded.
+    best_bid, best_ask : Decimal or None
+        Best YES bid and ask (decimals), when recorded.
+    liquidity : Decimal or None
+        Order-book liquidity in the market's currency (total), when recorded.
+    volume : Decimal or None
+        Traded volume in the market's currency (total), when recorded.
+    """
+
+    label: str
+    low: Decimal | None = None
+    high: Decimal | None = None
+    no_ipo: bool = False
+    probability: Decimal = Field(ge=0, le=1)
+    best_bid: Decimal | None = Field(default=None, ge=0, le=1)
+    best_ask: Decimal | None = Field(default=None, ge=0, le=1)
+    liquidity: Decimal | None = Field(default=None, ge=0)
+    volume: Decimal | None = Field(default=None, ge=0)
+
+    @field_validator("low", "high", mode="before")
+    @classmethod
+    def _amount(cls, v: object) -> object:
+        if v is None or isinstance(v, Decimal | int | float):
+            return v
+        from ..money import parse_amount
+
+        return parse_amount(v, "USD").amount
+
+
+class PredictionLadder(FrozenModel):
+    """A prediction market's ladder of IPO market-cap brackets, as recorded on one date.
+
+    Attributes
+    ----------
+    venue : str
+        ``'polymarket'``.
+    event : str
+        The venue's event slug or id.
+    question : str
+        The event title (``'Anthropic IPO closing market cap?'``).
+    currency : str
+        Currency of the bracket bounds (``'USD'``).
+    resolves_by : date, optional
+        The date by which the IPO must happen (the "no IPO" outcome's date).
+    as_of : date
+        When the prices were recorded.
+    source : str
+        Source id (the venue's event page or an API capture).
+    brackets : tuple of PredictionBracket
+    """
+
+    venue: str = "polymarket"
+    event: str
+    question: str
+    currency: CurrencyCode = "USD"
+    resolves_by: date | None = None
+    as_of: date
+    source: str
+    brackets: tuple[PredictionBracket, ...] = Field(min_length=1)
+
+
 class ArrMultipleSpec(FrozenModel):
     """The forward ARR-multiple grid: market ARR x company share x revenue multiple.
 
@@ -305,6 +445,8 @@ class Case(FrozenModel):
     financials: Financials | None = None
     funding_rounds: tuple[FundingRound, ...] = ()
     perps: tuple[PerpQuote, ...] = ()
+    venue_conventions: tuple[VenueConventionSpec, ...] = ()
+    prediction_markets: tuple[PredictionLadder, ...] = ()
     arr_multiple: ArrMultipleSpec | None = None
     peer: PeerSpec | None = None
     fx_rates: tuple[FxRateSpec, ...] = ()

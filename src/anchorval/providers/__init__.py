@@ -1,8 +1,9 @@
 """Market-data providers: a query model, a data model and a fetcher each, registered by name.
 
 >>> from anchorval.providers import provider_names
->>> provider_names()
-['binance', 'ecb', 'ecb-daily', 'hyperliquid', 'yahoo']
+>>> provider_names()  # doctest: +NORMALIZE_WHITESPACE
+['aster', 'binance', 'coinbaseinternational', 'cryptocom', 'ecb', 'ecb-daily', 'htx',
+ 'hyperliquid', 'okx', 'polymarket', 'yahoo']
 
 Third-party packages may add providers through the ``anchorval.providers`` entry-point group
 (each entry point names a :class:`Fetcher` subclass), as xarray does for its backends.
@@ -16,13 +17,24 @@ from ..errors import MSG_UNKNOWN_PROVIDER, UnknownProviderError
 from ._base import Fetcher, ProviderData, ProviderQuery, RetryPolicy
 from ._models import EquityQuery, EquityQuote, FxQuery, FxQuote, PerpMarket, PerpQuery
 from .binance import BinanceUsdmFetcher
+from .ccxt_perps import (
+    AsterFetcher,
+    CoinbaseInternationalFetcher,
+    CryptocomFetcher,
+    HtxFetcher,
+    OkxFetcher,
+)
 from .ecb_daily import EcbDailyFxFetcher
 from .fx import EcbFxFetcher
 from .hyperliquid import HyperliquidFetcher
+from .polymarket import PolymarketFetcher, PredictionMarketData, PredictionQuery
 from .yahoo import YahooEquityFetcher
 
 __all__ = [
+    "AsterFetcher",
     "BinanceUsdmFetcher",
+    "CoinbaseInternationalFetcher",
+    "CryptocomFetcher",
     "EcbDailyFxFetcher",
     "EcbFxFetcher",
     "EquityQuery",
@@ -30,9 +42,14 @@ __all__ = [
     "Fetcher",
     "FxQuery",
     "FxQuote",
+    "HtxFetcher",
     "HyperliquidFetcher",
+    "OkxFetcher",
     "PerpMarket",
     "PerpQuery",
+    "PolymarketFetcher",
+    "PredictionMarketData",
+    "PredictionQuery",
     "ProviderData",
     "ProviderQuery",
     "RetryPolicy",
@@ -48,6 +65,12 @@ _BUILTIN: dict[str, type[Fetcher[Any, Any]]] = {
     for f in (
         BinanceUsdmFetcher,
         HyperliquidFetcher,
+        OkxFetcher,
+        HtxFetcher,
+        CryptocomFetcher,
+        CoinbaseInternationalFetcher,
+        AsterFetcher,
+        PolymarketFetcher,
         YahooEquityFetcher,
         EcbFxFetcher,
         EcbDailyFxFetcher,

@@ -19,6 +19,7 @@ from ..errors import (
     ProviderServerError,
     ProviderTimeoutError,
     ProviderUnavailableError,
+    ProviderUnreachableError,
     RateLimitError,
     UnknownSymbolError,
 )
@@ -40,7 +41,8 @@ def make_exchange(exchange_id: str, session: Any, timeout: float) -> Any:
         raise ProviderUnavailableError(
             MSG_MISSING_EXTRA.format(what=f"the {exchange_id} provider", package="ccxt")
         ) from None
-    config: dict[str, Any] = {"enableRateLimit": False, "timeout": int(timeout * 1000)}
+    # ccxt's rate limiter on: it spaces requests by the exchange's documented rateLimit
+    config: dict[str, Any] = {"enableRateLimit": True, "timeout": int(timeout * 1000)}
     if session is not None:
         config["session"] = session
     return getattr(ccxt, exchange_id)(config)
@@ -105,6 +107,46 @@ def call_ccxt(
     where = f"{provider} {endpoint}"
     try:
         return fn()
+    except ccxt.NetworkError as exc:
+        if not isinstance(exc, ccxt.RequestTimeout | ccxt.DDoSProtection) and _unreachable(exc):
+            raise ProviderUnreachableError(f"{where}: cannot connect: {_root(exc)[:120]}") from exc
+        _raise_network(ccxt, exc, where, exchange)
+    except ccxt.BadSymbol as exc:
+        raise UnknownSymbolError(
+            MSG_UNKNOWN_SYMBOL.format(
+                provider=provider, symbol=symbol, detail=f" ({str(exc)[:120]})"
+            )
+        ) from exc
+    except ccxt.BaseError as exc:
+        raise ProviderError(f"{where}: {str(exc)[:200]}") from exc
+
+
+def _root(exc: BaseException) -> str:
+    """Return the innermost cause's message (``'[Errno 111] Connection refused'``)."""
+    seen = exc
+    while seen.__cause__ is not None or seen.__context__ is not None:
+        seen = seen.__cause__ or seen.__context__  # type: ignore[assignment]
+    return str(seen)
+
+
+def _unreachable(exc: BaseException) -> bool:
+    """Tell whether the HTTP connection itself failed (no status code came back)."""
+    import requests
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, requests.exceptions.ConnectionError) and not isinstance(
+            seen, requests.exceptions.Timeout
+        ):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _raise_network(ccxt: Any, exc: Exception, where: str, exchange: Any) -> None:
+    """Map a ccxt network error (not a refused connection) to anchorval's typed errors."""
+    try:
+        raise exc
     except ccxt.RequestTimeout as exc:
         raise ProviderTimeoutError(f"{where}: timed out ({exc.__class__.__name__})") from exc
     except ccxt.DDoSProtection as exc:  # RateLimitExceeded is a subclass; Binance 418/429
@@ -116,14 +158,6 @@ def call_ccxt(
         raise ProviderServerError(f"{where}: venue unavailable: {str(exc)[:160]}") from exc
     except ccxt.NetworkError as exc:
         raise ProviderNetworkError(f"{where}: network error: {str(exc)[:160]}") from exc
-    except ccxt.BadSymbol as exc:
-        raise UnknownSymbolError(
-            MSG_UNKNOWN_SYMBOL.format(
-                provider=provider, symbol=symbol, detail=f" ({str(exc)[:120]})"
-            )
-        ) from exc
-    except ccxt.BaseError as exc:
-        raise ProviderError(f"{where}: {str(exc)[:200]}") from exc
 
 
 def http_date(headers: Any) -> Any:

@@ -54,6 +54,11 @@ class PerpMarket(ProviderData):
         Open interest x mark price, in ``quote_currency``.
     funding_rate : Decimal or None
         Funding rate per funding interval, as a decimal (0.0001 = 0.01%).
+    funding_interval_hours : Decimal or None
+        Hours between funding payments, as the venue documents or reports it (8 on Binance,
+        1 on Hyperliquid); None when unknown.
+    next_funding_time : datetime or None
+        Next funding time (UTC), where the venue gives it.
     time : datetime
         When the venue says the figures were taken (UTC); else the HTTP ``Date`` of the answer.
     time_source : {'venue', 'http_date', 'fetch_clock'}
@@ -76,6 +81,8 @@ class PerpMarket(ProviderData):
     open_interest: Decimal | None = None
     open_interest_value: Decimal | None = None
     funding_rate: Decimal | None = None
+    funding_interval_hours: Decimal | None = None
+    next_funding_time: datetime | None = None
     time: datetime
     time_source: Literal["venue", "http_date", "fetch_clock"] = "venue"
     fetched_at: datetime

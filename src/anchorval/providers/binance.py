@@ -16,6 +16,7 @@ from __future__ import annotations
 import difflib
 import time
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from ..errors import MSG_MALFORMED, MSG_UNKNOWN_SYMBOL, MalformedResponseError, UnknownSymbolError
@@ -48,6 +49,18 @@ class BinanceUsdmFetcher(Fetcher[PerpQuery, PerpMarket]):
     data_model = PerpMarket
     requires: ClassVar[tuple[str, ...]] = ("ccxt",)
     quote_assets: ClassVar[tuple[str, ...]] = ("USDT", "USDC")
+    #: ccxt exchange id (Aster serves the same API shape under its own id).
+    exchange_id: ClassVar[str] = "binanceusdm"
+    #: Funding interval in hours: Binance USD-M's default 8 h (per-symbol exceptions exist;
+    #: ``/fapi/v1/fundingInfo`` lists them).
+    funding_interval_hours: ClassVar[Decimal | None] = Decimal(8)
+    #: ccxt implicit-method names by endpoint (Aster's ccxt class names them with a version).
+    methods: ClassVar[dict[str, str]] = {
+        "exchangeInfo": "fapiPublicGetExchangeInfo",
+        "premiumIndex": "fapiPublicGetPremiumIndex",
+        "ticker24hr": "fapiPublicGetTicker24hr",
+        "openInterest": "fapiPublicGetOpenInterest",
+    }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -58,7 +71,7 @@ class BinanceUsdmFetcher(Fetcher[PerpQuery, PerpMarket]):
     def exchange(self) -> Any:
         """The ccxt ``binanceusdm`` object (built on first use)."""
         if self._exchange is None:
-            self._exchange = make_exchange("binanceusdm", self.session, self.timeout)
+            self._exchange = make_exchange(self.exchange_id, self.session, self.timeout)
         return self._exchange
 
     def transform_query(self, params: dict[str, Any]) -> PerpQuery:
@@ -96,7 +109,7 @@ class BinanceUsdmFetcher(Fetcher[PerpQuery, PerpMarket]):
         if self._info is not None and now - self._info[0] < EXCHANGE_INFO_TTL:
             return self._info[1]
         ep = "/fapi/v1/exchangeInfo"
-        info = self.check_json(self._call(ep, "fapiPublicGetExchangeInfo"), ep, dict)
+        info = self.check_json(self._call(ep, self.methods["exchangeInfo"]), ep, dict)
         if not isinstance(info.get("symbols"), list):
             raise MalformedResponseError(
                 MSG_MALFORMED.format(provider=self.name, endpoint=ep, why="no 'symbols' list")
@@ -147,12 +160,14 @@ class BinanceUsdmFetcher(Fetcher[PerpQuery, PerpMarket]):
         entry = self.market_entry(sym)
         p = {"symbol": sym}
         out: dict[str, Any] = {"exchangeInfo": entry}
-        for key, ep, method in (
-            ("premiumIndex", "/fapi/v1/premiumIndex", "fapiPublicGetPremiumIndex"),
-            ("ticker24hr", "/fapi/v1/ticker/24hr", "fapiPublicGetTicker24hr"),
-            ("openInterest", "/fapi/v1/openInterest", "fapiPublicGetOpenInterest"),
+        for key, ep in (
+            ("premiumIndex", "/fapi/v1/premiumIndex"),
+            ("ticker24hr", "/fapi/v1/ticker/24hr"),
+            ("openInterest", "/fapi/v1/openInterest"),
         ):
-            out[key] = self.check_json(self._call(ep, method, p, sym), ep, dict)
+            if key not in self.methods:
+                continue  # the venue does not serve it (Aster: no openInterest in ccxt's API)
+            out[key] = self.check_json(self._call(ep, self.methods[key], p, sym), ep, dict)
         out["fetched_at"] = datetime.now(UTC).isoformat()
         return out
 
@@ -169,7 +184,7 @@ class BinanceUsdmFetcher(Fetcher[PerpQuery, PerpMarket]):
             raw["exchangeInfo"],
             raw["premiumIndex"],
             raw["ticker24hr"],
-            raw["openInterest"],
+            raw.get("openInterest") or {},
         )
         for ep, d in (
             ("/fapi/v1/premiumIndex", pi),
@@ -185,7 +200,11 @@ class BinanceUsdmFetcher(Fetcher[PerpQuery, PerpMarket]):
                     )
                 )
         mark = dec(pi.get("markPrice"), "markPrice", n, "/fapi/v1/premiumIndex")
-        oi_qty = dec(oi.get("openInterest"), "openInterest", n, "/fapi/v1/openInterest")
+        oi_qty = (
+            dec(oi.get("openInterest"), "openInterest", n, "/fapi/v1/openInterest")
+            if "openInterest" in raw
+            else None
+        )
         fetched = (
             datetime.fromisoformat(raw["fetched_at"])
             if raw.get("fetched_at")
@@ -204,10 +223,14 @@ class BinanceUsdmFetcher(Fetcher[PerpQuery, PerpMarket]):
             volume_base_24h=dec(tk.get("volume"), "volume", n, "/fapi/v1/ticker/24hr"),
             volume_quote_24h=dec(tk.get("quoteVolume"), "quoteVolume", n, "/fapi/v1/ticker/24hr"),
             open_interest=oi_qty,
-            open_interest_value=oi_qty * mark,
+            open_interest_value=oi_qty * mark if oi_qty is not None else None,
             funding_rate=dec(
                 pi.get("lastFundingRate"), "lastFundingRate", n, "/fapi/v1/premiumIndex"
             ),
+            funding_interval_hours=self.funding_interval_hours,
+            next_funding_time=utc_ms(pi["nextFundingTime"], "nextFundingTime", n, "/fapi/v1/premiumIndex")
+            if pi.get("nextFundingTime")
+            else None,
             time=utc_ms(pi.get("time"), "time", n, "/fapi/v1/premiumIndex"),
             time_source="venue",
             fetched_at=fetched,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from ..errors import MSG_MALFORMED, MSG_UNKNOWN_SYMBOL, MalformedResponseError, UnknownSymbolError
@@ -148,6 +149,7 @@ class HyperliquidFetcher(Fetcher[PerpQuery, PerpMarket]):
             open_interest=oi,
             open_interest_value=oi * mark,
             funding_rate=dec(c.get("funding"), "funding", n, ENDPOINT),
+            funding_interval_hours=Decimal(1),  # Hyperliquid pays funding every hour (docs)
             time=when,
             time_source="http_date" if raw.get("http_date") else "fetch_clock",
             fetched_at=fetched,

@@ -97,6 +97,12 @@ def render_fetch_markdown(res: FetchResult) -> str:
         out.append("| " + " | ".join(_PERP_COLS) + " |\n|" + "---|" * len(_PERP_COLS))
         out += ["| " + " | ".join(r) + " |" for r in rows]
     out += [f"| {' | '.join(r)} |" for r in _equity_rows(res)]
+    from ..anchors.prediction_market import QUANTILES
+    from .venues import ladders_markdown, readings_markdown
+
+    if res.readings is not None and res.readings.rows:
+        out.append("\n" + readings_markdown(res.readings))
+    out += ["\n" + ladders_markdown(d, dist, QUANTILES) for d, dist in res.ladders]
     return "\n".join(out)
 
 
@@ -125,12 +131,19 @@ def print_fetch(res: FetchResult, c: Any) -> None:
         for r in erows:
             tab.add_row(*r)
         c.print(tab)
+    from ..anchors.prediction_market import QUANTILES
+    from .venues import ladders_table, readings_table
+
+    if res.readings is not None and res.readings.rows:
+        c.print(readings_table(res.readings))
+    for d, dist in res.ladders:
+        c.print(ladders_table(d, dist, QUANTILES))
 
 
 def print_fetch_problems(res: FetchResult, err: Any) -> None:
     """Print the quality flags (⚠) and the venues that failed (✗), usually on stderr."""
     for f in res.flags:
-        err.print(f"[yellow]⚠ {f.message}[/yellow]", highlight=False)
+        err.print(f"⚠ {f.message}", style="yellow", highlight=False, markup=False)
     for k, v in res.outcome.errors.items():
         err.print(f"[red]✗ {k}: {v}[/red]", highlight=False)
 
@@ -207,16 +220,17 @@ def print_history(res: HistoryResult, c: Any) -> None:
 
 
 def history_html(res: HistoryResult) -> str:
-    """Render a standalone HTML page: base (low-high band) per anchor, implied value per venue."""
+    """Render a standalone HTML page: base (low-high band) per anchor, marks, implied value per venue."""
     import plotly.graph_objects as go
 
     from ..anchors.triangulate import LOG_AXIS_SPAN
 
     case, h, q = res.case_id, res.anchors, res.quotes
+    marks = res.marks if res.marks is not None else None
 
     palette = ("#4f81bd", "#c0504d", "#9bbb59", "#8064a2", "#f79646", "#4bacc6", "#555555")
     fig = go.Figure()
-    for i, (anchor, g) in enumerate(h.groupby("anchor")):
+    for i, (anchor, g) in enumerate(h.groupby("anchor") if not h.empty else ()):
         x = list(g["taken_at"])
         color = palette[i % len(palette)]
         fig.add_trace(
@@ -243,18 +257,22 @@ def history_html(res: HistoryResult) -> str:
                 line={"color": color},
             )
         )
-    positive = [float(v) for c in ("low", "base", "high") for v in h[c] if v is not None and v > 0]
+    from .venues import add_mark_traces
+
+    add_mark_traces(fig, marks)
+    positive = [float(v) for c in ("low", "base", "high") for v in h.get(c, []) if v is not None and v > 0]
+    positive += [float(v) for v in (marks["value"] if marks is not None and not marks.empty else []) if v > 0]
     # anchors a hundred times apart (a peer multiple at 48T next to a 965B round) flatten every
     # other line onto zero on a linear axis: use a log axis past the football field's span
     log_y = bool(positive) and max(positive) / min(positive) > float(LOG_AXIS_SPAN)
     fig.update_layout(
-        yaxis_title=f"valuation ({h['currency'].iloc[0]}{', log scale' if log_y else ''})",
+        yaxis_title=f"valuation ({res.currency}{', log scale' if log_y else ''})",
         yaxis_type="log" if log_y else "linear",
         xaxis_title="time (UTC)",
         height=460,
         template="plotly_white",
     )
-    secs = [ReportSection("anchors", "Valuation per anchor over time", plotly_div(fig))]
+    secs = [ReportSection("anchors", "Valuation per anchor and recorded marks over time", plotly_div(fig))]
     qv = q[q["implied_valuation"].notna()] if not q.empty else q
     if not qv.empty:
         f2 = go.Figure()
@@ -274,4 +292,6 @@ def history_html(res: HistoryResult) -> str:
             template="plotly_white",
         )
         secs.append(ReportSection("venues", "Implied valuation per venue", plotly_div(f2)))
-    return render_page(f"{case}: valuation history", secs, subtitle=f"{h['snapshot_id'].nunique()} snapshots")
+    n_snaps = h["snapshot_id"].nunique() if not h.empty else 0
+    n_marks = 0 if marks is None else len(marks)
+    return render_page(f"{case}: valuation history", secs, subtitle=f"{n_snaps} snapshots, {n_marks} marks")

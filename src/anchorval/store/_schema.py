@@ -44,7 +44,15 @@ _V2 = [
     "CREATE INDEX valuations_case ON valuations (case_id, taken_at)",
 ]
 
+_V3 = [
+    """CREATE TABLE marks (
+        mark_id VARCHAR PRIMARY KEY, case_id VARCHAR NOT NULL, as_of DATE NOT NULL,
+        value DECIMAL(38, 6) NOT NULL, currency VARCHAR NOT NULL, kind VARCHAR NOT NULL,
+        source VARCHAR NOT NULL, note VARCHAR, recorded_at TIMESTAMPTZ NOT NULL)""",
+    "CREATE INDEX marks_case ON marks (case_id, as_of)",
+]
+
 #: Statements that take a database from version ``v - 1`` to ``v``, by ``v``.
-MIGRATIONS: dict[int, list[str]] = {1: _V1, 2: _V2}
+MIGRATIONS: dict[int, list[str]] = {1: _V1, 2: _V2, 3: _V3}
 #: The version this code writes.
 SCHEMA_VERSION = max(MIGRATIONS)

@@ -21,7 +21,21 @@ from typing import Any
 from ..errors import MSG_MISSING_EXTRA, ProviderUnavailableError, StoreError
 from ._schema import MIGRATIONS, SCHEMA_VERSION
 
-__all__ = ["ENV_DB", "AnchorRow", "FxRow", "QuoteRow", "Snapshot", "Store", "default_db_path"]
+__all__ = [
+    "ENV_DB",
+    "MARK_KINDS",
+    "AnchorRow",
+    "FxRow",
+    "MarkRow",
+    "QuoteRow",
+    "Snapshot",
+    "Store",
+    "default_db_path",
+]
+
+#: Kinds of recorded marks: a secondary trade (Forge, Caplight), a fund's mark, an indication
+#: of interest, a priced round.
+MARK_KINDS = ("secondary", "fund_mark", "indication", "round")
 
 #: Environment variable that overrides the database path.
 ENV_DB = "ANCHORVAL_DB"
@@ -119,6 +133,39 @@ class Snapshot:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class MarkRow:
+    """A valuation mark recorded by hand (a Forge or Caplight price, a fund's mark).
+
+    Attributes
+    ----------
+    mark_id : str
+        Unique id (uuid4 hex).
+    case_id : str
+    as_of : date
+        Date of the mark.
+    value : Decimal
+        Company valuation (total) in ``currency``.
+    currency : str
+    kind : {'secondary', 'fund_mark', 'indication', 'round'}
+    source : str
+        Where the mark comes from (free text, shown in reports).
+    recorded_at : datetime
+        When it was recorded (aware UTC).
+    note : str, optional
+    """
+
+    mark_id: str
+    case_id: str
+    as_of: Any
+    value: Decimal
+    currency: str
+    kind: str
+    source: str
+    recorded_at: datetime
+    note: str | None = None
+
+
 #: Open connections by resolved path: [connection, users]. Guarded by _SHARED_LOCK.
 _SHARED: dict[str, list[Any]] = {}
 _SHARED_LOCK = threading.Lock()
@@ -154,7 +201,7 @@ class Store:
     >>> import tempfile, pathlib
     >>> s = Store(pathlib.Path(tempfile.mkdtemp()) / "h.duckdb")
     >>> s.schema_version()
-    2
+    3
     """
 
     def __init__(self, path: str | Path | None = None, lock_timeout: float = 30.0) -> None:
@@ -395,6 +442,65 @@ class Store:
                 if isinstance(exc, duckdb.Error):
                     raise StoreError(f"cannot write snapshot to {self.path}: {exc}") from exc
                 raise
+
+    def write_marks(self, marks: Sequence[MarkRow]) -> None:
+        """Write marks in one transaction: all of them or none.
+
+        Raises
+        ------
+        StoreError
+            If the write fails (nothing is then written).
+        """
+        import pandas as pd
+
+        if not marks:
+            return
+        self.migrate()
+        df = pd.DataFrame(
+            [
+                {
+                    "mark_id": m.mark_id,
+                    "case_id": m.case_id,
+                    "as_of": m.as_of,
+                    "value": _s(m.value),
+                    "currency": m.currency,
+                    "kind": m.kind,
+                    "source": m.source,
+                    "note": m.note,
+                    "recorded_at": m.recorded_at,
+                }
+                for m in marks
+            ]
+        ).astype(object)
+        with self.connect() as con:
+            con.register("m_df", df)
+            con.execute("BEGIN TRANSACTION")
+            try:
+                con.execute(
+                    """INSERT INTO marks SELECT mark_id, case_id, CAST(as_of AS DATE),
+                              CAST(value AS VARCHAR)::DECIMAL(38, 6), currency, kind, source, note,
+                              CAST(recorded_at AS TIMESTAMPTZ) FROM m_df"""
+                )
+                con.execute("COMMIT")
+            except Exception as exc:
+                con.execute("ROLLBACK")
+                if isinstance(exc, _duckdb().Error):
+                    raise StoreError(f"cannot write marks to {self.path}: {exc}") from exc
+                raise
+
+    def marks(self, case_id: str | None = None) -> Any:
+        """Return recorded marks (pandas DataFrame), of one case if given, oldest first.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``mark_id, case_id, as_of, value (Decimal, total), currency, kind, source,
+            note, recorded_at``; empty when the file does not exist.
+        """
+        return self._read(
+            "SELECT * FROM marks WHERE (? IS NULL OR case_id = ?) ORDER BY as_of, recorded_at",
+            [case_id, case_id],
+        )
 
     # -- reading -----------------------------------------------------------------------
     def _read(self, sql: str, params: Sequence[Any]) -> Any:

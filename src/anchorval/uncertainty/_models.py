@@ -352,6 +352,7 @@ SIMULATED_ANCHORS = frozenset(
         "dcf",
         "opm_last_round",
         "opm_perp",
+        "prediction_market",
     }
 )
 
@@ -492,6 +493,13 @@ def build_case_model(
                 fns[key] = lambda x, mc=mc, k=k: _prod(k, x[mc])
         elif key == "dcf":
             fns[key] = dcf_fn(case, use, lambda p: ins.vars[p], fx, where)
+        elif key == "prediction_market":
+            from ._prediction import prediction_input
+
+            path, unit, med, dist, src = prediction_input(case)
+            ins.vars[path] = InputVar(path, unit, med, dist, True, None, "the ladder's own distribution", src)
+            k = fx(unit, case.prediction_markets[0].as_of)
+            fns[key] = lambda x, path=path, k=k: _prod(k, x[path])
         elif key in ("opm_last_round", "opm_perp"):
             fns[key] = opm_fn(key, case, use, lambda p: ins.vars[p], fx, where, ctx)
             if not extra_notes:  # the OPM holds the cap table at base: name what is not drawn

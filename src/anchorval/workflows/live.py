@@ -16,7 +16,7 @@ import json
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -26,12 +26,15 @@ from ..anchors.venues import (
     DEFAULT_DISAGREEMENT,
     DEFAULT_MAX_AGE_SECONDS,
     DEFAULT_MIN_VOLUME_RATIO,
+    PerpReadings,
     QualityFlag,
     VenueComparison,
     _age,
     compare_venues,
     convention_for,
+    conventions_from_case,
     quality_flags,
+    read_perps,
 )
 from ..cases import LoadedCase, resolve_case
 from ..domain import Case, Figure, PerpQuote, Source
@@ -44,7 +47,7 @@ from ..errors import (
     UnknownCaseError,
 )
 from ..money import FxRate, jsonable
-from ..providers import EquityQuote, Fetcher, PerpMarket, get_fetcher
+from ..providers import EquityQuote, Fetcher, PerpMarket, get_fetcher, perp_provider_names
 
 __all__ = [
     "KNOWN_MARKETS",
@@ -56,8 +59,10 @@ __all__ = [
     "WatchEvent",
     "fetch_targets",
     "inputs_hash",
+    "ladder_of",
     "live_case",
     "case_targets",
+    "discovery_targets",
     "fetch",
     "history",
     "resolve_targets",
@@ -156,13 +161,48 @@ def case_targets(case: Case, venue: str | None = None) -> list[Target]:
             seen.append(Target(v, s))
     if case.company.status == "listed" and case.company.ticker:
         seen.append(Target("yahoo", yahoo_symbol(case.company.ticker, case.company.exchange)))
+    seen += [Target(m.venue, m.event) for m in case.prediction_markets if m.venue == "polymarket"]
     if venue:
         seen = [t for t in seen if t.venue == venue.lower()]
+        if not seen and venue.lower() in perp_provider_names() and case.company.status == "private":
+            # no known market there: ask the venue's own market list for the company's name
+            seen = [Target(venue.lower(), _bare(case.company.name))]
     if not seen:
         raise MissingFigureError(
             f"case {case.id!r} has no market to fetch{' on ' + venue if venue else ''}"
         )
     return seen
+
+
+def _bare(name: str) -> str:
+    """Company name as a venue base asset: ``'Anthropic'`` -> ``'ANTHROPIC'``."""
+    return "".join(ch for ch in name.upper() if ch.isalnum())
+
+
+def discovery_targets(case: Case, venues: Sequence[str] | None = None) -> list[Target]:
+    """List the case's markets plus the company's name on every other perp venue.
+
+    Each venue's fetcher completes the bare name with its own quote asset and looks it up in the
+    venue's market list; a venue that does not list it answers with an unknown-symbol error
+    (reported per venue), so no symbol is assumed to exist.
+
+    Parameters
+    ----------
+    case : Case
+        A case (its perps, known markets and prediction markets first).
+    venues : sequence of str, optional
+        Perp venues to try (default: every installed perp provider).
+
+    Returns
+    -------
+    list of Target
+    """
+    out = case_targets(case)
+    have = {t.venue for t in out}
+    for v in venues or perp_provider_names():
+        if v not in have:
+            out.append(Target(v, _bare(case.company.name)))
+    return out
 
 
 def yahoo_symbol(ticker: str, exchange: str | None) -> str:
@@ -181,6 +221,7 @@ class FetchOutcome:
     perps: list[PerpMarket] = field(default_factory=list)
     equities: list[EquityQuote] = field(default_factory=list)
     errors: dict[str, ProviderError] = field(default_factory=dict)
+    predictions: list[Any] = field(default_factory=list)
 
 
 def fetch_targets(
@@ -201,22 +242,58 @@ def fetch_targets(
 
     Raises
     ------
-    ProviderError
-        The first error, when every target failed.
+    AllVenuesFailedError
+        When every target failed: one line naming each venue and its error, and saying the
+        machine looks offline when every failure was a network failure.
+
+    Notes
+    -----
+    Once one venue's connection fails outright (refused, no route, DNS), the venues after it
+    are tried once each without retries, so an offline machine answers in about one
+    connection attempt per venue instead of a retry backoff per venue.
     """
+    from ..errors import (
+        MSG_ALL_VENUES_FAILED,
+        MSG_LOOKS_OFFLINE,
+        AllVenuesFailedError,
+        ProviderUnreachableError,
+    )
+    from ..providers import RetryPolicy
+
     out = FetchOutcome()
     cache = dict(fetchers or {})
+    unreachable = False
     for t in targets:
         f = cache.get(t.venue) or get_fetcher(t.venue)
         cache[t.venue] = f
+        saved = f.retry
+        if unreachable:
+            f.retry = RetryPolicy(attempts=1, sleep=saved.sleep)
         try:
             d = f.fetch(symbol=t.symbol)
         except ProviderError as exc:
             out.errors[f"{t.venue}:{t.symbol}"] = exc
+            if isinstance(exc, ProviderUnreachableError):
+                unreachable = True
             continue
-        (out.perps if isinstance(d, PerpMarket) else out.equities).append(d)
-    if targets and not out.perps and not out.equities:
-        raise next(iter(out.errors.values()))
+        finally:
+            f.retry = saved
+        if isinstance(d, PerpMarket):
+            out.perps.append(d)
+        elif isinstance(d, EquityQuote):
+            out.equities.append(d)
+        else:
+            out.predictions.append(d)
+    if targets and not out.perps and not out.equities and not out.predictions:
+        errs = out.errors
+        if len(errs) == 1:
+            raise next(iter(errs.values()))  # one venue: its own typed error
+        offline = all(isinstance(e, ProviderUnreachableError) for e in errs.values())
+        hint = MSG_LOOKS_OFFLINE if offline else "see each venue's error"
+        one_line = "; ".join(f"{k}: {str(v).splitlines()[0][:120]}" for k, v in errs.items())
+        raise AllVenuesFailedError(
+            MSG_ALL_VENUES_FAILED.format(errors=one_line, hint=hint), errors=errs, offline=offline
+        )
     return out
 
 
@@ -240,13 +317,21 @@ class FetchResult:
     comparison : VenueComparison or None
         The venues with a convention side by side, with the spread.
     flags : list of QualityFlag
-        Stale quotes, thin volume, venues that disagree.
+        Stale quotes, thin volume, venues that disagree, premium over index, different share
+        bases, ASSUMPTION conventions.
+    readings : PerpReadings or None
+        Every perp read with its venue's dated convention (mark and index, premium, funding, OI);
+        its ``unconverted`` lists the quotes without a convention and the fix.
+    ladders : list of (PredictionMarketData, LadderDistribution)
+        Prediction-market ladders fetched, with the distribution each implies.
     """
 
     outcome: FetchOutcome
     implied: dict[tuple[str, str], Decimal | None]
     comparison: VenueComparison | None
     flags: list[QualityFlag]
+    readings: PerpReadings | None = None
+    ladders: list[tuple[Any, Any]] = field(default_factory=list)
 
     def to_frame(self) -> Any:
         """One row per quote, perps then listed shares, with the valuation each implies (pandas).
@@ -265,7 +350,13 @@ class FetchResult:
         return pd.DataFrame(rows)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the JSON structure: perps and equities (with implied valuations), spread, flags, errors."""
+        """Return the JSON structure: perps and equities (with implied valuations), spread, flags, errors.
+
+        Also ``readings`` (each venue read with its dated convention) and ``predictions`` (each
+        ladder with P(no IPO) and the quantiles given an IPO, totals in the ladder's currency).
+        """
+        from ..anchors.prediction_market import QUANTILES
+
         out = self.outcome
         return {
             "perps": [_quote_dict(q, self.implied.get((q.venue, q.symbol))) for q in out.perps],
@@ -273,6 +364,15 @@ class FetchResult:
             "spread": str(self.comparison.spread) if self.comparison else None,
             "flags": [{"kind": f.kind, "subject": f.subject, "message": f.message} for f in self.flags],
             "errors": {k: str(v) for k, v in out.errors.items()},
+            "readings": self.readings.to_dict() if self.readings is not None else None,
+            "predictions": [
+                {
+                    **{k: jsonable(v) for k, v in d.model_dump().items()},
+                    "p_no_ipo": jsonable(dist.p_no_ipo),
+                    "quantiles": {str(q): str(dist.quantile(q)) for q in QUANTILES},
+                }
+                for d, dist in self.ladders
+            ],
         }
 
 
@@ -282,6 +382,7 @@ def fetch(
     max_age_seconds: float = 900,
     fetchers: Mapping[str, Fetcher[Any, Any]] | None = None,
     now: datetime | None = None,
+    all_venues: bool = False,
 ) -> FetchResult:
     """Fetch live quotes for a case or a symbol; value each perp by its venue's convention.
 
@@ -297,10 +398,15 @@ def fetch(
         Fetchers to reuse (tests inject ones with a recorded session).
     now : datetime, optional
         Reference time for staleness (default: the clock, UTC).
+    all_venues : bool
+        With a case: also ask every perp venue's market list for the company
+        (:func:`discovery_targets`).
 
     Returns
     -------
     FetchResult
+        Each perp valued by its venue's dated convention (the case's ``venue_conventions`` first,
+        then the bundled registry); a perp without one is listed with the fix, not guessed.
 
     Raises
     ------
@@ -309,27 +415,43 @@ def fetch(
     UnknownProviderError, MissingFigureError
         As :func:`resolve_targets`.
     """
-    _, targets = resolve_targets(ref, venue)
+    from ..anchors.prediction_market import MAX_OVERROUND, ladder_distribution, thin_book_warnings
+
+    loaded, targets = resolve_targets(ref, venue)
+    if all_venues and loaded is not None:
+        targets = discovery_targets(loaded.case)
     out = fetch_targets(targets, fetchers)
     now = now or datetime.now(UTC)
-    implied: dict[tuple[str, str], Decimal | None] = {}
+    table = conventions_from_case(loaded.case) if loaded is not None else None
+    readings = read_perps(out.perps, table)
+    implied: dict[tuple[str, str], Decimal | None] = {(v, s): None for v, s, _ in readings.unconverted}
+    convertible = [q for q in out.perps if (q.venue, q.symbol) not in implied]
     cmp = None
-    convertible = []
-    for q in out.perps:
-        try:
-            convention_for(q.venue, q.symbol).multiplier(q.time.date())
-            convertible.append(q)
-        except LookupError:
-            implied[(q.venue, q.symbol)] = None
     if convertible:
-        cmp = compare_venues([(q.venue, q.symbol, q.price, q.quote_currency, q.time) for q in convertible])
+        cmp = compare_venues([(q.venue, q.symbol, q.price, q.quote_currency, q.time) for q in convertible], table)
         implied.update({(r.venue, r.symbol): r.valuation for r in cmp.rows})
     flags = quality_flags(
         [(q.venue, q.symbol, q.time, q.volume_quote_24h, implied[(q.venue, q.symbol)]) for q in convertible],
         now,
         max_age_seconds=max_age_seconds,
     )
-    return FetchResult(out, implied, cmp, flags)
+    flags += [f for f in readings.warnings if f.kind != "venues_disagree"]
+    flags += [QualityFlag("no_convention", f"{v} {s}", why) for v, s, why in readings.unconverted]
+    ladders = [
+        (d, ladder_distribution([(o.label, o.low, o.high, o.no_ipo, o.price) for o in d.outcomes], d.event))
+        for d in out.predictions
+    ]
+    for d, dist in ladders:
+        if abs(dist.raw_sum - 1) > MAX_OVERROUND:
+            flags.append(
+                QualityFlag(
+                    "thin_book",
+                    d.event,
+                    f"{d.event}: YES prices sum to {dist.raw_sum} (limit 1 +/- {MAX_OVERROUND})",
+                )
+            )
+        flags += [QualityFlag("thin_book", d.event, w) for w in thin_book_warnings(ladder_of(d, d.title, {}))]
+    return FetchResult(out, implied, cmp, flags, readings, ladders)
 
 
 @dataclass
@@ -345,16 +467,21 @@ class HistoryResult:
         The quotes behind those snapshots (see :meth:`Store.quotes`).
     path : Path
         The history database.
+    marks : pandas.DataFrame or None
+        Marks recorded by hand (see :meth:`Store.marks`; value totals in their currency).
     """
 
     case_id: str
     anchors: Any
     quotes: Any
     path: Path
+    marks: Any = None
 
     @property
     def currency(self) -> str:
-        """Currency of the anchors' amounts (totals)."""
+        """Currency of the anchors' amounts (totals); the marks' when no snapshot is stored."""
+        if self.anchors.empty and self.marks is not None and not self.marks.empty:
+            return str(self.marks["currency"].iloc[0])
         return str(self.anchors["currency"].iloc[0])
 
     def to_frame(self) -> Any:
@@ -368,8 +495,29 @@ class HistoryResult:
         """
         import pandas as pd
 
-        h, q = self.anchors, self.quotes
-        long = h[["taken_at", "anchor", "base"]].rename(columns={"anchor": "column", "base": "value"})
+        h, q, m = self.anchors, self.quotes, self.marks
+        long = (
+            h[["taken_at", "anchor", "base"]].rename(columns={"anchor": "column", "base": "value"})
+            if not h.empty
+            else pd.DataFrame(columns=["taken_at", "column", "value"])
+        )
+        if m is not None and not m.empty:
+            # a mark sits on its date (midnight UTC), in a column per kind and currency
+            long = pd.concat(
+                [
+                    long,
+                    pd.DataFrame(
+                        {
+                            "taken_at": [
+                                pd.Timestamp(datetime.combine(d, datetime.min.time(), tzinfo=UTC))
+                                for d in m["as_of"]
+                            ],
+                            "column": "mark (" + m["kind"] + ", " + m["currency"] + ")",
+                            "value": m["value"],
+                        }
+                    ),
+                ]
+            )
         if not q.empty:
             # implied valuation per venue (quote currency), on the snapshot's row
             when = dict(zip(h["snapshot_id"], h["taken_at"], strict=False))
@@ -386,6 +534,7 @@ class HistoryResult:
                     ),
                 ]
             )
+        long = long.sort_values("taken_at", kind="stable")
         return long.pivot_table(index="taken_at", columns="column", values="value", aggfunc="first", sort=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -406,7 +555,18 @@ class HistoryResult:
             }
             for r in self.quotes.to_dict("records")
         ]
-        return {"case": self.case_id, "anchors": rows, "venues": venues}
+        marks = [
+            {
+                "as_of": r["as_of"].isoformat(),
+                "value": jsonable(r["value"]),
+                "currency": r["currency"],
+                "kind": r["kind"],
+                "source": r["source"],
+                "note": r["note"],
+            }
+            for r in (self.marks.to_dict("records") if self.marks is not None else [])
+        ]
+        return {"case": self.case_id, "anchors": rows, "venues": venues, "marks": marks}
 
 
 def history(case_id: str, store: Any, since: datetime | None = None, since_text: str | None = None) -> HistoryResult:
@@ -430,14 +590,20 @@ def history(case_id: str, store: Any, since: datetime | None = None, since_text:
     Raises
     ------
     MissingFigureError
-        If the store holds no snapshot of the case (since that time).
+        If the store holds no snapshot and no mark of the case (since that time); the message
+        says how to record some offline.
     """
     h = store.history(case_id, since)
-    if h.empty:
+    m = store.marks(case_id)
+    if not m.empty and since is not None:
+        m = m[[datetime.combine(d, datetime.min.time(), tzinfo=UTC) >= since for d in m["as_of"]]]
+    if h.empty and m.empty:
         raise MissingFigureError(
-            f"no snapshots of {case_id!r} in {store.path}" + (f" since {since_text}" if since_text else "")
+            f"no snapshots or marks of {case_id!r} in {store.path}"
+            + (f" since {since_text}" if since_text else "")
+            + f"; record some with 'anchorval value {case_id} --store' or 'anchorval mark add {case_id} ...'"
         )
-    return HistoryResult(case_id, h, store.quotes(case_id, since), store.path)
+    return HistoryResult(case_id, h, store.quotes(case_id, since) if not h.empty else h, store.path, m)
 
 
 def _fmt_time(t: datetime) -> str:
@@ -485,7 +651,7 @@ def live_case(
     perps: list[PerpQuote] = []
     for q in outcome.perps:
         sid, cid = f"live:{q.venue}", f"convention:{q.venue}"
-        conv = convention_for(q.venue, q.symbol)
+        conv = convention_for(q.venue, q.symbol, conventions_from_case(case), on=q.time.date())
         sources[sid] = Source(
             title=f"{q.venue} market data (live)",
             publisher=q.venue.capitalize(),
@@ -566,6 +732,8 @@ def live_case(
     }
     if perps:
         update["perps"] = tuple(perps)
+    if outcome.predictions:
+        update["prediction_markets"] = _live_ladders(case, outcome.predictions, sources)
     if outcome.equities and case.capital is not None:
         e = outcome.equities[0]
         sid = "live:yahoo"
@@ -597,6 +765,67 @@ def live_case(
         update["capital"] = case.capital.model_copy(update=cap)
     new = case.model_copy(update=update)
     return Case.model_validate(new.model_dump())  # re-run the validators (sources declared, ...)
+
+
+def _live_ladders(case: Case, fetched: Sequence[Any], sources: dict[str, Source]) -> tuple[Any, ...]:
+    """Return the case's ladders with fetched prices (matched by event slug), citing ``live:polymarket``."""
+    by_event = {d.event: d for d in fetched}
+    out = []
+    for lad in case.prediction_markets:
+        d = by_event.pop(lad.event, None)
+        out.append(lad if d is None else ladder_of(d, lad.question, sources))
+    out += [ladder_of(d, d.title, sources) for d in by_event.values()]
+    return tuple(out)
+
+
+def ladder_of(d: Any, question: str, sources: dict[str, Source]) -> Any:
+    """Turn a fetched ladder into a case's :class:`~anchorval.domain.PredictionLadder`.
+
+    Parameters
+    ----------
+    d : PredictionMarketData
+        From the ``polymarket`` provider.
+    question : str
+        The ladder's question (the case's own wording, else the event title).
+    sources : dict of str to Source
+        Receives the ``live:<venue>`` source the ladder cites.
+
+    Returns
+    -------
+    PredictionLadder
+    """
+    from ..domain import PredictionBracket, PredictionLadder
+
+    sid = f"live:{d.venue}"
+    sources[sid] = Source(
+        title=f"{d.venue} event {d.event} (live)",
+        publisher=d.venue.capitalize(),
+        date=d.fetched_at.date(),
+        note=f"fetched {_fmt_time(d.fetched_at)} by anchorval; YES prices as the venue shows them",
+    )
+    return PredictionLadder(
+        venue=d.venue,
+        event=d.event,
+        question=question,
+        currency=d.currency,
+        resolves_by=d.end_date,
+        as_of=d.fetched_at.date(),
+        source=sid,
+        brackets=tuple(
+            PredictionBracket(
+                label=o.label,
+                low=o.low,
+                high=o.high,
+                no_ipo=o.no_ipo,
+                probability=o.price,
+                best_bid=o.best_bid,
+                best_ask=o.best_ask,
+                liquidity=o.liquidity,
+                volume=o.volume,
+            )
+            for o in d.outcomes
+        ),
+    )
 
 
 def inputs_hash(
@@ -657,8 +886,12 @@ class LiveResult:
     comparison : VenueComparison or None
         Implied valuation per venue with the spread.
     flags : list of QualityFlag
-        Stale quotes, thin volume, venues that disagree.
+        Stale quotes, thin volume, venues that disagree, premium over index, different share
+        bases, quotes without a convention.
     taken_at : datetime
+    peers : mapping of str to Case
+    readings : PerpReadings or None
+        Every venue's quote read as a valuation (mark and index, premium, funding, OI).
     """
 
     triangulation: Any
@@ -668,6 +901,7 @@ class LiveResult:
     flags: list[QualityFlag]
     taken_at: datetime
     peers: Mapping[str, Case] = field(default_factory=dict)
+    readings: PerpReadings | None = None
 
 
 def value_live(
@@ -716,13 +950,21 @@ def value_live(
     now = now or datetime.now(UTC)
     comparison = None
     rows = []
+    table = conventions_from_case(loaded.case)
+    readings = read_perps(outcome.perps, table, max_disagreement=max_disagreement)
+    known = {(r.venue, r.symbol) for r in readings.rows}
+    if readings.unconverted:
+        # a quote with no dated convention is shown, not valued (the message says the fix)
+        outcome = replace(outcome, perps=[q for q in outcome.perps if (q.venue, q.symbol) in known])
     if outcome.perps:
         comparison = compare_venues(
-            [(q.venue, q.symbol, q.price, q.quote_currency, q.time) for q in outcome.perps]
+            [(q.venue, q.symbol, q.price, q.quote_currency, q.time) for q in outcome.perps], table
         )
         for q, r in zip(outcome.perps, comparison.rows, strict=True):
             rows.append((q.venue, q.symbol, q.time, q.volume_quote_24h, r.valuation))
     flags = quality_flags(rows, now, max_age_seconds, min_volume_ratio, max_disagreement)
+    flags += [f for f in readings.warnings if f.kind != "venues_disagree"]
+    flags += [QualityFlag("no_convention", f"{v} {sym}", why) for v, sym, why in readings.unconverted]
     for e in outcome.equities:
         age = (now - e.time).total_seconds()
         if age > max_age_seconds:
@@ -734,8 +976,10 @@ def value_live(
                 )
             )
     case = live_case(loaded, outcome, now, notes=[f"Quality: {f.message}" for f in flags])
-    t = value_loaded(LoadedCase(case=case, peers=loaded.peers, origin=loaded.origin), anchors, currency, weights)
-    return LiveResult(t, case, outcome, comparison, flags, now, loaded.peers)
+    t = value_loaded(
+        LoadedCase(case=case, peers=loaded.peers, origin=loaded.origin), anchors, currency, weights
+    )
+    return LiveResult(t, case, outcome, comparison, flags, now, loaded.peers, readings)
 
 
 def snapshot_of(res: LiveResult) -> Any:
@@ -844,6 +1088,14 @@ class WatchEvent:
 RECOVERABLE = (ProviderNetworkError, MalformedResponseError, EmptyResponseError)
 
 
+def _recoverable(exc: BaseException) -> bool:
+    """Tell whether an error is recoverable, or every venue failing with recoverable errors."""
+    errs = getattr(exc, "errors", None)
+    if isinstance(errs, dict) and errs:
+        return all(_recoverable(e) for e in errs.values())
+    return isinstance(exc, RECOVERABLE)
+
+
 def watch(
     ref: str | Path | Case,
     store: Any,
@@ -919,7 +1171,9 @@ def watch(
             res = value_live(loaded, venue=venue, fetchers=cache)
             snap = snapshot_of(res)
             store.write_snapshot(snap)
-        except RECOVERABLE as exc:
+        except ProviderError as exc:
+            if not _recoverable(exc):
+                raise
             failures += 1
             state = tenacity.RetryCallState(None, None, (), {})
             state.attempt_number = failures
