@@ -21,6 +21,7 @@ from anchorval.errors import (  # noqa: E402
     MSG_UPLOAD_ALIASES,
     MSG_UPLOAD_TOO_LARGE,
 )
+from anchorval.money import format_money  # noqa: E402
 from anchorval.web import CSP, create_app  # noqa: E402
 from anchorval.web._registry import MAX_ALIASES, MAX_UPLOAD_BYTES  # noqa: E402
 
@@ -139,6 +140,21 @@ def test_scenario_download_round_trips(client):
     assert "filed as 59%" in case.arr_multiple.share.note
     # every line the overrides do not touch is kept as filed (comments included)
     assert "# Anthropic, valued on 2026-06-22" in r.text
+    # the scenario's valuation as a report and a CSV, the same numbers as anchorval.value()
+    t = anchorval.value(CASE, overrides={"arr_multiple.share": "50%", "perps[0].price": "1400 USDT"})
+    csv = client.get(f"/cases/{CASE}/scenario.csv", params=q).text
+    assert (
+        csv
+        == anchorval.value(
+            CASE,
+            overrides={"arr_multiple.share": "50%", "perps[0].price": "1400 USDT", "blend_weights.arr_multiple": 0.6},
+        )
+        .to_frame()
+        .to_csv()
+    )
+    html = client.get(f"/cases/{CASE}/scenario.html", params=q).text
+    assert "what-if" in html and format_money(t.anchor("perp_implied").base) in html
+    assert client.get(f"/cases/{CASE}/scenario.exe").status_code == 404
 
 
 @pytest.mark.parametrize(

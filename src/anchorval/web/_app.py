@@ -225,6 +225,7 @@ def create_app(cases_dir: str | Path | None = None, db: str | Path | None = None
             "chart": figure_div(football_field(t)),
             "groups": state.panel(key),
             "query": _query({k: v for k, v in overrides.items() if ":" not in k}),
+            "full_query": _query(overrides),
             "peer_overrides": [k for k in overrides if ":" in k],
         }
 
@@ -264,6 +265,22 @@ def create_app(cases_dir: str | Path | None = None, db: str | Path | None = None
             media_type="application/yaml",
             headers={"Content-Disposition": f'attachment; filename="{loaded.case.id}-what-if.yaml"'},
         )
+
+    @app.get("/cases/{key}/scenario.{fmt}", include_in_schema=False)
+    def scenario_output(key: str, fmt: str, request: Request) -> Any:
+        """Return the scenario's valuation as the CLI writes it: an HTML report or a CSV of the anchors."""
+        if fmt not in ("html", "csv"):
+            return Response("unknown format (html, csv or yaml)", status_code=404, media_type="text/plain")
+        loaded = state.registry.loaded(key)
+        t = state.what_if(key, form_overrides(dict(request.query_params), state.panel(key)))
+        name = f"{loaded.case.id}-what-if.{fmt}"
+        if fmt == "csv":
+            body, media = t.to_frame().to_csv(), "text/csv"
+        else:
+            from ..report import render_html
+
+            body, media = render_html(t), "text/html"
+        return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     @app.get("/cases/{key}/market", response_class=HTMLResponse, include_in_schema=False)
     def market_page(
