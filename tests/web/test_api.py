@@ -260,3 +260,9 @@ def test_simulation_job_runs_and_cancels(client):
     too_many = client.post(f"/api/v1/cases/{CASE}/simulate", json={"draws": "1e9"})
     assert too_many.status_code == 400 and too_many.json()["error"].startswith("draws: at most")
     assert client.get("/api/v1/jobs/nope").status_code == 404
+
+
+def test_loopback_server_refuses_other_host_names():
+    with TestClient(create_app(allowed_hosts=["127.0.0.1", "localhost"]), base_url="http://127.0.0.1") as c:
+        assert c.get("/api/v1/cases").status_code == 200
+        assert c.get("/api/v1/cases", headers={"host": "attacker.example"}).status_code == 400

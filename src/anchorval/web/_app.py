@@ -78,7 +78,11 @@ def _what_if_values(state: State, key: str, overrides: dict[str, Any]) -> tuple[
     return state.filed(key), errors, {}
 
 
-def create_app(cases_dir: str | Path | None = None, db: str | Path | None = None) -> Any:
+def create_app(
+    cases_dir: str | Path | None = None,
+    db: str | Path | None = None,
+    allowed_hosts: list[str] | None = None,
+) -> Any:
     """Build the web app.
 
     Parameters
@@ -87,6 +91,9 @@ def create_app(cases_dir: str | Path | None = None, db: str | Path | None = None
         Folder of the user's case files (``--cases``), listed beside the bundled cases.
     db : str or Path, optional
         History store for the History page (default: ``$ANCHORVAL_DB`` or the user data dir).
+    allowed_hosts : list of str, optional
+        Host names the app answers to (other ``Host`` headers get 400, which stops DNS rebinding
+        of a loopback server); default any. ``anchorval serve`` on loopback passes the loopback names.
 
     Returns
     -------
@@ -135,6 +142,10 @@ def create_app(cases_dir: str | Path | None = None, db: str | Path | None = None
         redoc_url=None,
     )
     app.state.anchorval = state
+    if allowed_hosts:
+        from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
     plotly_js = _plotly_js_path()
 
     @app.middleware("http")

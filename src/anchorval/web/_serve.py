@@ -87,7 +87,9 @@ def serve(
             print(text, flush=True)
 
     sock = bind(host, port)
-    app = create_app(cases_dir, db)
+    # on loopback, answer only to loopback names (a web page cannot rebind its own name to us)
+    hosts = ["127.0.0.1", "localhost", "::1", "[::1]"] if host in LOCAL_HOSTS else None
+    app = create_app(cases_dir, db, allowed_hosts=hosts)
     real_port = sock.getsockname()[1]
     if host not in LOCAL_HOSTS:
         echo(NO_AUTH_WARNING.format(host=host))
