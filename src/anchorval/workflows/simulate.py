@@ -92,9 +92,7 @@ def load_simulation_spec(path: str | Path) -> SimulationSpec:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        raise CaseError(
-            f"malformed YAML: {exc.problem or exc.context}", file=str(p), line=line
-        ) from None
+        raise CaseError(f"malformed YAML: {exc.problem or exc.context}", file=str(p), line=line) from None
     except YAMLError as exc:
         raise CaseError(f"malformed YAML: {exc}", file=str(p)) from None
     if not isinstance(doc, dict):
@@ -123,9 +121,7 @@ def _spec(spec: SpecRef) -> SimulationSpec | None:
         return SimulationSpec.model_validate(dict(spec))
     except ValidationError as exc:
         err = exc.errors()[0]
-        raise DistributionError(
-            f"simulation spec: {'.'.join(map(str, err['loc']))}: {err['msg']}"
-        ) from None
+        raise DistributionError(f"simulation spec: {'.'.join(map(str, err['loc']))}: {err['msg']}") from None
 
 
 def _loaded(case: CaseRef) -> LoadedCase:
@@ -139,7 +135,9 @@ def build_model(
     weights: Mapping[str, float] | None = None,
     anchors: Sequence[str] | None = None,
 ) -> CaseModel:
-    """Load a case (and spec) and build its vectorised model (see ``simulate.build_case_model``).
+    """Load a case (and spec), value it once and build its vectorised model.
+
+    See :func:`anchorval.uncertainty.build_case_model`, which receives the valuation.
 
     Raises
     ------
@@ -147,12 +145,21 @@ def build_model(
         As ``build_case_model``; when the offending input was written in a case or spec file,
         the message starts with that file and line.
     """
-    from ..uncertainty import build_case_model
+    from ..anchors.triangulate import triangulate
+    from ..uncertainty import build_case_model, simulated
+    from .value import value_loaded
 
     loaded = _loaded(case)
     sp = _spec(spec)
+    t = value_loaded(loaded, anchors, currency, weights)
+    left_out: tuple[str, ...] = ()
+    if anchors is None:  # default: anchors without a vectorised model are left out, named
+        left_out = tuple(a.anchor for a in t.anchors if not simulated(a.anchor))
+        if left_out and len(left_out) < len(t.anchors):  # blend over the others (no re-valuing)
+            kept = [a for a in t.anchors if a.anchor not in left_out]
+            t = triangulate(kept, loaded.case, weights=weights)
     try:
-        return build_case_model(loaded, sp, currency, weights, anchors)
+        return build_case_model(loaded, t, sp, left_out)
     except DistributionError as exc:
         located = _locate(exc, loaded, sp, spec if isinstance(spec, str | Path) else None)
         if located is None:
@@ -389,9 +396,7 @@ def sensitivity(
         if grid is None:
             bars = tornado(model, output).bars
             if len(bars) < 2:
-                raise DistributionError(
-                    f"grid: the case has fewer than two uncertain inputs for {output}"
-                )
+                raise DistributionError(f"grid: the case has fewer than two uncertain inputs for {output}")
             pair = [bars[0].path, bars[1].path]
         else:
             pair = [g.strip() for g in grid.split(",")] if isinstance(grid, str) else list(grid)
