@@ -40,7 +40,7 @@ def arr_value(market_arr: Arr, fx: Arr, share: Arr, multiple: Arr, gross_margin_
     --------
     >>> from decimal import Decimal as D
     >>> arr_value(D("140e9"), D(1), D("0.59"), D(10))
-    Decimal('8.26E+11')
+    Decimal('8.2600E+11')
     """
     if gross_margin_factor is None:
         return prod(market_arr, fx, share, multiple)
