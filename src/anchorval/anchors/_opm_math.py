@@ -553,8 +553,8 @@ class Waterfall:
         """Price the calls ``C(start_j)`` on the total equity value ``v`` (with deltas), ``j`` in ``which``."""
         return {j: bs_call(v, self.starts[j], mk) for j in sorted(which)}
 
-    def class_value(self, name: str, calls: dict[int, tuple[Arr, Arr]]) -> tuple[Arr, Arr]:
-        """Value of class ``name`` (money, total) and its derivative in the equity value."""
+    def class_value(self, name: str, calls: dict[int, tuple[Arr, Arr]], delta: bool = False) -> tuple[Arr, Arr]:
+        """Value of class ``name`` (money, total) and, with ``delta``, its derivative in V."""
         val: Arr = 0.0
         der: Arr = 0.0
         fr = self.fracs[name]
@@ -563,10 +563,11 @@ class Waterfall:
                 continue
             c_next, d_next = calls[j + 1] if j + 1 < len(fr) else (0.0, 0.0)
             val = val + fr[j] * (calls[j][0] - c_next)
-            der = der + fr[j] * (calls[j][1] - d_next)
+            if delta:
+                der = der + fr[j] * (calls[j][1] - d_next)
         return val, der
 
-    def per_share(self, name: str, v: Arr, mk: BsMarket) -> tuple[Arr, Arr]:
+    def per_share(self, name: str, v: Arr, mk: BsMarket, delta: bool = False) -> tuple[Arr, Arr]:
         """Value per share of class ``name`` at total equity value ``v``, and its derivative.
 
         Parameters
@@ -577,13 +578,15 @@ class Waterfall:
             Total equity value (money).
         mk : BsMarket
             Volatility, term and rate (scalars or per draw).
+        delta : bool
+            Also compute the derivative (else it is returned as 0.0).
 
         Returns
         -------
         tuple of (float or ndarray, float or ndarray)
             Money per share, and its derivative in ``v`` (per share per unit of equity value).
         """
-        val, der = self.class_value(name, self.calls(v, mk, self.needed[name]))
+        val, der = self.class_value(name, self.calls(v, mk, self.needed[name]), delta)
         return val / self.shares[name], der / self.shares[name]
 
 
@@ -641,7 +644,7 @@ def backsolve_equity(w: Waterfall, name: str, price: Arr, mk: BsMarket, start: A
     idx = np.arange(n)
     for _ in range(OPM_MAX_ITER):
         vi = v[idx]
-        ps, der = w.per_share(name, vi, full.take(idx) if idx.size < n else full)
+        ps, der = w.per_share(name, vi, full.take(idx) if idx.size < n else full, True)
         fv = ps - price[idx]
         neg = fv < 0
         li = lo[idx] = np.where(neg, vi, lo[idx])
