@@ -16,6 +16,7 @@ from ._base import (
     FigureRef,
     GridCell,
     ModelInputs,
+    PointInputs,
     Step,
 )
 from .arr_multiple import ARR_MULTIPLE, arr_multiple
@@ -53,6 +54,7 @@ __all__ = [
     "FigureRef",
     "GridCell",
     "ModelInputs",
+    "PointInputs",
     "Step",
     "arr_multiple",
     "dcf",

@@ -8,14 +8,15 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
-from ..domain import Case, Figure, FigureRef, is_assumption_source
-from ..errors import MSG_MISSING_FIGURE, MissingFigureError
+from ..domain import Case, Figure, FigureRef, is_assumption_source, iter_figures
+from ..errors import MSG_MISSING_FIGURE, MissingFigureError, ModelInputError
 from ..money import FxRate, FxTable, Money, format_money
 
 __all__ = [
     "Anchor",
     "AnchorContext",
     "ModelInputs",
+    "PointInputs",
     "AnchorResult",
     "Derivation",
     "FigureRef",
@@ -328,6 +329,71 @@ class ModelInputs(Protocol):
     def sliced(self, fn: Callable[[Any], Any], paths: list[str]) -> Callable[[Any], Any]:
         """``fn`` evaluated on cache-sized slices of draws (for formulas with many temporaries)."""
         ...
+
+
+class PointInputs:
+    """:class:`ModelInputs` holding every figure at its base value (no distributions).
+
+    Evaluates an anchor's vectorised model at the base without the simulation: every range is
+    a point, every domain check passes, nothing is sliced.
+
+    Parameters
+    ----------
+    case : Case
+        The case.
+    ctx : AnchorContext
+        FX table, resolved peers, report currency.
+
+    Examples
+    --------
+    >>> from anchorval.cases import resolve_case
+    >>> from anchorval.anchors.last_round import last_round_model
+    >>> lc = resolve_case("anthropic-2026-06")
+    >>> m = PointInputs(lc.case, AnchorContext.for_case(lc.case, lc.peers))
+    >>> last_round_model(lc.case, m)(m.values())
+    965000000000.0
+    """
+
+    def __init__(self, case: Case, ctx: AnchorContext) -> None:
+        self.ctx = ctx
+        self.currency = ctx.currency or case.report_currency
+        self.where = f"{case.id}: "
+        self.index = {p: f for p, f in iter_figures(case)}
+        if case.peer is not None and case.peer.case in ctx.peers:
+            self.index.update({f"peer.{p}": f for p, f in iter_figures(ctx.peers[case.peer.case])})
+        self.used: dict[str, float] = {}
+
+    def use(self, path: str) -> str:
+        """Register figure ``path``; its key."""
+        self.used[path] = float(self.index[path].base)
+        return path
+
+    def values(self) -> dict[str, float]:
+        """Return the base value of every registered figure (its unit: totals, x, ratios)."""
+        return dict(self.used)
+
+    def fx(self, unit: str, on: date, to: str | None = None) -> float:
+        """FX rate from ``unit`` to ``to`` (default: report currency), as a float."""
+        return float(self.ctx.fx.rate(unit, to or self.currency, on).rate)
+
+    def bounds(self, path: str) -> tuple[float, float]:
+        """Return the base value twice (a point)."""
+        return self.used[path], self.used[path]
+
+    def uncertain(self, path: str) -> bool:
+        """Return False: every input is held at its base."""
+        return False
+
+    def check(self, path: str, **_domain: Any) -> None:
+        """Pass: a point inside the case's validated figures needs no check."""
+
+    def fail(self, path: str, why: str) -> Exception:
+        """Return a ModelInputError naming the figure."""
+        return ModelInputError(path, why)
+
+    def sliced(self, fn: Callable[[Any], Any], paths: list[str]) -> Callable[[Any], Any]:
+        """Return ``fn`` itself (no draws to slice)."""
+        return fn
 
 
 #: ``model(case, inputs) -> fn(x)``: an anchor's vectorised model (see :class:`ModelInputs`).

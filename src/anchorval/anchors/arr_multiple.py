@@ -165,6 +165,17 @@ def arr_multiple_model(case: Case, m: ModelInputs) -> Callable[[Values], Arr]:
     ------
     DistributionError
         As :func:`~anchorval.anchors.unit_economics.gross_margin_factor_model`.
+
+    Examples
+    --------
+    >>> from anchorval.anchors import AnchorContext, PointInputs
+    >>> from anchorval.cases import resolve_case
+    >>> lc = resolve_case("anthropic-2026-06-dcf")
+    >>> ctx = AnchorContext.for_case(lc.case, lc.peers)
+    >>> m = PointInputs(lc.case, ctx)
+    >>> at_base = arr_multiple_model(lc.case, m)(m.values())
+    >>> abs(at_base / float(arr_multiple(lc.case, ctx).base.amount) - 1) < 1e-13  # the derivation's base
+    True
     """
     s = case.arr_multiple
     assert s is not None

@@ -7,6 +7,7 @@ round, the perp mark or the listed market cap.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Literal
@@ -16,7 +17,7 @@ from ..errors import SolveError
 from ..money import Money, format_money
 from ._base import Anchor, AnchorContext, AnchorResult, Derivation, GridCell, ModelInputs
 from ._dcf_math import DcfParams, DcfResult, dcf_core, dcf_value, solve_dcf
-from ._formulas import Arr, Values
+from ._formulas import Arr, Values, is_scalar
 
 __all__ = ["DCF", "dcf", "dcf_model", "dcf_params", "dcf_result", "dcf_targets"]
 
@@ -400,6 +401,17 @@ def dcf_model(case: Case, m: ModelInputs) -> Callable[[Values], Arr]:
         If a distribution reaches outside the DCF's domain (terminal growth at or above the
         mature cost of capital, non-positive sales-to-capital, a tax rate or failure probability
         outside 0-100%, a convergence year outside 1-10).
+
+    Examples
+    --------
+    >>> from anchorval.anchors import AnchorContext, PointInputs
+    >>> from anchorval.cases import resolve_case
+    >>> lc = resolve_case("anthropic-2026-06-dcf")
+    >>> ctx = AnchorContext.for_case(lc.case, lc.peers)
+    >>> m = PointInputs(lc.case, ctx)
+    >>> at_base = dcf_model(lc.case, m)(m.values())
+    >>> abs(at_base / float(dcf(lc.case, ctx).base.amount) - 1) < 1e-13  # the derivation's base
+    True
     """
     import numpy as np
 
@@ -444,7 +456,8 @@ def dcf_model(case: Case, m: ModelInputs) -> Callable[[Values], Arr]:
     def fn(x: Values) -> Arr:
         kw = {a: x[path] for a, path in args.items()}
         # DcfParams takes int(year): truncation, as here
-        kw["margin_convergence_year"] = np.trunc(kw["margin_convergence_year"])
+        n = kw["margin_convergence_year"]
+        kw["margin_convergence_year"] = float(math.trunc(n)) if is_scalar(n) else np.trunc(n)
         return dcf_core(**kw, reinvestment_lag=lag).equity_value * k_fx
 
     return m.sliced(fn, list(p.values()))

@@ -108,6 +108,17 @@ def last_round_model(case: Case, m: ModelInputs) -> Callable[[Values], Arr]:
     -------
     callable
         ``fn(x) -> ndarray of shape (n_draws,) or float``.
+
+    Examples
+    --------
+    >>> from anchorval.anchors import AnchorContext, PointInputs
+    >>> from anchorval.cases import resolve_case
+    >>> lc = resolve_case("anthropic-2026-06")
+    >>> ctx = AnchorContext.for_case(lc.case, lc.peers)
+    >>> m = PointInputs(lc.case, ctx)
+    >>> at_base = last_round_model(lc.case, m)(m.values())
+    >>> abs(at_base / float(last_round(lc.case, ctx).base.amount) - 1) < 1e-13  # the derivation's base
+    True
     """
     r = case.last_round
     assert r is not None

@@ -116,6 +116,17 @@ def market_value_model(case: Case, m: ModelInputs) -> Callable[[Values], Arr]:
     -------
     callable
         ``fn(x) -> ndarray of shape (n_draws,) or float`` (report currency, total).
+
+    Examples
+    --------
+    >>> from anchorval.anchors import AnchorContext, PointInputs
+    >>> from anchorval.cases import resolve_case
+    >>> lc = resolve_case("zhipu-2026-06")
+    >>> ctx = AnchorContext.for_case(lc.case, lc.peers)
+    >>> m = PointInputs(lc.case, ctx)
+    >>> at_base = market_value_model(lc.case, m)(m.values())
+    >>> abs(at_base / float(market_value(lc.case, ctx).base.amount) - 1) < 1e-13  # the derivation's base
+    True
     """
     cap = case.capital
     assert cap is not None

@@ -527,6 +527,17 @@ def opm_last_round_model(case: Case, m: ModelInputs) -> Callable[[Values], Arr]:
     callable
         ``fn(x)``: value per common share x (1 - Finnerty DLOM) x fully diluted shares x FX,
         per draw (report currency, total).
+
+    Examples
+    --------
+    >>> from anchorval.anchors import AnchorContext, PointInputs
+    >>> from anchorval.cases import resolve_case
+    >>> lc = resolve_case("anthropic-2026-06-dcf")
+    >>> ctx = AnchorContext.for_case(lc.case, lc.peers)
+    >>> m = PointInputs(lc.case, ctx)
+    >>> at_base = opm_last_round_model(lc.case, m)(m.values())
+    >>> abs(at_base / float(opm_last_round(lc.case, ctx).base.amount) - 1) < 1e-13  # the derivation's base
+    True
     """
     return _opm_model("opm_last_round", case, m)
 
@@ -545,6 +556,17 @@ def opm_perp_model(case: Case, m: ModelInputs) -> Callable[[Values], Arr]:
     -------
     callable
         ``fn(x) -> ndarray of shape (n_draws,) or float`` (report currency, total).
+
+    Examples
+    --------
+    >>> from anchorval.anchors import AnchorContext, PointInputs
+    >>> from anchorval.cases import resolve_case
+    >>> lc = resolve_case("anthropic-2026-06-dcf")
+    >>> ctx = AnchorContext.for_case(lc.case, lc.peers)
+    >>> m = PointInputs(lc.case, ctx)
+    >>> at_base = opm_perp_model(lc.case, m)(m.values())
+    >>> abs(at_base / float(opm_perp(lc.case, ctx).base.amount) - 1) < 1e-13  # the derivation's base
+    True
     """
     return _opm_model("opm_perp", case, m)
 

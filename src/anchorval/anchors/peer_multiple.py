@@ -282,6 +282,17 @@ def peer_multiple_model(case: Case, m: ModelInputs) -> Callable[[Values], Arr]:
     -------
     callable
         ``fn(x) -> ndarray of shape (n_draws,) or float`` (report currency, total).
+
+    Examples
+    --------
+    >>> from anchorval.anchors import AnchorContext, PointInputs
+    >>> from anchorval.cases import resolve_case
+    >>> lc = resolve_case("anthropic-2026-06")
+    >>> ctx = AnchorContext.for_case(lc.case, lc.peers)
+    >>> m = PointInputs(lc.case, ctx)
+    >>> at_base = peer_multiple_model(lc.case, m)(m.values())
+    >>> abs(at_base / float(peer_multiple(lc.case, ctx).base.amount) - 1) < 1e-13  # the derivation's base
+    True
     """
     spec = case.peer
     assert spec is not None

@@ -638,6 +638,15 @@ def gross_margin_factor_model(case: Case, m: ModelInputs) -> Callable[[Values], 
     DistributionError
         If the inference cost can reach the API price (a multiple of non-positive gross profit
         is void, as in the deterministic anchor), or the benchmark margin can reach zero.
+
+    Examples
+    --------
+    >>> from anchorval.anchors import AnchorContext, PointInputs
+    >>> from anchorval.cases import resolve_case
+    >>> lc = resolve_case("anthropic-2026-06-dcf")
+    >>> m = PointInputs(lc.case, AnchorContext.for_case(lc.case, lc.peers))
+    >>> round(gross_margin_factor_model(lc.case, m)(m.values()), 4)  # (1 - cost / price) / 75%
+    0.6667
     """
     ue = case.unit_economics
     if ue is None or ue.software_gross_margin is None:

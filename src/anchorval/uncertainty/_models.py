@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..anchors import ANCHORS, AnchorContext
-from ..anchors._formulas import prod
+from ..anchors._formulas import Values, prod
 from ..cases import LoadedCase
 from ..domain import Figure, SimulationSpec, iter_figures
 from ..errors import DistributionError
@@ -39,9 +39,6 @@ __all__ = ["CaseModel", "FunctionModel", "InputVar", "SimModel", "build_case_mod
 
 #: Smallest eigenvalue tolerated in a correlation matrix (PSD check, float round-off).
 PSD_TOLERANCE = 1e-10
-
-Values = Mapping[str, "np.ndarray | float"]
-
 
 @dataclass(frozen=True)
 class InputVar:
