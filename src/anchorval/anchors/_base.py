@@ -384,8 +384,16 @@ class PointInputs:
         """Return False: every input is held at its base."""
         return False
 
-    def check(self, path: str, **_domain: Any) -> None:
-        """Pass: a point inside the case's validated figures needs no check."""
+    def check(
+        self,
+        path: str,
+        *,
+        above: float | None = None,
+        at_least: float | None = None,
+        at_most: float | None = None,
+        what: str,
+    ) -> None:
+        """Pass: a base value of the case's validated figures needs no distribution check."""
 
     def fail(self, path: str, why: str) -> Exception:
         """Return a ModelInputError naming the figure."""

@@ -92,7 +92,9 @@ def load_simulation_spec(path: str | Path) -> SimulationSpec:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        raise CaseError(f"malformed YAML: {exc.problem or exc.context}", file=str(p), line=line) from None
+        raise CaseError(
+            f"malformed YAML: {exc.problem or exc.context}", file=str(p), line=line
+        ) from None
     except YAMLError as exc:
         raise CaseError(f"malformed YAML: {exc}", file=str(p)) from None
     if not isinstance(doc, dict):
@@ -121,7 +123,9 @@ def _spec(spec: SpecRef) -> SimulationSpec | None:
         return SimulationSpec.model_validate(dict(spec))
     except ValidationError as exc:
         err = exc.errors()[0]
-        raise DistributionError(f"simulation spec: {'.'.join(map(str, err['loc']))}: {err['msg']}") from None
+        raise DistributionError(
+            f"simulation spec: {'.'.join(map(str, err['loc']))}: {err['msg']}"
+        ) from None
 
 
 def _loaded(case: CaseRef) -> LoadedCase:
@@ -396,7 +400,9 @@ def sensitivity(
         if grid is None:
             bars = tornado(model, output).bars
             if len(bars) < 2:
-                raise DistributionError(f"grid: the case has fewer than two uncertain inputs for {output}")
+                raise DistributionError(
+                    f"grid: the case has fewer than two uncertain inputs for {output}"
+                )
             pair = [bars[0].path, bars[1].path]
         else:
             pair = [g.strip() for g in grid.split(",")] if isinstance(grid, str) else list(grid)
