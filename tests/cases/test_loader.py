@@ -72,7 +72,7 @@ def test_malformed_yaml(tmp_path):
 def test_missing_field(tmp_path):
     lines = ANTHROPIC.splitlines()
     i = _line_of(ANTHROPIC, "    post_money:") - 1
-    del lines[i : i + 5]  # drop post_money and its four lines
+    del lines[i : i + 6]  # drop post_money and its five lines (value, as_of, source, kind, note)
     p = _write(tmp_path, "\n".join(lines))
     err = _cli_error(p)
     line = _line_of(ANTHROPIC, "  - name: Series H")

@@ -212,6 +212,7 @@ class Derivation:
             source=c.sources[fig.source],
             note=fig.note,
             assumption=is_assumption_source(fig.source, c.sources[fig.source]),
+            kind=fig.provenance,
         )
 
     def rate(self, currency: str, on: date, to: str | None = None) -> FxRate:

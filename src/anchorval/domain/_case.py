@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 from ..money import CurrencyCode, FxRate
 from ._figure import (
     CountFigure,
+    DateCite,
     Figure,
     FrozenModel,
     MoneyFigure,
@@ -23,6 +24,7 @@ from ._figure import (
 )
 from ._fundamental import CapTable, DcfInputs, OpmInputs, UnitEconomics
 from ._market import MarketStructure
+from ._provenance import check_derived
 from ._simulation import SimulationSpec
 
 __all__ = [
@@ -49,6 +51,8 @@ class Company(FrozenModel):
         Listing status on the case's as-of date.
     ticker, exchange : str, optional
         Listing identifiers (a ticker is kept as text: ``'0700'`` stays ``'0700'``).
+    listing_date_cite : DateCite, optional
+        Where the listing date comes from (stated, derived or assumption).
     listing_date : date, optional
         First trading day, for listed companies.
     aliases : tuple of str
@@ -60,6 +64,7 @@ class Company(FrozenModel):
     ticker: str | None = None
     exchange: str | None = None
     listing_date: date | None = None
+    listing_date_cite: DateCite | None = None
     aliases: tuple[str, ...] = ()
 
     @field_validator("ticker", mode="before")
@@ -127,6 +132,8 @@ class FundingRound(FrozenModel):
         Round name (``'Series H'``).
     date : date
         Closing or announcement date.
+    date_cite : DateCite, optional
+        Where the round date comes from.
     date_precision : {'day', 'month'}
         ``'month'`` when the source gives only the month; ``date`` is then the first day.
     money_raised : Figure
@@ -139,6 +146,7 @@ class FundingRound(FrozenModel):
 
     name: str
     date: date
+    date_cite: DateCite | None = None
     date_precision: Literal["day", "month"] = "day"
     money_raised: PositiveMoneyFigure | None = None
     post_money: PositiveMoneyFigure
@@ -156,6 +164,8 @@ class PerpQuote(FrozenModel):
         Contract symbol (``'ANTHROPICUSDT'``).
     launch_date : date, optional
         Listing date of the contract.
+    launch_date_cite : DateCite, optional
+        Where the launch date comes from.
     price : Figure
         Last (or mark) price per reference share, in the settlement currency (e.g. USDT).
     reference_shares : Figure
@@ -171,6 +181,7 @@ class PerpQuote(FrozenModel):
     venue: str
     symbol: str
     launch_date: date | None = None
+    launch_date_cite: DateCite | None = None
     price: PositiveMoneyFigure
     reference_shares: CountFigure
     reference_shares_basis: Literal["venue_convention", "company_disclosed"] = "venue_convention"
@@ -191,12 +202,15 @@ class ArrMultipleSpec(FrozenModel):
         Revenue multiples to apply (x; usually a discrete set).
     horizon : date, optional
         Date the market ARR refers to (end-2026).
+    horizon_cite : DateCite, optional
+        Where the horizon comes from (usually the source's own, e.g. 'by end-2026').
     """
 
     market_arr: PositiveMoneyFigure
     share: RatioFigure
     multiples: MultipleFigure
     horizon: date | None = None
+    horizon_cite: DateCite | None = None
 
 
 class PeerSpec(FrozenModel):
@@ -318,6 +332,7 @@ class Case(FrozenModel):
         for k, w in self.blend_weights.items():
             if w < 0:
                 raise ValueError(f"blend_weights.{k}: weight must be non-negative, got {w}")
+        check_derived(self)
         return self
 
     def figures(self) -> dict[str, Figure]:

@@ -40,6 +40,7 @@ __all__ = ["CaseModel", "FunctionModel", "InputVar", "SimModel", "build_case_mod
 #: Smallest eigenvalue tolerated in a correlation matrix (PSD check, float round-off).
 PSD_TOLERANCE = 1e-10
 
+
 @dataclass(frozen=True)
 class InputVar:
     """One simulated input: a case figure and its distribution.
@@ -256,7 +257,7 @@ class _Inputs:
     def __init__(self, loaded: LoadedCase, currency: str, spec: SimulationSpec | None, where: str) -> None:
         self.case, self.peers, self.spec, self.where = loaded.case, loaded.peers, spec, where
         self.currency = currency
-        self.ctx = AnchorContext.for_case(loaded.case, loaded.peers, currency)
+        self.ctx = AnchorContext(fx=loaded.fx, peers=dict(loaded.peers), currency=currency)
         self.vars: dict[str, InputVar] = {}
         self.index = {p: (f, self.case) for p, f in iter_figures(self.case)}
         if self.case.peer is not None and self.case.peer.case in self.peers:
