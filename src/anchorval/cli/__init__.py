@@ -10,6 +10,7 @@ from typing import Any
 
 import typer
 
+from ._audit import audit_cmd
 from ._fundamental import dcf_cmd
 from ._live import fetch_cmd, history_cmd, watch_cmd
 from ._market import market_cmd
@@ -53,6 +54,7 @@ app.command("watch")(watch_cmd)
 app.command("history")(history_cmd)
 app.command("simulate")(simulate_cmd)
 app.command("sensitivity")(sensitivity_cmd)
+app.command("audit")(audit_cmd)
 
 
 # click's UsageError (typer may vendor click; reach the class through typer's public BadParameter)
