@@ -342,8 +342,7 @@ def triangulate(
         if negative:
             raise ModelInputError(
                 "blend weights",
-                "must be non-negative, got "
-                + ", ".join(f"{k}={v}" for k, v in negative.items()),
+                "must be non-negative, got " + ", ".join(f"{k}={v}" for k, v in negative.items()),
             )
         total = sum(ws.values(), Decimal(0))
         if total <= 0:

@@ -144,7 +144,11 @@ def build_model(
     anchors: Sequence[str] | None = None,
     full: Triangulation | None = None,
 ) -> CaseModel:
-    """Load a case (and spec) and build its vectorised model (see ``simulate.build_case_model``).
+    """Load a case (and spec), value it once and build its vectorised model.
+
+    See :func:`anchorval.uncertainty.build_case_model`, which receives the valuation: ``full``
+    when the caller already valued the case (every anchor, same ``currency`` and ``weights``),
+    else valued here.
 
     Raises
     ------
@@ -152,12 +156,21 @@ def build_model(
         As ``build_case_model``; when the offending input was written in a case or spec file,
         the message starts with that file and line.
     """
-    from ..uncertainty import build_case_model
+    from ..anchors.triangulate import triangulate
+    from ..uncertainty import build_case_model, simulated
+    from .value import value_loaded
 
     loaded = _loaded(case)
     sp = _spec(spec)
+    t = full if full is not None else value_loaded(loaded, anchors, currency, weights)
+    left_out: tuple[str, ...] = ()
+    if anchors is None:  # default: anchors without a vectorised model are left out, named
+        left_out = tuple(a.anchor for a in t.anchors if not simulated(a.anchor))
+        if left_out and len(left_out) < len(t.anchors):  # blend over the others (no re-valuing)
+            kept = [a for a in t.anchors if a.anchor not in left_out]
+            t = triangulate(kept, loaded.case, weights=weights)
     try:
-        return build_case_model(loaded, sp, currency, weights, anchors, full=full)
+        return build_case_model(loaded, t, sp, left_out)
     except DistributionError as exc:
         located = _locate(exc, loaded, sp, spec if isinstance(spec, str | Path) else None)
         if located is None:
