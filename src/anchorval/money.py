@@ -116,6 +116,24 @@ _NUM_RE = re.compile(
 )
 
 
+#: Largest magnitude a number in anchorval may have (1e18: above any company's value in any
+#: currency, any share count and any draw count); anchorval's own limit, see docs/security.md.
+MAX_ABS_NUMBER = Decimal("1e18")
+#: Smallest non-zero magnitude (below it a number is a typo, and float maths would see zero).
+MIN_ABS_NUMBER = Decimal("1e-18")
+
+
+def _in_range(value: Decimal, text: Any) -> Decimal:
+    """Return ``value`` if it is finite and within the magnitude limits, else raise."""
+    if not value.is_finite():
+        raise AmountParseError(MSG_BAD_AMOUNT.format(text=text, why="not a finite number"))
+    if abs(value) > MAX_ABS_NUMBER or (value and abs(value) < MIN_ABS_NUMBER):
+        raise AmountParseError(
+            MSG_BAD_AMOUNT.format(text=text, why=f"magnitude outside {MIN_ABS_NUMBER:.0e} to {MAX_ABS_NUMBER:.0e}")
+        )
+    return value
+
+
 def parse_number(text: Any) -> Decimal:
     """Parse a human number into an exact Decimal.
 
@@ -143,11 +161,11 @@ def parse_number(text: Any) -> Decimal:
     if isinstance(text, bool):
         raise AmountParseError(MSG_BAD_AMOUNT.format(text=text, why="a boolean is not a number"))
     if isinstance(text, Decimal):
-        return text
+        return _in_range(text, text)
     if isinstance(text, int):
-        return Decimal(text)
+        return _in_range(Decimal(text), text)
     if isinstance(text, float):
-        return Decimal(repr(text))
+        return _in_range(Decimal(repr(text)), text)
     if not isinstance(text, str):
         raise AmountParseError(MSG_BAD_AMOUNT.format(text=text, why="not a number"))
     m = _NUM_RE.match(text)
@@ -163,7 +181,7 @@ def parse_number(text: Any) -> Decimal:
         value /= 100
     if m["sign"] == "-":
         value = -value
-    return value
+    return _in_range(value, text)
 
 
 def parse_amount(text: Any, default_currency: str | None = None) -> Money:
@@ -211,8 +229,9 @@ def parse_amount(text: Any, default_currency: str | None = None) -> Money:
         cur = default_currency
     try:
         amount = parse_number(s)
-    except AmountParseError:  # name the whole text, not the part left after the currency
-        raise AmountParseError(MSG_BAD_AMOUNT.format(text=text, why="not a number")) from None
+    except AmountParseError as exc:  # name the whole text, not the part left after the currency
+        why = str(exc).rsplit(": ", 1)[-1] if ("finite" in str(exc) or "magnitude" in str(exc)) else "not a number"
+        raise AmountParseError(MSG_BAD_AMOUNT.format(text=text, why=why)) from None
     return Money(amount, normalize_currency(cur))
 
 

@@ -421,7 +421,7 @@ def history_cmd(
             for t, row in zip(piv.index, cells, strict=True):
                 tab.add_row(f"{t:%Y-%m-%d %H:%M:%S}", *row)
             console().print(tab)
-    if chart:
+    if chart is not None:
         write_text(chart, history_html(case, h, q))
         console(stderr=True).print(f"chart written to [bold]{chart}[/bold]")
 

@@ -114,6 +114,6 @@ def market_cmd(
         typer.echo(render_market_markdown(r))
     else:
         print_market_tables(r, console())
-    if report:
+    if report is not None:
         write_text(report, render_market_html(r))
         console(stderr=True).print(f"report written to [bold]{report}[/bold]")

@@ -106,7 +106,7 @@ def simulate_cmd(
         typer.echo(simulation_markdown(r))
     else:
         _print_simulation(r)
-    if report:
+    if report is not None:
         from ..report._simulate import render_simulation_html, sensitivity_section
         from ..workflows.simulate import sensitivity
         from ..workflows.value import value
@@ -212,7 +212,7 @@ def sensitivity_cmd(
         typer.echo(sensitivity_markdown(res))
     else:
         _print_markdown_table(sensitivity_markdown(res))
-    if report:
+    if report is not None:
         write_text(report, render_sensitivity_html(res, f"{case}: sensitivity ({method})"))
         console(stderr=True).print(f"report written to [bold]{report}[/bold]")
 

@@ -9,18 +9,24 @@ import typer
 from ._common import FORMAT_OPTION, OutputFormat, console, handle_errors, write_text
 
 
-def _parse_weights(text: str | None) -> dict[str, float] | None:
+def _parse_weights(text: str | None) -> dict[str, Any] | None:
+    """``arr_multiple=0.5,last_round=50%`` -> {key: Decimal}; the keys are checked by the valuation."""
+    from ..errors import AmountParseError
+    from ..money import parse_number
+
     if text is None:
         return None
-    out: dict[str, float] = {}
+    out: dict[str, Any] = {}
     for part in filter(None, (p.strip() for p in text.split(","))):
         key, sep, val = part.partition("=")
         if not sep:
             raise typer.BadParameter(f"expected anchor=weight, got {part!r}", param_hint="--weights")
         try:
-            out[key.strip()] = float(val)
-        except ValueError:
-            raise typer.BadParameter(f"weight {val!r} is not a number", param_hint="--weights") from None
+            out[key.strip()] = parse_number(val.strip())
+        except AmountParseError:
+            raise typer.BadParameter(
+                f"weight {val!r} is not a finite number (0.5 or 50%)", param_hint="--weights"
+            ) from None
     return out
 
 
@@ -62,7 +68,7 @@ def value_cmd(
         typer.echo(render_markdown(t))
     else:
         print_table(t)
-    if report:
+    if report is not None:
         write_text(report, render_html(t))
         console(stderr=True).print(f"report written to [bold]{report}[/bold]")
 
@@ -88,6 +94,10 @@ def print_table(t: Any) -> None:
             "[bold]Blended[/bold]", f"weights: {w}", format_money(b.low), format_money(b.base), format_money(b.high)
         )
     tab.caption = f"spread of base values {t.spread:.2f}x; span of ranges {t.span:.2f}x"
+    if t.blended is not None and t.blended.ignored:
+        tab.caption += (
+            f"\nblend weights of {', '.join(t.blended.ignored)} ignored (not computed); the others renormalised"
+        )
     c.print(tab)
     for a in t.anchors:
         c.print(f"\n[bold]{a.title}[/bold] [dim]({a.method})[/dim]")
