@@ -162,7 +162,7 @@ def _guard_text(text: str, origin: str) -> None:
         raise CaseError(
             f"control character U+{ord(bad.group()):04X} in the file (case files are text)", file=origin, line=line
         )
-    long_int = re.search(r"\d{%d,}" % (MAX_INT_DIGITS + 1), text)
+    long_int = re.search(rf"\d{{{MAX_INT_DIGITS + 1},}}", text)
     if long_int:
         line = text.count("\n", 0, long_int.start()) + 1
         raise CaseError(f"a number with more than {MAX_INT_DIGITS} digits", file=origin, line=line)
