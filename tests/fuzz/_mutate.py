@@ -20,15 +20,63 @@ from anchorval.cases._loader import _bundled_text
 CASE_IDS = sorted(bundled_case_ids())
 
 EXTREME_NUMBERS = [
-    "0", "-1", "-1e9", "1e400", "-1e400", "1e-400", "nan", "inf", "-inf", ".nan", ".inf",
-    "1" * 5000, "0.0000000000000000000000001", "1e18", "1e30 USD", "0 USD", "-5 USD", "1e400 USD",
-    "0%", "100%", "1e9%", "-50%", "0x", "1e12x", "1,5B", "¥5", "7.2433亿 RMB", "1.2万亿 HKD", "NaN USD",
-    True, False, None, [], {}, 1e308, -0.0, 10**40,
+    "0",
+    "-1",
+    "-1e9",
+    "1e400",
+    "-1e400",
+    "1e-400",
+    "nan",
+    "inf",
+    "-inf",
+    ".nan",
+    ".inf",
+    "1" * 5000,
+    "0.0000000000000000000000001",
+    "1e18",
+    "1e30 USD",
+    "0 USD",
+    "-5 USD",
+    "1e400 USD",
+    "0%",
+    "100%",
+    "1e9%",
+    "-50%",
+    "0x",
+    "1e12x",
+    "1,5B",
+    "¥5",
+    "7.2433亿 RMB",
+    "1.2万亿 HKD",
+    "NaN USD",
+    True,
+    False,
+    None,
+    [],
+    {},
+    1e308,
+    -0.0,
+    10**40,
 ]
 BAD_TEXT = [
-    "", " ", "\x00", "\x1b[2J\x1b[H", "Acme [/bold] Corp", "[red]x[/red]", "<script>alert(1)</script>",
-    '"><img src=x onerror=alert(1)>', "javascript:alert(1)", "\u202etxt.exe", "ｆｕｌｌ", "智谱" * 50,
-    "x" * 100_000, "line\nbreak", "\ud7ff", "%s%s%n", "{0}{name}", "../../etc/passwd",
+    "",
+    " ",
+    "\x00",
+    "\x1b[2J\x1b[H",
+    "Acme [/bold] Corp",
+    "[red]x[/red]",
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "javascript:alert(1)",
+    "\u202etxt.exe",
+    "ｆｕｌｌ",
+    "智谱" * 50,
+    "x" * 100_000,
+    "line\nbreak",
+    "\ud7ff",
+    "%s%s%n",
+    "{0}{name}",
+    "../../etc/passwd",
 ]
 BAD_CURRENCIES = ["XXX", "usdt", "US$", "¥", "RMB", "BTC", "", "USDUSD", "€"]
 BAD_DATES = ["2026-02-30", "0000-01-01", "9999-12-31", "yesterday", "2026-13-01", 20260622, "2026-06-22T25:00"]
@@ -133,7 +181,8 @@ def deep_nesting(depth: int = 1000) -> str:
 RAW_HOSTILE = {
     "alias bomb": alias_bomb(),
     "alias bomb in a figure": _bundled_text("anthropic-2026-06").replace(
-        "company:\n", "x0: &x0 [1,1,1,1,1,1,1,1,1,1]\nx1: &x1 [*x0,*x0,*x0,*x0,*x0,*x0,*x0,*x0,*x0,*x0]\n"
+        "company:\n",
+        "x0: &x0 [1,1,1,1,1,1,1,1,1,1]\nx1: &x1 [*x0,*x0,*x0,*x0,*x0,*x0,*x0,*x0,*x0,*x0]\n"
         "x2: &x2 [*x1,*x1,*x1,*x1,*x1,*x1,*x1,*x1,*x1,*x1]\nx3: &x3 [*x2,*x2,*x2,*x2,*x2,*x2,*x2,*x2,*x2,*x2]\n"
         "x4: &x4 [*x3,*x3,*x3,*x3,*x3,*x3,*x3,*x3,*x3,*x3]\nx5: &x5 [*x4,*x4,*x4,*x4,*x4,*x4,*x4,*x4,*x4,*x4]\n"
         "company:\n",

@@ -297,24 +297,54 @@ def resolve_case(ref: str | Path | Case, peers: Mapping[str, Case] | None = None
         If a file is malformed or invalid, or peers reference each other in a cycle.
     """
     found: dict[str, Case] = dict(peers or {})
+    texts: dict[str, tuple[str, str]] = {}  # case id -> (text, origin), to point at peer.case
     if isinstance(ref, Case):
         case, origin, base_dir = ref, f"<code:{ref.id}>", None
     else:
         text, origin = _read(ref, None)
         case = parse_case_text(text, origin)
+        texts[case.id] = (text, origin)
         base_dir = None if origin.startswith("bundled:") else Path(origin).parent
     chain = [case.id]
     cur = case
     while cur.peer is not None:
         pid = cur.peer.case
+        ctext, corigin = texts.get(cur.id, ("", origin))
         if pid in chain:
-            raise CaseError(f"peer cycle: {' -> '.join([*chain, pid])}", file=origin, field="peer.case")
+            raise CaseError(
+                f"peer cycle: {' -> '.join([*chain, pid])}",
+                file=corigin,
+                line=_peer_line(ctext),
+                field="peer.case",
+            )
         if pid not in found:
-            text, porigin = _read(pid, base_dir)
+            try:
+                text, porigin = _read(pid, base_dir)
+            except UnknownCaseError:
+                raise CaseError(
+                    f"peer case {pid!r} not found: no {pid}.yaml beside the case file and no bundled case "
+                    f"of that id (bundled: {', '.join(bundled_case_ids())})",
+                    file=corigin,
+                    line=_peer_line(ctext),
+                    field="peer.case",
+                ) from None
             found[pid] = parse_case_text(text, porigin)
+            texts[pid] = (text, porigin)
         chain.append(pid)
         cur = found[pid]
     return LoadedCase(case=case, peers=found, origin=origin)
+
+
+def _peer_line(text: str) -> int | None:
+    """Line of ``peer.case`` in a case file's text (re-read only when reporting an error)."""
+    if not text:
+        return None
+    from ruamel.yaml import YAML
+
+    try:
+        return _line_of(YAML(typ="rt").load(text), ("peer", "case"))
+    except Exception:  # the file parsed once already; a line number is a courtesy
+        return None
 
 
 def load_case(ref: str | Path | Case) -> Case:
