@@ -91,6 +91,7 @@ def test_mutated_cases_follow_the_contract(tmp_path_factory, command, text):
 
 
 @pytest.mark.fuzz_long
+@pytest.mark.timeout(0)  # the whole profile runs for minutes; each run is bounded by MAX_SECONDS
 @settings(
     max_examples=int(os.environ.get("ANCHORVAL_FUZZ_EXAMPLES", "10000")),
     suppress_health_check=list(HealthCheck),
