@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from functools import total_ordering
 from typing import Annotated, Any
 
@@ -38,8 +39,10 @@ __all__ = [
     "FxRate",
     "FxTable",
     "Money",
+    "amount_str",
     "format_money",
     "format_number",
+    "jsonable",
     "normalize_currency",
     "parse_amount",
     "parse_number",
@@ -654,3 +657,50 @@ class FxTable:
         if m.currency == currency:
             return m
         return Money(m.amount * self.rate(m.currency, currency, on).rate, currency)
+
+
+_CENT = Decimal("0.01")
+
+
+def amount_str(m: Money | Decimal) -> str:
+    """Exact amount as a plain decimal string rounded to the cent (``'1718000000000.00'``).
+
+    Parameters
+    ----------
+    m : Money or Decimal
+        An amount (total, in its currency; the currency is not printed).
+
+    Returns
+    -------
+    str
+        No exponent and no grouping, two decimals, rounded half to even (banker's rounding).
+    """
+    d = m.amount if isinstance(m, Money) else m
+    return f"{d.quantize(_CENT, rounding=ROUND_HALF_EVEN):f}"
+
+
+def jsonable(x: Any) -> Any:
+    """Turn results (Money, Decimal, dates, dataclasses, mappings) into JSON-ready values.
+
+    Money becomes ``{'amount': '<decimal string, cents>', 'currency': 'USD'}``; Decimal a string;
+    dates ISO strings.
+    """
+    if isinstance(x, Money):
+        return {"amount": amount_str(x), "currency": x.currency}
+    if isinstance(x, Decimal):
+        return f"{x.normalize():f}" if x == x.to_integral_value() else str(x)
+    if isinstance(x, date):
+        return x.isoformat()
+    if isinstance(x, FxRate):
+        return {
+            "pair": x.pair,
+            "rate": str(x.rate),
+            "on": x.on.isoformat(),
+            "source": x.source,
+            "assumption": x.assumption,
+        }
+    if isinstance(x, Mapping):
+        return {str(k): jsonable(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [jsonable(v) for v in x]
+    return x

@@ -10,8 +10,9 @@ import pytest
 from typer.testing import CliRunner
 
 import anchorval
+from anchorval.anchors.triangulate import JSON_SCHEMA_ID
 from anchorval.cli import app
-from anchorval.report._render import JSON_SCHEMA_ID, render_html, render_markdown, triangulation_to_dict
+from anchorval.report.valuation import render_html, render_markdown
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parents[2]
@@ -123,7 +124,7 @@ def test_json_output_matches_golden(triangulation):
 
 def test_json_keys_are_documented(triangulation):
     doc = (ROOT / "docs" / "json.md").read_text(encoding="utf-8")
-    d = triangulation_to_dict(triangulation)
+    d = triangulation.to_dict()
     for key in list(d) + list(d["anchors"][0]):
         assert f"`{key}`" in doc, key
 
@@ -186,7 +187,7 @@ def test_football_field_labels_sit_on_a_log_axis():
     import math
 
     import anchorval
-    from anchorval.report.charts import football_field
+    from anchorval.report.valuation import football_field
 
     t = anchorval.value("anthropic-2026-06")
     assert t.log_axis

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 from typer.testing import CliRunner
 
 from anchorval.cli import app
-from anchorval.report._market import render_market_html
+from anchorval.report.market import render_market_html
 
 runner = CliRunner()
 
@@ -161,7 +161,7 @@ def test_log_axis_chart_labels_in_log_units(zhipu_market):
     # P/S axis to 1e100, and the lock-up labels at y=37M landed far off the chart
     import math
 
-    from anchorval.report._market import lockup_chart, ps_path_chart
+    from anchorval.report.market import lockup_chart, ps_path_chart
 
     x = zhipu_market.reflexivity
     ps = ps_path_chart(x)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import requests
@@ -274,7 +275,7 @@ def test_cli_watch_ctrl_c_stops_cleanly(tmp_path, monkeypatch):
 
 @pytest.mark.vcr(*BOTH)
 def test_value_live_report_notes_live_figures_and_flags():
-    from anchorval.report._render import render_html
+    from anchorval.report.valuation import render_html
 
     res = value_live("anthropic-2026-06", fetchers=fetchers(requests.Session()), now=T0 + timedelta(hours=1))
     notes = res.triangulation.notes
@@ -358,7 +359,8 @@ def test_history_chart_uses_a_log_axis_when_anchors_are_far_apart():
     # a 48T peer multiple next to a 965B round flattened every other line to zero on a linear axis
     import pandas as pd
 
-    from anchorval.cli._live import history_html
+    from anchorval.report.live import history_html
+    from anchorval.workflows.live import HistoryResult
 
     t0 = datetime(2026, 6, 1, tzinfo=UTC)
     rows = [
@@ -366,7 +368,7 @@ def test_history_chart_uses_a_log_axis_when_anchors_are_far_apart():
         ("s1", t0, "USD", "last_round", Decimal("965e9"), Decimal("965e9"), Decimal("965e9")),
     ]
     h = pd.DataFrame(rows, columns=["snapshot_id", "taken_at", "currency", "anchor", "low", "base", "high"])
-    html = history_html("x", h, pd.DataFrame())
+    html = history_html(HistoryResult("x", h, pd.DataFrame(), Path("h.duckdb")))
     assert '"type":"log"' in html.replace(" ", "")
     h2 = h[h["anchor"] == "last_round"]
-    assert '"type":"log"' not in history_html("x", h2, pd.DataFrame()).replace(" ", "")
+    assert '"type":"log"' not in history_html(HistoryResult("x", h2, pd.DataFrame(), Path("h.duckdb"))).replace(" ", "")

@@ -211,6 +211,7 @@ class Derivation:
             source=c.sources[fig.source],
             note=fig.note,
             assumption=is_assumption_source(fig.source, c.sources[fig.source]),
+            kind=fig.provenance,
         )
 
     def convert(self, m: Money, on: date, to: str | None = None) -> tuple[Money, FxRate]:

@@ -8,15 +8,17 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ..domain import Case, Source
+from ..domain import Case, Source, provenance_warnings
 from ..errors import AmountParseError, CurrencyMismatchError, ModelInputError
-from ..money import FxRate, Money, format_money, parse_number
+from ..money import FxRate, Money, amount_str, format_money, format_number, jsonable, parse_number
 from ._base import AnchorResult
 
-__all__ = ["LOG_AXIS_SPAN", "BlendedView", "ReferenceLine", "Triangulation", "triangulate"]
+__all__ = ["JSON_SCHEMA_ID", "LOG_AXIS_SPAN", "BlendedView", "ReferenceLine", "Triangulation", "triangulate"]
 
 #: Draw the football field on a log axis when max(high) / min(low) exceeds this (10 = 10x).
 LOG_AXIS_SPAN = Decimal(10)
+#: Identifier and version of the JSON output of ``anchorval value``; bump on breaking change.
+JSON_SCHEMA_ID = "anchorval.triangulation/1"
 
 
 def _max_over_min(hi: Decimal, lo: Decimal) -> Decimal:
@@ -92,6 +94,10 @@ class Triangulation:
         Case notes (which figures are primary and why).
     skipped : dict of str to str
         Anchors not computed and why (missing figures).
+    checks : tuple of str
+        Warnings about the case's own figures, with the numbers: stated totals that differ from
+        their recomputation, a stale peer case, two readings a power of ten apart (see
+        :func:`anchorval.domain.provenance_warnings`).
     """
 
     case_id: str
@@ -104,6 +110,7 @@ class Triangulation:
     sources: Mapping[str, Source] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     skipped: Mapping[str, str] = field(default_factory=dict)
+    checks: tuple[str, ...] = ()
 
     @property
     def spread(self) -> Decimal:
@@ -171,15 +178,110 @@ class Triangulation:
         return pd.DataFrame(rows).set_index("anchor")
 
     def _repr_html_(self) -> str:
-        from ..report import render_table_html
+        import html
 
-        return render_table_html(self)
+        money = {c: (lambda v: f"{format_number(v, 4)} {self.currency}") for c in ("low", "base", "high")}
+        head = (
+            f"<p><strong>{html.escape(self.company)}</strong>: valuation anchors as of {self.as_of} "
+            f"({self.currency}, totals); spread of base values (max/min) {self.spread:.2f}x</p>"
+        )
+        if self.blended is not None:
+            b = self.blended
+            w = ", ".join(f"{html.escape(k)} {v:.0%}" for k, v in b.weights.items())
+            head += (
+                f"<p>Blended (weights {w}): low {format_money(b.low)}, base {format_money(b.base)}, "
+                f"high {format_money(b.high)}</p>"
+            )
+        df = self.to_frame().drop(columns=["currency"])
+        return head + df.to_html(formatters=money)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the stable JSON structure documented in ``docs/json.md``."""
-        from ..report import triangulation_to_dict
+        """Build the stable JSON structure of a triangulation (see ``docs/json.md``).
 
-        return triangulation_to_dict(self)
+        Returns
+        -------
+        dict
+            Amounts are decimal strings rounded to the cent, totals in ``currency`` (not millions);
+            ratios (``spread``, ``span``) are decimal strings in x.
+
+        Examples
+        --------
+        >>> import anchorval
+        >>> d = anchorval.value("anthropic-2026-06").to_dict()
+        >>> d["schema"], d["anchors"][1]["anchor"], d["anchors"][1]["base"]
+        ('anchorval.triangulation/1', 'perp_implied', '1718000000000.00')
+        """
+        return {
+            "schema": JSON_SCHEMA_ID,
+            "case": self.case_id,
+            "company": self.company,
+            "as_of": self.as_of.isoformat(),
+            "currency": self.currency,
+            "anchors": [
+                {
+                    "anchor": a.anchor,
+                    "title": a.title,
+                    "method": a.method,
+                    "low": amount_str(a.low),
+                    "base": amount_str(a.base),
+                    "high": amount_str(a.high),
+                    "caveat": a.caveat,
+                    "warnings": list(a.warnings),
+                    "steps": [
+                        {
+                            "label": s.label,
+                            "formula": s.formula,
+                            "value": s.value,
+                            "figures": [
+                                {
+                                    "case": f.case_id,
+                                    "path": f.path,
+                                    "value": f.display,
+                                    "as_of": f.as_of.isoformat(),
+                                    "source": f"{f.case_id}:{f.source_id}",
+                                    "kind": f.kind,
+                                }
+                                for f in s.figures
+                            ],
+                            "fx": [jsonable(r) for r in s.fx if r.base != r.quote],
+                        }
+                        for s in a.steps
+                    ],
+                    "cells": [{"inputs": dict(c.inputs), "value": amount_str(c.value)} for c in a.cells],
+                    "metrics": jsonable(a.metrics),
+                }
+                for a in self.anchors
+            ],
+            "spread": f"{self.spread:.6f}",
+            "span": f"{self.span:.6f}",
+            "log_axis": self.log_axis,
+            "references": [
+                {"label": r.label, "kind": r.kind, "value": amount_str(r.value), "as_of": r.as_of.isoformat()}
+                for r in self.references
+            ],
+            "blended": None
+            if self.blended is None
+            else {
+                "weights": {k: f"{v:.6f}" for k, v in self.blended.weights.items()},
+                "low": amount_str(self.blended.low),
+                "base": amount_str(self.blended.base),
+                "high": amount_str(self.blended.high),
+            },
+            "fx_rates": [jsonable(r) for r in self.fx_rates],
+            "sources": {
+                k: {
+                    "title": s.title,
+                    "publisher": s.publisher,
+                    "date": s.date.isoformat(),
+                    "url": s.url,
+                    "note": s.note,
+                }
+                for k, s in self.sources.items()
+            },
+            "notes": list(self.notes),
+            "skipped": dict(self.skipped),
+            "checks": list(self.checks),
+        }
 
 
 def triangulate(
@@ -188,6 +290,7 @@ def triangulate(
     weights: Mapping[str, Decimal | float] | None = None,
     sources: Mapping[str, Source] | None = None,
     skipped: Mapping[str, str] | None = None,
+    peers: Mapping[str, Case] | None = None,
 ) -> Triangulation:
     """Put anchor results side by side, with reference lines and an optional blended view.
 
@@ -204,6 +307,8 @@ def triangulate(
         Cited sources keyed ``'<case_id>:<source_id>'``; default: collected from the results.
     skipped : mapping of str to str, optional
         Anchors not computed and why.
+    peers : mapping of str to Case, optional
+        The case's resolved peer cases, for the provenance checks (peer age).
 
     Returns
     -------
@@ -296,4 +401,5 @@ def triangulate(
         sources=dict(sources),
         notes=case.notes,
         skipped=dict(skipped or {}),
+        checks=tuple(provenance_warnings(case, peers)),
     )

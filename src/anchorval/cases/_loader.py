@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from pydantic import ValidationError
 
 from ..domain import Case
 from ..errors import MSG_UNKNOWN_CASE, CaseError, UnknownCaseError
+from ..money import FxTable
 
 __all__ = ["LoadedCase", "bundled_case_ids", "load_case", "parse_case_text", "resolve_case"]
 
@@ -44,6 +46,31 @@ class LoadedCase:
     case: Case
     peers: Mapping[str, Case] = field(default_factory=dict)
     origin: str = ""
+
+    @cached_property
+    def fx(self) -> FxTable:
+        """The case's FX table: its own rates, then its peers', then the ECB default.
+
+        Built on first use and kept, so that every consumer of one loaded case (valuation,
+        market structure, DCF, simulation thresholds) reads the same table.
+
+        Returns
+        -------
+        FxTable
+
+        Examples
+        --------
+        >>> from datetime import date
+        >>> lc = resolve_case("anthropic-2026-06")
+        >>> lc.fx is lc.fx  # one table per loaded case
+        True
+        >>> lc.fx.rate("USDT", "USD", date(2026, 6, 22)).assumption  # no USDT rate in the case
+        True
+        """
+        rates = [r.to_rate() for r in self.case.fx_rates]
+        for p in self.peers.values():
+            rates += [r.to_rate() for r in p.fx_rates]
+        return FxTable(overrides=rates)
 
 
 def bundled_case_ids() -> list[str]:

@@ -57,12 +57,8 @@ def market_cmd(
     """
     from datetime import date
 
-    from ..report._market import (
-        market_to_json,
-        print_market_tables,
-        render_market_html,
-        render_market_markdown,
-    )
+    from ..report import market as show
+    from ..report import print_written
     from ..workflows.market import market_structure
 
     dates = []
@@ -109,11 +105,11 @@ def market_cmd(
         structural_share=opt("--structural-share", parse_number, structural_share),
     )
     if fmt is OutputFormat.json:
-        typer.echo(market_to_json(r))
+        typer.echo(show.render_market_json(r))
     elif fmt is OutputFormat.markdown:
-        typer.echo(render_market_markdown(r))
+        typer.echo(show.render_market_markdown(r))
     else:
-        print_market_tables(r, console())
+        show.print_market_tables(r, console())
     if report is not None:
-        write_text(report, render_market_html(r))
-        console(stderr=True).print(f"report written to [bold]{report}[/bold]")
+        write_text(report, show.render_market_html(r))
+        print_written(console(stderr=True), report)

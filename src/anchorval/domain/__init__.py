@@ -14,8 +14,12 @@ from ._case import (
 from ._figure import (
     ASSUMPTION_PUBLISHER,
     ASSUMPTION_SOURCE_ID,
+    FIGURE_KINDS,
     CountFigure,
+    DateCite,
+    DerivedSpec,
     Figure,
+    FigureKind,
     FigureRef,
     FrozenModel,
     MoneyFigure,
@@ -45,11 +49,31 @@ from ._market import (
     RevenueTarget,
     RunRate,
 )
+from ._provenance import (
+    PEER_AGE_DAYS,
+    STATED_TOTAL_TOLERANCE,
+    evaluate_formula,
+    iter_all_figures,
+    iter_date_cites,
+    provenance_warnings,
+    scale_slip,
+)
 from ._simulation import CorrelationSpec, SimulationSpec
 
 __all__ = [
     "ASSUMPTION_PUBLISHER",
     "ASSUMPTION_SOURCE_ID",
+    "FIGURE_KINDS",
+    "PEER_AGE_DAYS",
+    "STATED_TOTAL_TOLERANCE",
+    "DateCite",
+    "DerivedSpec",
+    "FigureKind",
+    "evaluate_formula",
+    "iter_all_figures",
+    "iter_date_cites",
+    "provenance_warnings",
+    "scale_slip",
     "FigureRef",
     "is_assumption_source",
     "CapTable",

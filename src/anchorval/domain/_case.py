@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 from ..money import CurrencyCode, FxRate
 from ._figure import (
     CountFigure,
+    DateCite,
     Figure,
     FrozenModel,
     MoneyFigure,
@@ -23,6 +24,7 @@ from ._figure import (
 )
 from ._fundamental import CapTable, DcfInputs, OpmInputs, UnitEconomics
 from ._market import MarketStructure
+from ._provenance import check_derived
 from ._simulation import SimulationSpec
 
 #: Keys of the registered anchors (``anchorval.anchors.ANCHORS``, kept equal by a test), for
@@ -63,6 +65,8 @@ class Company(FrozenModel):
         Listing status on the case's as-of date.
     ticker, exchange : str, optional
         Listing identifiers (a ticker is kept as text: ``'0700'`` stays ``'0700'``).
+    listing_date_cite : DateCite, optional
+        Where the listing date comes from (stated, derived or assumption).
     listing_date : date, optional
         First trading day, for listed companies.
     aliases : tuple of str
@@ -74,6 +78,7 @@ class Company(FrozenModel):
     ticker: str | None = None
     exchange: str | None = None
     listing_date: date | None = None
+    listing_date_cite: DateCite | None = None
     aliases: tuple[str, ...] = ()
 
     @field_validator("ticker", mode="before")
@@ -141,6 +146,8 @@ class FundingRound(FrozenModel):
         Round name (``'Series H'``).
     date : date
         Closing or announcement date.
+    date_cite : DateCite, optional
+        Where the round date comes from.
     date_precision : {'day', 'month'}
         ``'month'`` when the source gives only the month; ``date`` is then the first day.
     money_raised : Figure
@@ -153,6 +160,7 @@ class FundingRound(FrozenModel):
 
     name: str
     date: date
+    date_cite: DateCite | None = None
     date_precision: Literal["day", "month"] = "day"
     money_raised: PositiveMoneyFigure | None = None
     post_money: PositiveMoneyFigure
@@ -170,6 +178,8 @@ class PerpQuote(FrozenModel):
         Contract symbol (``'ANTHROPICUSDT'``).
     launch_date : date, optional
         Listing date of the contract.
+    launch_date_cite : DateCite, optional
+        Where the launch date comes from.
     price : Figure
         Last (or mark) price per reference share, in the settlement currency (e.g. USDT).
     reference_shares : Figure
@@ -185,6 +195,7 @@ class PerpQuote(FrozenModel):
     venue: str
     symbol: str
     launch_date: date | None = None
+    launch_date_cite: DateCite | None = None
     price: PositiveMoneyFigure
     reference_shares: CountFigure
     reference_shares_basis: Literal["venue_convention", "company_disclosed"] = "venue_convention"
@@ -205,12 +216,15 @@ class ArrMultipleSpec(FrozenModel):
         Revenue multiples to apply (x; usually a discrete set).
     horizon : date, optional
         Date the market ARR refers to (end-2026).
+    horizon_cite : DateCite, optional
+        Where the horizon comes from (usually the source's own, e.g. 'by end-2026').
     """
 
     market_arr: PositiveMoneyFigure
     share: PositiveRatioFigure
     multiples: MultipleFigure
     horizon: date | None = None
+    horizon_cite: DateCite | None = None
 
 
 class PeerSpec(FrozenModel):
@@ -338,6 +352,7 @@ class Case(FrozenModel):
                 raise ValueError(f"blend_weights.{k}: weight must be non-negative, got {w}")
         if self.blend_weights and not any(self.blend_weights.values()):
             raise ValueError("blend_weights: every weight is zero; give at least one positive weight")
+        check_derived(self)
         return self
 
     def figures(self) -> dict[str, Figure]:

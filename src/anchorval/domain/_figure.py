@@ -15,8 +15,12 @@ from ..money import Money, normalize_currency, parse_amount, parse_number
 __all__ = [
     "ASSUMPTION_PUBLISHER",
     "ASSUMPTION_SOURCE_ID",
+    "FIGURE_KINDS",
     "CountFigure",
+    "DateCite",
+    "DerivedSpec",
     "Figure",
+    "FigureKind",
     "FigureRef",
     "FrozenModel",
     "MoneyFigure",
@@ -31,6 +35,10 @@ __all__ = [
 ASSUMPTION_SOURCE_ID = "assumption"
 #: Publisher of such a source.
 ASSUMPTION_PUBLISHER = "anchorval case author"
+
+#: The three kinds of figure (see :mod:`anchorval.domain._provenance`).
+FigureKind = Literal["stated", "derived", "assumption"]
+FIGURE_KINDS: tuple[str, ...] = ("stated", "derived", "assumption")
 
 #: Units a figure may carry besides a currency code.
 PLAIN_UNITS = ("count", "x", "ratio")
@@ -63,6 +71,46 @@ class Source(FrozenModel):
     publisher: str
     date: date
     url: str | None = None
+    note: str | None = None
+
+
+class DerivedSpec(FrozenModel):
+    """How a derived figure is computed from other figures of the same case.
+
+    Attributes
+    ----------
+    formula : str
+        Arithmetic over the input names: ``+ - * /``, parentheses and plain numbers
+        (``'a / b'``, ``'price * shares'``). Nothing else is evaluated (the text is data, not code).
+    inputs : dict of str to str
+        Input name -> dotted figure path in the case (``'market.free_float.unrestricted_shares'``;
+        an alternative reading is ``'<path>.alternatives[0]'``). Each input contributes its base value.
+    tolerance : Decimal
+        Largest relative gap (decimal, 0.0001 = 0.01%) between the figure's base value and the
+        recomputed one; the default allows for the rounding of a published percentage.
+    """
+
+    formula: str
+    inputs: dict[str, str]
+    tolerance: Decimal = Decimal("0.0001")
+
+
+class DateCite(FrozenModel):
+    """The citation of a date (listing date, round date, launch date, lock-up expiry, horizon).
+
+    Attributes
+    ----------
+    kind : {'stated', 'derived', 'assumption'}
+        Whether a source prints the date, it is inferred from other facts, or it is the case
+        author's choice.
+    source : str
+        Id of a source declared in the case (``'assumption'`` for an assumption).
+    note : str, optional
+        The words the date was read from, or how it was inferred.
+    """
+
+    kind: FigureKind
+    source: str
     note: str | None = None
 
 
@@ -106,6 +154,11 @@ class Figure(FrozenModel):
         Disagreeing values from other sources; this figure is the primary one.
     distribution : dict, optional
         A stated probability distribution for simulation (see ``anchorval.simulate``).
+    kind : {'stated', 'derived', 'assumption'}, optional
+        Provenance: the source prints it, it is computed from other figures (``derived``), or no
+        source gives it. When omitted it is read from the figure (see :attr:`provenance`).
+    derived : DerivedSpec, optional
+        Formula and inputs of a derived figure; the case loader recomputes it.
 
     Notes
     -----
@@ -122,6 +175,8 @@ class Figure(FrozenModel):
     note: str | None = None
     alternatives: tuple[Figure, ...] = ()
     distribution: dict[str, Any] | None = None
+    kind: FigureKind | None = None
+    derived: DerivedSpec | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -170,7 +225,28 @@ class Figure(FrozenModel):
             raise ValueError(f"low {self.low:,f} is above high {self.high:,f}")
         if self.value is not None and self.low is not None and not (self.low <= self.value <= self.high):
             raise ValueError(f"value {self.value} lies outside low/high [{self.low}, {self.high}]")
+        if self.kind == "derived" and self.derived is None:
+            raise ValueError("kind derived needs a derived block (formula and inputs) so it can be recomputed")
+        if self.derived is not None and self.kind not in (None, "derived"):
+            raise ValueError(f"a figure with a derived block is derived, not {self.kind}")
+        if self.kind == "assumption" and self.source != ASSUMPTION_SOURCE_ID:
+            raise ValueError(f"kind assumption must cite the {ASSUMPTION_SOURCE_ID!r} source, not {self.source!r}")
+        if self.kind == "stated" and self.source == ASSUMPTION_SOURCE_ID:
+            raise ValueError(f"a stated figure must cite a document, not the {ASSUMPTION_SOURCE_ID!r} source")
         return self
+
+    @property
+    def provenance(self) -> str:
+        """The figure's kind: ``'stated'``, ``'derived'`` or ``'assumption'``.
+
+        ``kind`` when given, else ``'derived'`` with a derived block, ``'assumption'`` when it cites
+        the ``assumption`` source, else ``'stated'``.
+        """
+        if self.kind is not None:
+            return self.kind
+        if self.derived is not None:
+            return "derived"
+        return "assumption" if self.source == ASSUMPTION_SOURCE_ID else "stated"
 
     # -- reading -------------------------------------------------------------------------
     @property
@@ -365,6 +441,8 @@ class FigureRef:
     assumption : bool
         True when the figure cites the case author's assumptions, not a document
         (see :func:`is_assumption_source`).
+    kind : {'stated', 'derived', 'assumption'}
+        The figure's provenance (:attr:`Figure.provenance`).
     """
 
     case_id: str
@@ -375,6 +453,7 @@ class FigureRef:
     source: Source
     note: str | None = None
     assumption: bool = False
+    kind: str = "stated"
 
     def citation(self) -> str:
         """One-line citation: ``'BlockBeats, "title", 2026-06-22'``."""

@@ -15,6 +15,7 @@ from pydantic import AfterValidator, Field, model_validator
 
 from ._figure import (
     CountFigure,
+    DateCite,
     Figure,
     FrozenModel,
     MultipleFigure,
@@ -87,8 +88,12 @@ class LockUp(FrozenModel):
     ----------
     date : date
         First day the shares may trade (the expiry date).
+    date_cite : DateCite, optional
+        Where the expiry date comes from (stated, derived or assumption).
     label : str
         Short name (``'6-month lock-up expiry'``).
+    label_cite : DateCite, optional
+        Where the tenor in the label comes from (e.g. six months after an inferred listing date).
     size : {'known', 'unknown'}
         ``'unknown'`` when the source gives the date but not the number of shares; then
         ``shares`` and ``pct_of_total`` must be absent (``shares_min`` may give a lower bound).
@@ -105,7 +110,9 @@ class LockUp(FrozenModel):
     """
 
     date: date
+    date_cite: DateCite | None = None
     label: str = "lock-up expiry"
+    label_cite: DateCite | None = None
     size: Literal["known", "unknown"] = "known"
     shares: CountFigure | None = None
     pct_of_total: RatioFigure | None = None
@@ -235,12 +242,17 @@ class RunRate(FrozenModel):
     revenue_multiple_qoq : Figure, optional
         Revenue multiple quarter on quarter (x, 4 = four times the previous quarter), e.g. of
         pay-as-you-go token revenue.
+    volume_multiple_qoq : Figure, optional
+        Volume multiple quarter on quarter (x), when the source also gives one (e.g. token volume).
+        With a price change and a revenue multiple, revenue = price x volume must hold; the
+        analysis warns when the three disagree.
     """
 
     segment: str = "total"
     run_rate: PositiveMoneyFigure
     price_growth_qoq: GrowthFigure | None = None
     revenue_multiple_qoq: MultipleFigure | None = None
+    volume_multiple_qoq: MultipleFigure | None = None
 
 
 class Reflexivity(FrozenModel):

@@ -83,6 +83,7 @@ def cite(case: Case, fig: Figure, path: str) -> Cited:
         source=case.sources[fig.source],
         note=fig.note,
         assumption=is_assumption(case, fig.source),
+        kind=fig.provenance,
     )
 
 

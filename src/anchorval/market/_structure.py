@@ -13,14 +13,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ..domain import Case, Source
+from ..domain import STATED_TOTAL_TOLERANCE, Case, Source
 from ..errors import (
     MSG_DATE_BEFORE_LISTING,
     MSG_MISSING_MARKET_FIGURES,
     ContradictoryInputError,
     MissingFigureError,
 )
-from ..money import FxRate, FxTable, Money, format_money, format_number
+from ..money import FxRate, FxTable, Money, amount_str, format_money, format_number, jsonable
 from ._common import Cited, cite, is_assumption, pct, periods_between
 from ._decomposition import DecompositionResult, PremiumSplit, decompose
 from ._float import FreeFloatResult, free_float, share_counts
@@ -37,10 +37,12 @@ from ._reflexivity import (
     required_growth,
 )
 
-__all__ = ["MarketStructureResult", "analyse_market", "missing_market_figures"]
+__all__ = ["MARKET_JSON_SCHEMA_ID", "MarketStructureResult", "analyse_market", "missing_market_figures"]
 
 #: Stated and computed multiples further apart than this factor are flagged (2 = 2x).
 DISAGREEMENT_FACTOR = Decimal(2)
+#: Identifier and version of the JSON output of ``anchorval market``; bump on breaking change.
+MARKET_JSON_SCHEMA_ID = "anchorval.market/1"
 
 
 @dataclass(frozen=True)
@@ -161,15 +163,220 @@ class MarketStructureResult:
         return self.free_float.to_frame()
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the stable JSON structure (``anchorval.market/1``, see ``docs/market.md``)."""
-        from ..report._market import market_to_dict
+        """Build the stable JSON structure of a market-structure result (``anchorval.market/1``).
 
-        return market_to_dict(self)
+        See ``docs/market.md``.
+
+        Returns
+        -------
+        dict
+            Money as ``{'amount': '<decimal string, cents>', 'currency': ...}``; share counts, ratios
+            (decimals, 0.0267 = 2.67%) and multiples (x) as decimal strings; dates ISO.
+
+        Examples
+        --------
+        >>> import anchorval
+        >>> d = anchorval.market_structure("zhipu-2026-06").to_dict()
+        >>> d["schema"], d["free_float"]["total_shares"], d["free_float"]["float_pct"][:6]
+        ('anchorval.market/1', '439621700', '0.0267')
+        """
+        ff = self.free_float
+        out: dict[str, Any] = {
+            "schema": MARKET_JSON_SCHEMA_ID,
+            "case": self.case_id,
+            "company": self.company,
+            "as_of": self.as_of.isoformat(),
+            "currency": self.currency,
+            "free_float": {
+                "share_class": ff.share_class,
+                "price": _m(ff.price),
+                "total_shares": _d(ff.total_shares),
+                "float_at_listing": _d(ff.float_at_listing),
+                "float_shares": _d(ff.float_shares),
+                "float_is_lower_bound": ff.float_is_lower_bound,
+                "float_pct": _d(ff.float_pct),
+                "stated_max_pct": _d(ff.stated_max_pct),
+                "float_value": {k: _m(v) for k, v in ff.float_value.items()},
+                "market_cap": {k: _m(v) for k, v in ff.market_cap.items()},
+                "bases": [
+                    {
+                        "label": row.basis.label,
+                        "formula": row.basis.formula,
+                        "primary": row.basis.primary,
+                        "total_shares": _d(row.basis.total_shares),
+                        "float_pct": _d(row.float_pct),
+                        "market_cap": {k: _m(v) for k, v in row.market_cap.items()},
+                    }
+                    for row in ff.rows
+                ],
+            },
+            "lockups": {
+                "listing_date": jsonable(self.lockups.listing_date),
+                "total_shares": _d(self.lockups.total_shares),
+                "locked_at_listing": _d(self.lockups.locked_at_listing),
+                "events": [
+                    {
+                        "date": e.date.isoformat(),
+                        "label": e.label,
+                        "size": "known" if e.size_known else "unknown",
+                        "shares": _d(e.shares),
+                        "shares_min": _d(e.shares_min),
+                        "pct_of_total": _d(e.pct_of_total),
+                        "stated_pct": _d(e.stated_pct),
+                        "pct_of_float": _d(e.pct_of_float),
+                        "value": _m(e.value),
+                        "float_before": _d(e.float_before),
+                        "float_after": _d(e.float_after),
+                        "float_after_is_lower_bound": e.float_after_is_lower_bound,
+                    }
+                    for e in self.lockups.rows
+                ],
+            },
+            "index_demand": [
+                {
+                    "index": x.index,
+                    "effective": x.effective.isoformat(),
+                    "announced": x.announced,
+                    "weight": _d(x.weight),
+                    "float_shares": _d(x.float_shares),
+                    "adv_shares": None if x.adv_shares is None else [_d(v) for v in x.adv_shares],
+                    "tracking_assets_assumed": x.tracking_assets_assumed,
+                    "adv_assumed": x.adv_assumed,
+                    "rows": [
+                        {
+                            "tracking_assets": _m(row.tracking_assets),
+                            "demand": _m(row.demand),
+                            "shares": _d(row.shares),
+                            "pct_of_float": _d(row.pct_of_float),
+                            "days_of_adv": _d(row.days_of_adv),
+                            "is_base": row.is_base,
+                        }
+                        for row in x.rows
+                    ],
+                }
+                for x in self.index
+            ],
+            "ps_path": None,
+            "decomposition": None,
+            "warnings": list(self.warnings),
+            "skipped": dict(self.skipped),
+            "figures": [
+                {
+                    "path": f.path,
+                    "value": f.display,
+                    "as_of": f.as_of.isoformat(),
+                    "source": f.source_id,
+                    "assumption": f.assumption,
+                    "kind": f.kind,
+                }
+                for f in self.figures
+            ],
+            "sources": {
+                k: {
+                    "title": s.title,
+                    "publisher": s.publisher,
+                    "date": s.date.isoformat(),
+                    "url": s.url,
+                    "note": s.note,
+                }
+                for k, s in self.sources.items()
+            },
+            "fx_rates": [jsonable(x) for x in self.fx_rates],
+        }
+        x = self.reflexivity
+        if x is not None:
+            out["ps_path"] = {
+                "market_cap": _m(x.market_cap),
+                "base_revenue": _m(x.base_revenue),
+                "base_date": jsonable(x.base_date),
+                "start_ps": _d(x.start_ps),
+                "target_ps": _d(x.target_ps),
+                "scenarios": [
+                    {
+                        "name": p.name,
+                        "period": p.period,
+                        "base": p.base_label,
+                        "periods_to_target": p.periods_to_target,
+                        "target_date": jsonable(p.target_date),
+                        "points": [
+                            {
+                                "period": pt.period,
+                                "date": pt.date.isoformat(),
+                                "growth": _d(pt.growth),
+                                "revenue": _m(pt.revenue),
+                                "ps": _d(pt.ps),
+                            }
+                            for pt in p.points
+                        ],
+                    }
+                    for p in x.paths
+                ],
+                "revenue_targets": [
+                    {
+                        "name": t.name,
+                        "period_end": t.period_end.isoformat(),
+                        "revenue_low": _m(t.revenue),
+                        "revenue_high": _m(t.revenue_high),
+                        "ps_low": _d(t.ps_low),
+                        "ps_high": _d(t.ps_high),
+                        "stated_ps": _d(t.stated_ps),
+                        "alternative": t.is_alternative,
+                    }
+                    for t in x.targets
+                ],
+                "required_growth": [
+                    {
+                        "by": q.by.isoformat(),
+                        "base": q.base_label,
+                        "period": q.period,
+                        "periods": q.periods,
+                        "growth": _d(q.growth),
+                    }
+                    for q in x.required
+                ],
+                "run_rate": x.run_rate,
+            }
+        if self.decomposition is not None:
+            out["decomposition"] = [
+                {
+                    "scenario": s.scenario,
+                    "market_cap": _m(s.market_cap),
+                    "fundamental": _m(s.fundamental),
+                    "premium": _m(s.premium),
+                    "premium_share": _d(s.premium_share),
+                    "structural_share_of_premium": _d(s.structural_share_of_premium),
+                    "structural": _m(s.structural),
+                    "narrative": _m(s.narrative),
+                }
+                for s in self.decomposition.splits
+            ]
+        return out
 
     def _repr_html_(self) -> str:
-        from ..report._market import render_market_tables_html
+        import html
 
-        return render_market_tables_html(self)
+        def money(ccy: str) -> Any:
+            return lambda v: f"{format_number(v, 4)} {ccy}"
+
+        fmt: dict[str, Any] = {c: (lambda v: format_number(v, 6)) for c in ("total_shares", "float_shares")}
+        fmt["float_pct"] = lambda v: f"{v:.2%}"
+        df = self.to_frame()
+        for c in df.columns:
+            if c.startswith(("market_cap_", "float_value_")):
+                fmt[c] = money(c.rsplit("_", 1)[1])
+        head = (
+            f"<p><strong>{html.escape(self.company)}</strong>: free float on every share-count basis "
+            f"({self.as_of}; share price {format_money(self.free_float.price, digits=6)})</p>"
+        )
+        return head + df.to_html(index=False, formatters=fmt)
+
+
+def _m(m: Money | None) -> dict[str, str] | None:
+    return None if m is None else {"amount": amount_str(m), "currency": m.currency}
+
+
+def _d(x: Decimal | None) -> str | None:
+    return None if x is None else jsonable(x)
 
 
 def missing_market_figures(case: Case) -> list[str]:
@@ -642,6 +849,22 @@ def _reflexivity(
             run_rate["implied volume multiple QoQ (revenue multiple / price multiple)"] = (
                 f"{vol:.2f}x"
             )
+        if rr.volume_multiple_qoq is not None:
+            stated_vol = rr.volume_multiple_qoq.base
+            refs.append(
+                cite(case, rr.volume_multiple_qoq, "market.reflexivity.run_rate.volume_multiple_qoq")
+            )
+            run_rate["volume multiple QoQ (stated)"] = f"{format_number(stated_vol)}x"
+            if rr.price_growth_qoq is not None and rr.revenue_multiple_qoq is not None:
+                vol = rr.revenue_multiple_qoq.base / (1 + rr.price_growth_qoq.base)
+                if abs(vol / stated_vol - 1) > STATED_TOTAL_TOLERANCE:
+                    implied_rev = stated_vol * (1 + rr.price_growth_qoq.base)
+                    warnings.append(
+                        f"{rr.segment}: the source gives two readings that cannot both hold: revenue "
+                        f"x{format_number(rr.revenue_multiple_qoq.base)} at "
+                        f"+{pct(rr.price_growth_qoq.base, 0)} prices implies volume x{vol:.2f}, but it also states "
+                        f"volume x{format_number(stated_vol)} (which implies revenue x{implied_rev:.2f})"
+                    )
     return ReflexivityResult(
         market_cap=mcap,
         base_revenue=base_rev,

@@ -362,6 +362,7 @@ def build_case_model(
     currency: str | None = None,
     weights: Mapping[str, float] | None = None,
     anchors: Sequence[str] | None = None,
+    full: Any = None,
 ) -> CaseModel:
     """Build the vectorised model of a case from the same figures and FX as the deterministic view.
 
@@ -379,6 +380,9 @@ def build_case_model(
     anchors : sequence of str, optional
         Anchor keys to model (default: every anchor the deterministic view computes that has a
         vectorised model, see :data:`SIMULATED_ANCHORS`; the others are named in ``assumptions``).
+    full : Triangulation, optional
+        The deterministic view of every anchor, already valued with the same ``currency`` and
+        ``weights`` (the workflow values once and hands it on); valued here when not given.
 
     Returns
     -------
@@ -402,7 +406,7 @@ def build_case_model(
     t = None
     if anchors is None:
         # default: every anchor the deterministic view computes that has a vectorised model
-        full = value_loaded(loaded, None, currency, weights)
+        full = full if full is not None else value_loaded(loaded, None, currency, weights)
         anchors = [a.anchor for a in full.anchors if a.anchor in SIMULATED_ANCHORS]
         not_simulated = [a.anchor for a in full.anchors if a.anchor not in SIMULATED_ANCHORS]
         if not anchors:  # an empty list would mean "every anchor" to value_loaded
@@ -415,7 +419,7 @@ def build_case_model(
             t = full
     if t is None:
         t = value_loaded(loaded, anchors, currency, weights)
-    ctx = AnchorContext.for_case(case, loaded.peers, currency)
+    ctx = AnchorContext(fx=loaded.fx, peers=dict(loaded.peers), currency=currency)
     cur = t.currency
     ins = _Inputs(case, loaded.peers, merged, where)
     index = ins.figure_index()

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from ..domain import ASSUMPTION_SOURCE_ID
+
 __all__ = ["InputSummary", "OutputStats", "SimulationResult"]
 
 #: Percentiles reported for every output (decimals: 0.05 = P5).
@@ -90,6 +92,18 @@ class InputSummary:
     p10: float
     p50: float
     p90: float
+
+    @property
+    def kind(self) -> str:
+        """Provenance of the distribution simulated.
+
+        ``'assumption'`` when the stated distribution cites the case's ``assumption`` source (the
+        case author's spread), ``'stated'`` when it cites a document, ``'default'`` when no
+        distribution was stated and a default was assumed, ``'fixed'`` when held at the case value.
+        """
+        if self.stated:
+            return "assumption" if self.source == ASSUMPTION_SOURCE_ID else "stated"
+        return "default" if self.assumption else "fixed"
 
 
 @dataclass(frozen=True)
@@ -210,7 +224,7 @@ class SimulationResult:
             "thresholds": list(self.thresholds),
             "assumptions": list(self.assumptions),
             "correlated": list(self.correlated),
-            "inputs": [dict(i.__dict__) for i in self.inputs],
+            "inputs": [{**i.__dict__, "kind": i.kind} for i in self.inputs],
             "outputs": {
                 k: {
                     "title": o.title,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
@@ -101,6 +101,10 @@ class TornadoResult:
     bars: tuple[TornadoBar, ...]
     currency: str = ""
 
+    def to_dict(self) -> dict[str, Any]:
+        """Return every field as a JSON-ready dict (floats in the output's unit)."""
+        return asdict(self)
+
     def to_frame(self) -> Any:
         """Bars as a pandas DataFrame (index: input path; largest swing first)."""
         import pandas as pd
@@ -197,6 +201,10 @@ class SobolResult:
     st_conf: tuple[float, ...]
     n: int
     note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return every field as a JSON-ready dict (floats in the output's unit)."""
+        return asdict(self)
 
     def to_frame(self) -> Any:
         """Return the indices as a DataFrame (index: input path; S1, S1_conf, ST, ST_conf)."""
@@ -329,6 +337,10 @@ class GridResult:
     y_values: tuple[float, ...]
     z: tuple[tuple[float, ...], ...]
     currency: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return every field as a JSON-ready dict (floats in the output's unit)."""
+        return asdict(self)
 
     def to_frame(self) -> Any:
         """Grid as a pandas DataFrame (index: y levels, columns: x levels)."""

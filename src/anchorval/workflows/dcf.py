@@ -12,7 +12,7 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -23,7 +23,7 @@ from ..anchors.dcf import dcf_params, dcf_targets
 from ..cases import resolve_case
 from ..domain import Case
 from ..errors import SolveError
-from ..money import Money, parse_amount
+from ..money import Money, jsonable, parse_amount
 
 __all__ = ["DcfRun", "run_dcf"]
 
@@ -57,6 +57,57 @@ class DcfRun:
     def to_frame(self) -> Any:
         """Year-by-year table (pandas DataFrame), as :meth:`DcfResult.to_frame`."""
         return self.result.to_frame()
+
+    def year_labels(self) -> list[str]:
+        """Label of each row of the year table: ``'base'``, ``'1'`` .. ``'10'``, ``'terminal'``.
+
+        Examples
+        --------
+        >>> labels = run_dcf("anthropic-2026-06-dcf").year_labels()
+        >>> labels[:2], labels[-1], len(labels)
+        (['base', '1'], 'terminal', 12)
+        """
+        return ["base" if y.year == 0 else "terminal" if y.year == 11 else str(y.year) for y in self.result.years]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON structure (``anchorval.dcf/1``; amounts as decimal strings).
+
+        Amounts are totals in :attr:`currency`; growth, margins and rates are decimals
+        (0.742 = 74.2%); ``reverse_dcf`` lists each target with the input that reaches it.
+
+        Examples
+        --------
+        >>> d = run_dcf("anthropic-2026-06-dcf", solve_for="growth", target="1.7T USD").to_dict()
+        >>> d["schema"], d["reverse_dcf"][0]["solve_for"], d["reverse_dcf"][0]["implied"][:5]
+        ('anchorval.dcf/1', 'growth', '0.742')
+        """
+        r = self.result
+        return {
+            "schema": "anchorval.dcf/1",
+            "case": self.case.id,
+            "currency": self.currency,
+            "years": [
+                {**jsonable(asdict(y)), "year": label} for y, label in zip(r.years, self.year_labels(), strict=True)
+            ],
+            "pv_fcff": jsonable(r.pv_fcff),
+            "terminal_value": jsonable(r.terminal_value),
+            "pv_terminal_value": jsonable(r.pv_terminal_value),
+            "terminal_roic": jsonable(r.terminal_roic),
+            "operating_assets": jsonable(r.operating_assets),
+            "equity_value": jsonable(r.equity_value),
+            "value_per_share": jsonable(r.value_per_share),
+            "reverse_dcf": [
+                {
+                    "target": label,
+                    "value": jsonable(m.amount),
+                    "solve_for": s.solve_for,
+                    "implied": jsonable(s.value),
+                    "case_value": jsonable(s.base_value),
+                }
+                for (label, m), s in zip(self.targets, self.solutions, strict=True)
+            ],
+            "not_solved": [{"target": k, "why": v} for k, v in self.failures],
+        }
 
 
 def run_dcf(
@@ -93,7 +144,7 @@ def run_dcf(
     """
     loaded = resolve_case(case)
     c = loaded.case
-    ctx = AnchorContext.for_case(c, loaded.peers)
+    ctx = AnchorContext(fx=loaded.fx, peers=dict(loaded.peers))
     d = Derivation(c, ctx, "dcf")
     spec = d.require(c.dcf, "dcf")
     cur = spec.revenue.unit

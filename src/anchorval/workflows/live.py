@@ -12,6 +12,7 @@ were live and when.
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -42,11 +43,14 @@ from ..errors import (
     ProviderNetworkError,
     UnknownCaseError,
 )
+from ..money import FxRate, jsonable
 from ..providers import EquityQuote, Fetcher, PerpMarket, get_fetcher
 
 __all__ = [
     "KNOWN_MARKETS",
     "FetchOutcome",
+    "FetchResult",
+    "HistoryResult",
     "LiveResult",
     "Target",
     "WatchEvent",
@@ -54,6 +58,8 @@ __all__ = [
     "inputs_hash",
     "live_case",
     "case_targets",
+    "fetch",
+    "history",
     "resolve_targets",
     "snapshot_of",
     "value_live",
@@ -212,6 +218,226 @@ def fetch_targets(
     if targets and not out.perps and not out.equities:
         raise next(iter(out.errors.values()))
     return out
+
+
+def _quote_dict(q: Any, implied: Decimal | None) -> dict[str, Any]:
+    d = {k: jsonable(v) for k, v in q.model_dump().items()}
+    d["implied_valuation"] = jsonable(implied)
+    return d
+
+
+@dataclass
+class FetchResult:
+    """What ``anchorval fetch`` shows: the quotes, the valuation each implies, and quality flags.
+
+    Attributes
+    ----------
+    outcome : FetchOutcome
+        Quotes fetched and per-target errors.
+    implied : dict of (venue, symbol) to Decimal or None
+        Implied valuation per perp (total, quote currency); None for a venue without a
+        known convention.
+    comparison : VenueComparison or None
+        The venues with a convention side by side, with the spread.
+    flags : list of QualityFlag
+        Stale quotes, thin volume, venues that disagree.
+    """
+
+    outcome: FetchOutcome
+    implied: dict[tuple[str, str], Decimal | None]
+    comparison: VenueComparison | None
+    flags: list[QualityFlag]
+
+    def to_frame(self) -> Any:
+        """One row per quote, perps then listed shares, with the valuation each implies (pandas).
+
+        Returns
+        -------
+        pandas.DataFrame
+            The normalised quote fields (prices per contract unit or per share, in the quote
+            currency) and ``implied_valuation`` (total, quote currency; None when unknown).
+        """
+        import pandas as pd
+
+        implied = self.implied
+        rows = [{**q.model_dump(), "implied_valuation": implied.get((q.venue, q.symbol))} for q in self.outcome.perps]
+        rows += [{**e.model_dump(), "implied_valuation": e.market_cap} for e in self.outcome.equities]
+        return pd.DataFrame(rows)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON structure: perps and equities (with implied valuations), spread, flags, errors."""
+        out = self.outcome
+        return {
+            "perps": [_quote_dict(q, self.implied.get((q.venue, q.symbol))) for q in out.perps],
+            "equities": [_quote_dict(e, e.market_cap) for e in out.equities],
+            "spread": str(self.comparison.spread) if self.comparison else None,
+            "flags": [{"kind": f.kind, "subject": f.subject, "message": f.message} for f in self.flags],
+            "errors": {k: str(v) for k, v in out.errors.items()},
+        }
+
+
+def fetch(
+    ref: str,
+    venue: str | None = None,
+    max_age_seconds: float = 900,
+    fetchers: Mapping[str, Fetcher[Any, Any]] | None = None,
+    now: datetime | None = None,
+) -> FetchResult:
+    """Fetch live quotes for a case or a symbol; value each perp by its venue's convention.
+
+    Parameters
+    ----------
+    ref : str
+        A case (id or file) or a symbol, as :func:`resolve_targets`.
+    venue : str, optional
+        Only this provider.
+    max_age_seconds : float
+        Quotes older than this (seconds) are flagged stale.
+    fetchers : mapping of str to Fetcher, optional
+        Fetchers to reuse (tests inject ones with a recorded session).
+    now : datetime, optional
+        Reference time for staleness (default: the clock, UTC).
+
+    Returns
+    -------
+    FetchResult
+
+    Raises
+    ------
+    ProviderError
+        When every target failed.
+    UnknownProviderError, MissingFigureError
+        As :func:`resolve_targets`.
+    """
+    _, targets = resolve_targets(ref, venue)
+    out = fetch_targets(targets, fetchers)
+    now = now or datetime.now(UTC)
+    implied: dict[tuple[str, str], Decimal | None] = {}
+    cmp = None
+    convertible = []
+    for q in out.perps:
+        try:
+            convention_for(q.venue, q.symbol).multiplier(q.time.date())
+            convertible.append(q)
+        except LookupError:
+            implied[(q.venue, q.symbol)] = None
+    if convertible:
+        cmp = compare_venues([(q.venue, q.symbol, q.price, q.quote_currency, q.time) for q in convertible])
+        implied.update({(r.venue, r.symbol): r.valuation for r in cmp.rows})
+    flags = quality_flags(
+        [(q.venue, q.symbol, q.time, q.volume_quote_24h, implied[(q.venue, q.symbol)]) for q in convertible],
+        now,
+        max_age_seconds=max_age_seconds,
+    )
+    return FetchResult(out, implied, cmp, flags)
+
+
+@dataclass
+class HistoryResult:
+    """Stored history of a case: valuation per anchor and implied valuation per venue over time.
+
+    Attributes
+    ----------
+    case_id : str
+    anchors : pandas.DataFrame
+        One row per snapshot and anchor (see :meth:`Store.history`; totals in ``currency``).
+    quotes : pandas.DataFrame
+        The quotes behind those snapshots (see :meth:`Store.quotes`).
+    path : Path
+        The history database.
+    """
+
+    case_id: str
+    anchors: Any
+    quotes: Any
+    path: Path
+
+    @property
+    def currency(self) -> str:
+        """Currency of the anchors' amounts (totals)."""
+        return str(self.anchors["currency"].iloc[0])
+
+    def to_frame(self) -> Any:
+        """Wide table: one row per snapshot time, one column per anchor (base) and per venue.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index ``taken_at`` (UTC); anchor columns hold the base valuation (totals, :attr:`currency`),
+            venue columns ``'<venue> <symbol> (<quote currency>)'`` the implied valuation.
+        """
+        import pandas as pd
+
+        h, q = self.anchors, self.quotes
+        long = h[["taken_at", "anchor", "base"]].rename(columns={"anchor": "column", "base": "value"})
+        if not q.empty:
+            # implied valuation per venue (quote currency), on the snapshot's row
+            when = dict(zip(h["snapshot_id"], h["taken_at"], strict=False))
+            qv = q[q["implied_valuation"].notna() & q["snapshot_id"].isin(when)]
+            long = pd.concat(
+                [
+                    long,
+                    pd.DataFrame(
+                        {
+                            "taken_at": qv["snapshot_id"].map(when),
+                            "column": qv["venue"] + " " + qv["symbol"] + " (" + qv["quote_currency"] + ")",
+                            "value": qv["implied_valuation"],
+                        }
+                    ),
+                ]
+            )
+        return long.pivot_table(index="taken_at", columns="column", values="value", aggfunc="first", sort=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON structure: the case, every anchor row, every venue's implied valuation."""
+
+        def plain(v: Any) -> Any:
+            return jsonable(v.to_pydatetime() if hasattr(v, "to_pydatetime") else v)
+
+        rows = [{k: plain(v) for k, v in r.items()} for r in self.anchors.to_dict("records")]
+        venues = [
+            {
+                "taken_at": plain(r["quote_time"]),
+                "venue": r["venue"],
+                "symbol": r["symbol"],
+                "mark_price": jsonable(r["mark_price"]),
+                "implied_valuation": jsonable(r["implied_valuation"]),
+                "currency": r["quote_currency"],
+            }
+            for r in self.quotes.to_dict("records")
+        ]
+        return {"case": self.case_id, "anchors": rows, "venues": venues}
+
+
+def history(case_id: str, store: Any, since: datetime | None = None, since_text: str | None = None) -> HistoryResult:
+    """Read a case's stored snapshots and quotes.
+
+    Parameters
+    ----------
+    case_id : str
+        Case id as stored by :func:`watch`.
+    store : Store
+        The history store.
+    since : datetime, optional
+        Only snapshots at or after this time (timezone-aware).
+    since_text : str, optional
+        How the user wrote ``since``, quoted in the error.
+
+    Returns
+    -------
+    HistoryResult
+
+    Raises
+    ------
+    MissingFigureError
+        If the store holds no snapshot of the case (since that time).
+    """
+    h = store.history(case_id, since)
+    if h.empty:
+        raise MissingFigureError(
+            f"no snapshots of {case_id!r} in {store.path}" + (f" since {since_text}" if since_text else "")
+        )
+    return HistoryResult(case_id, h, store.quotes(case_id, since), store.path)
 
 
 def _fmt_time(t: datetime) -> str:
@@ -373,20 +599,48 @@ def live_case(
     return Case.model_validate(new.model_dump())  # re-run the validators (sources declared, ...)
 
 
-def inputs_hash(case: Case) -> str:
-    """SHA-256 of the case's inputs (its JSON dump); equal inputs give equal hashes.
+def inputs_hash(
+    case: Case, fx_rates: Sequence[FxRate] = (), options: Mapping[str, Any] | None = None
+) -> str:
+    """SHA-256 of a valuation's inputs: figures, FX rates and options; equal inputs, equal hash.
+
+    Text that is not an input is left out: notes (a live figure's note carries its fetch time),
+    source titles, publishers and dates. The fetch time is stored beside the hash, not in it.
 
     Parameters
     ----------
     case : Case
         The (possibly live) case.
+    fx_rates : sequence of FxRate, optional
+        Rates used (pair, rate, date and whether assumed enter the hash; their source text does not).
+    options : mapping, optional
+        Valuation options (report currency, blend weights...), JSON-serialisable values.
 
     Returns
     -------
     str
         64 lowercase hex digits.
+
+    Examples
+    --------
+    >>> from anchorval.cases import load_case
+    >>> c = load_case("anthropic-2026-06")
+    >>> inputs_hash(c) == inputs_hash(c.model_copy(update={"notes": ("another note",)}))
+    True
     """
-    return hashlib.sha256(case.model_dump_json().encode()).hexdigest()
+
+    def strip(x: Any) -> Any:
+        if isinstance(x, dict):
+            return {k: strip(v) for k, v in sorted(x.items()) if k not in ("note", "notes")}
+        if isinstance(x, list):
+            return [strip(v) for v in x]
+        return x
+
+    data = strip(case.model_dump(mode="json", exclude={"sources"}))
+    data["sources"] = sorted(case.sources)
+    data["fx"] = sorted([r.base, r.quote, str(r.rate), r.on.isoformat(), r.assumption] for r in fx_rates)
+    data["options"] = strip(dict(options or {}))
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
 
 
 @dataclass
@@ -424,6 +678,9 @@ def value_live(
     max_age_seconds: float = DEFAULT_MAX_AGE_SECONDS,
     min_volume_ratio: Decimal = DEFAULT_MIN_VOLUME_RATIO,
     max_disagreement: Decimal = DEFAULT_DISAGREEMENT,
+    anchors: Sequence[str] | None = None,
+    currency: str | None = None,
+    weights: Mapping[str, Decimal | float] | None = None,
 ) -> LiveResult:
     """Fetch fresh quotes for a case and value it with every anchor.
 
@@ -439,6 +696,8 @@ def value_live(
         Reference time for staleness (default: the clock, UTC).
     max_age_seconds, min_volume_ratio, max_disagreement
         Quality thresholds (see :func:`anchorval.anchors.venues.quality_flags`).
+    anchors, currency, weights
+        As :func:`anchorval.value` (the live case is valued once, with these).
 
     Returns
     -------
@@ -475,7 +734,7 @@ def value_live(
                 )
             )
     case = live_case(loaded, outcome, now, notes=[f"Quality: {f.message}" for f in flags])
-    t = value_loaded(LoadedCase(case=case, peers=loaded.peers, origin=loaded.origin))
+    t = value_loaded(LoadedCase(case=case, peers=loaded.peers, origin=loaded.origin), anchors, currency, weights)
     return LiveResult(t, case, outcome, comparison, flags, now, loaded.peers)
 
 
@@ -549,7 +808,7 @@ def snapshot_of(res: LiveResult) -> Any:
         res.case.id,
         res.taken_at,
         t.currency,
-        inputs_hash(res.case),
+        inputs_hash(res.case, t.fx_rates, {"currency": t.currency}),
         anchors,
         quotes,
         fx,

@@ -12,7 +12,7 @@ from ..cases import resolve_case
 from ..domain import Case
 from ..errors import AmountParseError, MissingFigureError, ModelInputError
 from ..market import MarketStructureResult, analyse_market
-from ..money import FxTable, Money, parse_amount, parse_number
+from ..money import Money, parse_amount, parse_number
 
 __all__ = ["market_structure", "parse_volume"]
 
@@ -116,7 +116,6 @@ def market_structure(
     """
     loaded = resolve_case(case, peers)
     c = loaded.case
-    fx = FxTable(overrides=[r.to_rate() for r in c.fx_rates])
     fund: Money | None = None
     if isinstance(fundamental, str) and fundamental.strip().lower() == "anchors":
         from .value import value_loaded
@@ -144,7 +143,7 @@ def market_structure(
         )
     return analyse_market(
         c,
-        fx,
+        loaded.fx,
         currency=currency,
         tracking_assets=[_money(a) for a in tracking_assets] if tracking_assets else None,
         average_daily_volume=parse_volume(average_daily_volume)

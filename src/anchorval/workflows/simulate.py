@@ -8,6 +8,7 @@ public entry points are re-exported as ``anchorval.simulate(...)`` and
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,13 +19,16 @@ from ..errors import AmountParseError, CaseError, DistributionError
 from ..money import Money, parse_amount, parse_number
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..anchors.triangulate import Triangulation
     from ..uncertainty import CaseModel, GridResult, SimulationResult, SobolResult, TornadoResult
 
 __all__ = [
+    "SimulationRun",
     "load_simulation_spec",
     "parse_draws",
     "sensitivity",
     "simulate",
+    "simulation_run",
 ]
 
 CaseRef = str | Path | Case | LoadedCase
@@ -147,6 +151,7 @@ def build_model(
     currency: str | None = None,
     weights: Mapping[str, float] | None = None,
     anchors: Sequence[str] | None = None,
+    full: Triangulation | None = None,
 ) -> CaseModel:
     """Load a case (and spec) and build its vectorised model (see ``simulate.build_case_model``).
 
@@ -161,7 +166,7 @@ def build_model(
     loaded = _loaded(case)
     sp = _spec(spec)
     try:
-        return build_case_model(loaded, sp, currency, weights, anchors)
+        return build_case_model(loaded, sp, currency, weights, anchors, full=full)
     except DistributionError as exc:
         located = _locate(exc, loaded, sp, spec if isinstance(spec, str | Path) else None)
         if located is None:
@@ -223,10 +228,7 @@ def _locate(
 def _thresholds(
     model: CaseModel, loaded: LoadedCase, values: Sequence[Money | str | float | Decimal] | None
 ) -> list[float]:
-    from ..anchors import AnchorContext
-
     raw = list(values) if values is not None else list(model.spec_thresholds)
-    ctx = AnchorContext.for_case(loaded.case, loaded.peers)
     out = []
     for v in raw:
         if isinstance(v, int | float | Decimal):
@@ -238,11 +240,96 @@ def _thresholds(
             raise DistributionError(f"{model.case_id}: threshold {v!r}: {exc}") from None
         if m.currency != model.currency:
             m = Money(
-                m.amount * ctx.fx.rate(m.currency, model.currency, loaded.case.as_of).rate,
+                m.amount * loaded.fx.rate(m.currency, model.currency, loaded.case.as_of).rate,
                 model.currency,
             )
         out.append(float(m.amount))
     return out
+
+
+@dataclass(frozen=True)
+class SimulationRun:
+    """A simulation and what its report shows beside it, from one load and one valuation.
+
+    Attributes
+    ----------
+    result : SimulationResult
+        The Monte Carlo statistics.
+    triangulation : Triangulation or None
+        The deterministic view of the same case (every anchor, same currency and weights) the
+        model was built from; None when ``anchors`` narrowed the simulation.
+    sensitivities : tuple of TornadoResult, SobolResult or GridResult
+        The sensitivity analyses asked for, run on the same model.
+    """
+
+    result: SimulationResult
+    triangulation: Triangulation | None = None
+    sensitivities: tuple[TornadoResult | SobolResult | GridResult, ...] = ()
+
+
+def simulation_run(
+    case: CaseRef,
+    draws: int | str = 1_000_000,
+    seed: int | None = None,
+    thresholds: Sequence[Money | str | float] | None = None,
+    spec: SpecRef = None,
+    currency: str | None = None,
+    weights: Mapping[str, float] | None = None,
+    anchors: Sequence[str] | None = None,
+    chunk_size: int | None = None,
+    threads: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    sensitivities: Sequence[str] = (),
+) -> SimulationRun:
+    """Simulate a case and run sensitivity analyses on the same model: one load, one valuation.
+
+    The case (and spec file) is read once, valued once (the deterministic view, handed to the
+    model builder and to the report), its model built once and reused by every analysis.
+
+    Parameters
+    ----------
+    case, draws, seed, thresholds, spec, currency, weights, anchors, chunk_size, threads, progress
+        As :func:`simulate`.
+    sensitivities : sequence of {'tornado', 'sobol', 'grid'}
+        Sensitivity methods to run on the model (of the blended view, or without blend weights
+        of the anchor the inputs move most; the grid crosses the two most influential inputs).
+
+    Returns
+    -------
+    SimulationRun
+
+    Raises
+    ------
+    DistributionError, ModelInputError, UnknownCaseError, CaseError, MissingFigureError, FxRateMissingError
+        As :func:`simulate` and :func:`sensitivity`.
+
+    Examples
+    --------
+    >>> from anchorval.workflows.simulate import simulation_run
+    >>> run = simulation_run("anthropic-2026-06", draws=10_000, seed=7, sensitivities=["tornado"])
+    >>> run.sensitivities[0].bars[0].path
+    'arr_multiple.multiples'
+    """
+    from ..uncertainty import DEFAULT_CHUNK, run_simulation
+    from .value import value_loaded
+
+    n = parse_draws(draws)
+    if threads is not None and not (0 <= threads <= MAX_THREADS):
+        raise DistributionError(f"threads: must be 0 (all cores) to {MAX_THREADS}, got {threads}")
+
+    loaded = _loaded(case)
+    full = value_loaded(loaded, None, currency, weights) if anchors is None else None
+    model = build_model(loaded, spec, currency, weights, anchors, full=full)
+    result = run_simulation(
+        model,
+        n,
+        seed=seed,
+        thresholds=_thresholds(model, loaded, thresholds),
+        chunk_size=chunk_size or DEFAULT_CHUNK,
+        threads=threads,
+        progress=progress,
+    )
+    return SimulationRun(result, full, tuple(_sensitivity(model, m) for m in sensitivities))
 
 
 def simulate(
@@ -307,22 +394,19 @@ def simulate(
     >>> 0.9e12 < r.outputs["blended"].q(0.5) < 2e12
     True
     """
-    from ..uncertainty import DEFAULT_CHUNK, run_simulation
-
-    n = parse_draws(draws)
-    if threads is not None and not (0 <= threads <= MAX_THREADS):
-        raise DistributionError(f"threads: must be 0 (all cores) to {MAX_THREADS}, got {threads}")
-    loaded = _loaded(case)
-    model = build_model(loaded, spec, currency, weights, anchors)
-    return run_simulation(
-        model,
-        n,
+    return simulation_run(
+        case,
+        draws,
         seed=seed,
-        thresholds=_thresholds(model, loaded, thresholds),
-        chunk_size=chunk_size or DEFAULT_CHUNK,
+        thresholds=thresholds,
+        spec=spec,
+        currency=currency,
+        weights=weights,
+        anchors=anchors,
+        chunk_size=chunk_size,
         threads=threads,
         progress=progress,
-    )
+    ).result
 
 
 def sensitivity(
@@ -379,10 +463,27 @@ def sensitivity(
     >>> t.bars[0].path
     'arr_multiple.multiples'
     """
+    from .value import value_loaded
+
+    loaded = _loaded(case)
+    model = build_model(loaded, spec, currency, weights, full=value_loaded(loaded, None, currency, weights))
+    return _sensitivity(model, method, output, grid, n, seed, low_q, high_q)
+
+
+def _sensitivity(
+    model: CaseModel,
+    method: str,
+    output: str = "blended",
+    grid: Sequence[str] | str | None = None,
+    n: int = 1 << 14,
+    seed: int = 0,
+    low_q: float = 0.10,
+    high_q: float = 0.90,
+) -> TornadoResult | SobolResult | GridResult:
+    """Run one sensitivity method on a model already built (see :func:`sensitivity`)."""
     from ..uncertainty import grid as grid_fn
     from ..uncertainty import sobol, tornado
 
-    model = build_model(case, spec, currency, weights)
     if output == "blended" and "blended" not in model.outputs:
         # no blend weights: explain the anchor the uncertain inputs move most (relative P10-P90
         # swing; the result's title names it). The first anchor may depend on no uncertain

@@ -50,7 +50,7 @@ def value_loaded(
         If a needed FX rate is unknown.
     """
     case = loaded.case
-    ctx = AnchorContext.for_case(case, loaded.peers, currency)
+    ctx = AnchorContext(fx=loaded.fx, peers=dict(loaded.peers), currency=currency)
     keys = list(anchors) if anchors else list(ANCHORS)
     unknown = [k for k in keys if k not in ANCHORS]
     if unknown:
@@ -67,7 +67,7 @@ def value_loaded(
         raise MissingFigureError(
             f"case {case.id!r}: no anchor can be computed ({'; '.join(skipped.values())})"
         )
-    return triangulate(results, case, weights=weights, skipped=skipped)
+    return triangulate(results, case, weights=weights, skipped=skipped, peers=loaded.peers)
 
 
 def value(

@@ -1,46 +1,31 @@
-"""Renderers of a market-structure result: report sections, charts, Markdown, JSON, rich tables.
+"""Presentation of a market-structure result: report sections, charts, Markdown, JSON text, rich tables.
+
+The JSON structure belongs to :meth:`~anchorval.market.MarketStructureResult.to_dict`.
 
 Heavy libraries (plotly, jinja2, rich) are imported inside the functions that need them.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from datetime import date
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ..market._common import pct
-from ..money import format_money, format_number
-from ._render import ReportSection, _env, amount_str, jsonable, plotly_div, render_page
+from ._base import ReportSection, env, format_money, format_number, json_text, pct, plotly_div, render_page
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..market import LockUpCalendar, MarketStructureResult, ReflexivityResult
 
 __all__ = [
-    "MARKET_JSON_SCHEMA_ID",
     "lockup_chart",
     "market_sections",
-    "market_to_dict",
-    "market_to_json",
     "print_market_tables",
     "ps_path_chart",
     "render_market_html",
+    "render_market_json",
     "render_market_markdown",
-    "render_market_tables_html",
 ]
-
-#: Identifier and version of the JSON output of ``anchorval market``; bump on breaking change.
-MARKET_JSON_SCHEMA_ID = "anchorval.market/1"
-
-
-def _market_env() -> Any:
-    env = _env()
-    env.filters["pct"] = pct
-    env.filters["num"] = lambda x: format_number(x, 6)
-    return env
 
 
 def _log_hline(fig: Any, y: float, text: str, dash: str, color: str, yanchor: str, label_color: str) -> None:
@@ -251,21 +236,21 @@ def market_sections(r: MarketStructureResult) -> list[ReportSection]:
     """
     from markupsafe import Markup
 
-    env = _market_env()
+    e = env()
     marks = {f"{x.index} effective": x.effective for x in r.index}
     secs = [
-        ReportSection("market-float", "Free float", env.get_template("market_float.html.j2").render(r=r)),
+        ReportSection("market-float", "Free float", e.get_template("market_float.html.j2").render(r=r)),
         ReportSection(
             "market-lockups",
             "Lock-up calendar",
-            env.get_template("market_lockups.html.j2").render(
+            e.get_template("market_lockups.html.j2").render(
                 r=r, chart=Markup(plotly_div(lockup_chart(r.lockups, r.as_of, marks)))
             ),
         ),
         ReportSection(
             "market-index",
             "Index inclusion demand",
-            env.get_template("market_index.html.j2").render(r=r),
+            e.get_template("market_index.html.j2").render(r=r),
         ),
     ]
     if r.reflexivity is not None:
@@ -274,7 +259,7 @@ def market_sections(r: MarketStructureResult) -> list[ReportSection]:
             ReportSection(
                 "market-ps-path",
                 "Reflexivity: the P/S path",
-                env.get_template("market_ps.html.j2").render(r=r, chart=chart),
+                e.get_template("market_ps.html.j2").render(r=r, chart=chart),
             )
         )
     if r.decomposition is not None:
@@ -282,14 +267,14 @@ def market_sections(r: MarketStructureResult) -> list[ReportSection]:
             ReportSection(
                 "market-decomposition",
                 "Price decomposition",
-                env.get_template("market_decomposition.html.j2").render(r=r),
+                e.get_template("market_decomposition.html.j2").render(r=r),
             )
         )
     secs.append(
         ReportSection(
             "market-sources",
             "Figures, sources and notes",
-            env.get_template("market_sources.html.j2").render(r=r),
+            e.get_template("market_sources.html.j2").render(r=r),
         )
     )
     return secs
@@ -305,207 +290,9 @@ def render_market_html(r: MarketStructureResult) -> str:
     )
 
 
-def render_market_tables_html(r: MarketStructureResult) -> str:
-    """Render the float table alone as an HTML fragment (Jupyter ``_repr_html_``)."""
-    return _market_env().get_template("market_float.html.j2").render(r=r)
-
-
-def _m(m: Any) -> Any:
-    return None if m is None else {"amount": amount_str(m), "currency": m.currency}
-
-
-def _d(x: Decimal | None) -> str | None:
-    return None if x is None else jsonable(x)
-
-
-def market_to_dict(r: MarketStructureResult) -> dict[str, Any]:
-    """Build the stable JSON structure of a market-structure result (``anchorval.market/1``).
-
-    Parameters
-    ----------
-    r : MarketStructureResult
-
-    Returns
-    -------
-    dict
-        Money as ``{'amount': '<decimal string, cents>', 'currency': ...}``; share counts, ratios
-        (decimals, 0.0267 = 2.67%) and multiples (x) as decimal strings; dates ISO.
-    """
-    ff = r.free_float
-    out: dict[str, Any] = {
-        "schema": MARKET_JSON_SCHEMA_ID,
-        "case": r.case_id,
-        "company": r.company,
-        "as_of": r.as_of.isoformat(),
-        "currency": r.currency,
-        "free_float": {
-            "share_class": ff.share_class,
-            "price": _m(ff.price),
-            "total_shares": _d(ff.total_shares),
-            "float_at_listing": _d(ff.float_at_listing),
-            "float_shares": _d(ff.float_shares),
-            "float_is_lower_bound": ff.float_is_lower_bound,
-            "float_pct": _d(ff.float_pct),
-            "stated_max_pct": _d(ff.stated_max_pct),
-            "float_value": {k: _m(v) for k, v in ff.float_value.items()},
-            "market_cap": {k: _m(v) for k, v in ff.market_cap.items()},
-            "bases": [
-                {
-                    "label": row.basis.label,
-                    "formula": row.basis.formula,
-                    "primary": row.basis.primary,
-                    "total_shares": _d(row.basis.total_shares),
-                    "float_pct": _d(row.float_pct),
-                    "market_cap": {k: _m(v) for k, v in row.market_cap.items()},
-                }
-                for row in ff.rows
-            ],
-        },
-        "lockups": {
-            "listing_date": jsonable(r.lockups.listing_date),
-            "total_shares": _d(r.lockups.total_shares),
-            "locked_at_listing": _d(r.lockups.locked_at_listing),
-            "events": [
-                {
-                    "date": e.date.isoformat(),
-                    "label": e.label,
-                    "size": "known" if e.size_known else "unknown",
-                    "shares": _d(e.shares),
-                    "shares_min": _d(e.shares_min),
-                    "pct_of_total": _d(e.pct_of_total),
-                    "stated_pct": _d(e.stated_pct),
-                    "pct_of_float": _d(e.pct_of_float),
-                    "value": _m(e.value),
-                    "float_before": _d(e.float_before),
-                    "float_after": _d(e.float_after),
-                    "float_after_is_lower_bound": e.float_after_is_lower_bound,
-                }
-                for e in r.lockups.rows
-            ],
-        },
-        "index_demand": [
-            {
-                "index": x.index,
-                "effective": x.effective.isoformat(),
-                "announced": x.announced,
-                "weight": _d(x.weight),
-                "float_shares": _d(x.float_shares),
-                "adv_shares": None if x.adv_shares is None else [_d(v) for v in x.adv_shares],
-                "tracking_assets_assumed": x.tracking_assets_assumed,
-                "adv_assumed": x.adv_assumed,
-                "rows": [
-                    {
-                        "tracking_assets": _m(row.tracking_assets),
-                        "demand": _m(row.demand),
-                        "shares": _d(row.shares),
-                        "pct_of_float": _d(row.pct_of_float),
-                        "days_of_adv": _d(row.days_of_adv),
-                        "is_base": row.is_base,
-                    }
-                    for row in x.rows
-                ],
-            }
-            for x in r.index
-        ],
-        "ps_path": None,
-        "decomposition": None,
-        "warnings": list(r.warnings),
-        "skipped": dict(r.skipped),
-        "figures": [
-            {
-                "path": f.path,
-                "value": f.display,
-                "as_of": f.as_of.isoformat(),
-                "source": f.source_id,
-                "assumption": f.assumption,
-            }
-            for f in r.figures
-        ],
-        "sources": {
-            k: {
-                "title": s.title,
-                "publisher": s.publisher,
-                "date": s.date.isoformat(),
-                "url": s.url,
-                "note": s.note,
-            }
-            for k, s in r.sources.items()
-        },
-        "fx_rates": [jsonable(x) for x in r.fx_rates],
-    }
-    x = r.reflexivity
-    if x is not None:
-        out["ps_path"] = {
-            "market_cap": _m(x.market_cap),
-            "base_revenue": _m(x.base_revenue),
-            "base_date": jsonable(x.base_date),
-            "start_ps": _d(x.start_ps),
-            "target_ps": _d(x.target_ps),
-            "scenarios": [
-                {
-                    "name": p.name,
-                    "period": p.period,
-                    "base": p.base_label,
-                    "periods_to_target": p.periods_to_target,
-                    "target_date": jsonable(p.target_date),
-                    "points": [
-                        {
-                            "period": pt.period,
-                            "date": pt.date.isoformat(),
-                            "growth": _d(pt.growth),
-                            "revenue": _m(pt.revenue),
-                            "ps": _d(pt.ps),
-                        }
-                        for pt in p.points
-                    ],
-                }
-                for p in x.paths
-            ],
-            "revenue_targets": [
-                {
-                    "name": t.name,
-                    "period_end": t.period_end.isoformat(),
-                    "revenue_low": _m(t.revenue),
-                    "revenue_high": _m(t.revenue_high),
-                    "ps_low": _d(t.ps_low),
-                    "ps_high": _d(t.ps_high),
-                    "stated_ps": _d(t.stated_ps),
-                    "alternative": t.is_alternative,
-                }
-                for t in x.targets
-            ],
-            "required_growth": [
-                {
-                    "by": q.by.isoformat(),
-                    "base": q.base_label,
-                    "period": q.period,
-                    "periods": q.periods,
-                    "growth": _d(q.growth),
-                }
-                for q in x.required
-            ],
-            "run_rate": x.run_rate,
-        }
-    if r.decomposition is not None:
-        out["decomposition"] = [
-            {
-                "scenario": s.scenario,
-                "market_cap": _m(s.market_cap),
-                "fundamental": _m(s.fundamental),
-                "premium": _m(s.premium),
-                "premium_share": _d(s.premium_share),
-                "structural_share_of_premium": _d(s.structural_share_of_premium),
-                "structural": _m(s.structural),
-                "narrative": _m(s.narrative),
-            }
-            for s in r.decomposition.splits
-        ]
-    return out
-
-
-def market_to_json(r: MarketStructureResult) -> str:
-    """JSON text of :func:`market_to_dict`, indented."""
-    return json.dumps(market_to_dict(r), indent=2, ensure_ascii=False)
+def render_market_json(r: MarketStructureResult) -> str:
+    """JSON text of :meth:`MarketStructureResult.to_dict`, indented."""
+    return json_text(r.to_dict())
 
 
 def _md_table(header: list[str], rows: list[list[str]], right: int = 1) -> list[str]:
