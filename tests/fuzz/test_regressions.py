@@ -213,3 +213,26 @@ def test_report_path_errors_name_the_report(tmp_path):
 
 def test_one_line_escapes_terminal_controls():
     assert one_line("a\x1b[2Jb\x07c\u202ed") == "a\\x1b[2Jb\\x07c\\u202ed"
+
+
+# -- output -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [["value"], ["simulate", "--draws", "2000"], ["market"], ["dcf"]])
+def test_markup_and_escapes_in_case_text_print_as_text(tmp_path, command):
+    # main: MarkupError traceback on every table; the clear-screen sequence reached the terminal raw
+    hostile = 'name: "Acme [/bold] Corp [red]x[/red] \\e[2J"'
+    base = (
+        ZHIPU
+        if command[0] == "market"
+        else _bundled_text("anthropic-2026-06-dcf")
+        if command[0] == "dcf"
+        else ANTHROPIC
+    )
+    text = base.replace("  name: " + base.split("  name: ", 1)[1].split("\n", 1)[0], "  " + hostile, 1)
+    p = write(tmp_path, text)
+    res = runner.invoke(app, [command[0], str(p), *command[1:]], env={"COLUMNS": "200"})
+    assert res.exit_code == 0, (res.output[-800:], res.exception)
+    assert "\x1b" not in res.stdout
+    if command[0] != "market":  # the market tables do not print the company name
+        assert "Acme [/bold] Corp [red]x[/red] \\x1b[2J" in res.stdout

@@ -102,10 +102,13 @@ def handle_errors(fn: F) -> F:
 
 
 def console(stderr: bool = False) -> Any:
-    """Return a rich console (imported lazily)."""
-    from rich.console import Console
+    """Return the rich console commands print to: case text is printed as plain text, never markup.
 
-    return Console(stderr=stderr, soft_wrap=False)
+    See :func:`anchorval.report._base.make_console` (imported lazily).
+    """
+    from ..report._base import make_console
+
+    return make_console(stderr=stderr)
 
 
 def write_text(path: str, text: str) -> None:
