@@ -77,3 +77,10 @@ def test_the_model_builder_does_not_value_the_case(valued, monkeypatch):
     # has no figures for are skipped) and hands the valuation in
     build_model(lc)
     assert sorted(calls) == sorted(ANCHORS)
+
+
+def test_domain_knows_every_registered_anchor_key():
+    # the case loader checks blend-weight keys against ANCHOR_KEYS (domain cannot import anchors)
+    from anchorval.domain import ANCHOR_KEYS
+
+    assert ANCHOR_KEYS == tuple(ANCHORS)

@@ -38,6 +38,7 @@ ANCHOR_KEYS: tuple[str, ...] = (
     "dcf",
     "opm_last_round",
     "opm_perp",
+    "prediction_market",
 )
 
 __all__ = [
