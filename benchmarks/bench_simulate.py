@@ -138,9 +138,11 @@ def bench_dcf_case(draws: int, repeat: int) -> None:
     from anchorval.anchors.dcf import dcf_params
     from anchorval.cases import resolve_case
     from anchorval.uncertainty import build_case_model, default_threads, run_simulation
+    from anchorval.workflows.value import value_loaded
 
     loaded = resolve_case("anthropic-2026-06-dcf")
-    model = build_case_model(loaded)
+    valued = value_loaded(loaded)
+    model = build_case_model(loaded, valued)
     threads = default_threads()
     print(
         f"\nDCF case anthropic-2026-06-dcf: outputs {', '.join(model.outputs)}; "
@@ -173,7 +175,7 @@ def bench_dcf_case(draws: int, repeat: int) -> None:
             "funding_rounds[0].post_money": {"kind": "uniform", "low": "800B USD", "high": "1.1T USD"},
         }
     )
-    m2 = build_case_model(loaded, spec_opm)
+    m2 = build_case_model(loaded, valued, spec_opm)
     t2 = t21 = math.inf
     for _ in range(repeat):
         t2 = min(t2, best_of(lambda: run_simulation(m2, draws, seed=7), 1))
@@ -220,6 +222,7 @@ def main() -> None:
     from anchorval.cases import resolve_case
     from anchorval.uncertainty import build_case_model, default_threads, run_simulation, sobol
     from anchorval.workflows.simulate import parse_draws
+    from anchorval.workflows.value import value_loaded
 
     if args.only_dcf:
         bench_dcf_case(parse_draws(args.dcf_draws), args.repeat)
@@ -237,7 +240,8 @@ def main() -> None:
         )
 
     draws = parse_draws(args.draws)
-    model = build_case_model(resolve_case("anthropic-2026-06"))
+    loaded = resolve_case("anthropic-2026-06")
+    model = build_case_model(loaded, value_loaded(loaded))
     threads = default_threads()
     print(
         f"cores: {threads}; uncertain inputs: {len(model.uncertain)} ({', '.join(model.uncertain)})"

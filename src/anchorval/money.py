@@ -219,6 +219,24 @@ def _cn_numeral(num: str, text: Any) -> Decimal:
     return value * scale
 
 
+#: Largest magnitude a number in anchorval may have (1e18: above any company's value in any
+#: currency, any share count and any draw count); anchorval's own limit, see docs/security.md.
+MAX_ABS_NUMBER = Decimal("1e18")
+#: Smallest non-zero magnitude (below it a number is a typo, and float maths would see zero).
+MIN_ABS_NUMBER = Decimal("1e-18")
+
+
+def _in_range(value: Decimal, text: Any) -> Decimal:
+    """Return ``value`` if it is finite and within the magnitude limits, else raise."""
+    if not value.is_finite():
+        raise AmountParseError(MSG_BAD_AMOUNT.format(text=text, why="not a finite number"))
+    if abs(value) > MAX_ABS_NUMBER or (value and abs(value) < MIN_ABS_NUMBER):
+        raise AmountParseError(
+            MSG_BAD_AMOUNT.format(text=text, why=f"magnitude outside {MIN_ABS_NUMBER:.0e} to {MAX_ABS_NUMBER:.0e}")
+        )
+    return value
+
+
 def parse_number(text: Any) -> Decimal:
     """Parse a human number into an exact Decimal.
 
@@ -251,11 +269,11 @@ def parse_number(text: Any) -> Decimal:
     if isinstance(text, bool):
         raise AmountParseError(MSG_BAD_AMOUNT.format(text=text, why="a boolean is not a number"))
     if isinstance(text, Decimal):
-        return text
+        return _in_range(text, text)
     if isinstance(text, int):
-        return Decimal(text)
+        return _in_range(Decimal(text), text)
     if isinstance(text, float):
-        return Decimal(repr(text))
+        return _in_range(Decimal(repr(text)), text)
     if not isinstance(text, str):
         raise AmountParseError(MSG_BAD_AMOUNT.format(text=text, why=WHY_NOT_A_NUMBER))
     s = to_halfwidth(text)
@@ -275,7 +293,7 @@ def parse_number(text: Any) -> Decimal:
         value /= 100
     if m["sign"] in ("-", "负"):
         value = -value
-    return value
+    return _in_range(value, text)
 
 
 #: Currency written before the number (longest first). ``¥`` alone is ambiguous (CNY or JPY).
@@ -372,6 +390,8 @@ def parse_amount(text: Any, default_currency: str | None = None) -> Money:
         amount = parse_number(s)
     except AmountParseError as exc:  # name the whole text, not the part left after the currency
         why = next((w for w in (WHY_DECIMAL_COMMA, WHY_CN_NUMERAL) if w in str(exc)), WHY_NOT_A_NUMBER)
+        if "finite" in str(exc) or "magnitude" in str(exc):  # the magnitude limits say their own why
+            why = str(exc).rsplit(": ", 1)[-1]
         raise AmountParseError(MSG_BAD_AMOUNT.format(text=text, why=why)) from None
     if cur is None:
         if yen or default_currency is None:

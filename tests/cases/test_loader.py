@@ -155,7 +155,9 @@ def test_peer_cycle(tmp_path):
     p = _write(tmp_path, ANTHROPIC)
     err = _cli_error(p)
     # anthropic's peer is zhipu, whose peer is now case (this file), whose peer is zhipu again
-    assert f"{p}: peer.case: peer cycle: anthropic-2026-06 -> zhipu-2026-06 -> case -> zhipu-2026-06" in err
+    # named at the peer.case line of the file that closes the cycle
+    line = _line_of(ANTHROPIC, "  case: zhipu-2026-06")
+    assert f"{p}:{line}: peer.case: peer cycle: anthropic-2026-06 -> zhipu-2026-06 -> case -> zhipu-2026-06" in err
 
 
 def test_failed_run_keeps_existing_report(tmp_path):

@@ -174,7 +174,13 @@ def test_spec_file_malformed(bad_yaml):
     ("weights", "names"),
     [
         ("perp_implied=-1", ["blend weights", "perp_implied=-1"]),
-        ("nope=1", ["blend weights", "sum to zero", "nope"]),
+        ("nope=1", ["blend weights", "unknown anchor 'nope'", "arr_multiple"]),
+        # a misspelled key used to be dropped silently and the blended value changed (exit 0)
+        ("arr_multipel=0.5,last_round=0.5", ["blend weights", "unknown anchor 'arr_multipel'", "arr_multiple"]),
+        ("arr_multiple=0,last_round=0", ["blend weights", "sum to zero"]),
+        ("arr_multiple=nan", ["--weights", "not a finite number"]),
+        ("arr_multiple=inf", ["--weights", "not a finite number"]),
+        ("arr_multiple=1e400", ["--weights", "not a finite number"]),
     ],
 )
 def test_value_bad_weights(weights, names):

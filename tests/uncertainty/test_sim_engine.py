@@ -17,7 +17,6 @@ from anchorval.uncertainty import (
     Point,
     Uniform,
     block_rng,
-    build_case_model,
     run_simulation,
 )
 
@@ -59,8 +58,8 @@ def test_uniform_arr_times_constant_has_known_mean():
     assert o.min >= lo * k and o.max <= hi * k
 
 
-def test_sketch_quantiles_within_0_1_pp_and_exact_moments(anthropic):
-    model = build_case_model(anthropic)
+def test_sketch_quantiles_within_0_1_pp_and_exact_moments(anthropic, model_of):
+    model = model_of(anthropic)
     n = 1_000_000
     r = run_simulation(model, n, seed=5, thresholds=[1e12, 1.5e12])
     for key in ("blended", "arr_multiple", "perp_implied"):
@@ -85,21 +84,17 @@ def test_sketch_handles_negative_values():
         assert abs(np.count_nonzero(raw <= v) / raw.size - q) <= 0.001
 
 
-@pytest.mark.parametrize(
-    "chunk,threads", [(BLOCK, 2), (3 * BLOCK, 1), (1 << 20, 2), (5 * BLOCK + 17, 2)]
-)
-def test_same_seed_same_numbers_whatever_chunks_and_threads(anthropic, chunk, threads):
-    model = build_case_model(anthropic)
+@pytest.mark.parametrize("chunk,threads", [(BLOCK, 2), (3 * BLOCK, 1), (1 << 20, 2), (5 * BLOCK + 17, 2)])
+def test_same_seed_same_numbers_whatever_chunks_and_threads(anthropic, chunk, threads, model_of):
+    model = model_of(anthropic)
     ref = run_simulation(model, 400_001, seed=7, thresholds=[1e12], chunk_size=1 << 20, threads=1)
-    got = run_simulation(
-        model, 400_001, seed=7, thresholds=[1e12], chunk_size=chunk, threads=threads
-    )
+    got = run_simulation(model, 400_001, seed=7, thresholds=[1e12], chunk_size=chunk, threads=threads)
     assert got == ref  # every statistic, bit for bit (elapsed and settings excluded)
     assert got.to_frame().equals(ref.to_frame())
 
 
-def test_different_seed_differs_and_seed_is_reported(anthropic):
-    model = build_case_model(anthropic)
+def test_different_seed_differs_and_seed_is_reported(anthropic, model_of):
+    model = model_of(anthropic)
     a = run_simulation(model, 100_000, seed=1)
     b = run_simulation(model, 100_000, seed=2)
     assert a.outputs["blended"].mean != b.outputs["blended"].mean
@@ -129,11 +124,7 @@ def test_api_and_frame(anthropic):
     b = r.outputs["blended"]
     assert b.q(0.05) < b.q(0.25) < b.q(0.5) < b.q(0.75) < b.q(0.95)
     # last round has no stated distribution and a point post-money: a point mass at $965B
-    assert (
-        r.outputs["last_round"].q(0.05)
-        == r.outputs["last_round"].q(0.95)
-        == pytest.approx(965e9, rel=3e-4)
-    )
+    assert r.outputs["last_round"].q(0.05) == r.outputs["last_round"].q(0.95) == pytest.approx(965e9, rel=3e-4)
     assert any("arr_multiple.multiples" in a for a in r.assumptions)
     d = r.to_dict()
     assert d["outputs"]["blended"]["p_above"]["1e+12"] == b.p_above[1e12]

@@ -17,7 +17,7 @@ from anchorval.anchors.opm_backsolve import opm_classes
 from anchorval.cases import resolve_case
 from anchorval.domain import SimulationSpec
 from anchorval.errors import DistributionError
-from anchorval.uncertainty import build_case_model, run_simulation
+from anchorval.uncertainty import run_simulation
 from anchorval.uncertainty._engine import BLOCK
 from anchorval.workflows.value import value_loaded
 
@@ -30,15 +30,13 @@ def loaded():
 
 
 @pytest.fixture(scope="module")
-def model(loaded):
-    return build_case_model(loaded)
+def model(loaded, model_of):
+    return model_of(loaded)
 
 
 def _variant(tmp_path, name: str, extra: str, replace: tuple[str, str] | None = None):
     """The DCF example case with extra DCF lines (exercising other branches of the model)."""
-    text = (
-        resources.files("anchorval.cases").joinpath("anthropic-2026-06-dcf.yaml").read_text("utf-8")
-    )
+    text = resources.files("anchorval.cases").joinpath("anthropic-2026-06-dcf.yaml").read_text("utf-8")
     text = text.replace("\ndcf:\n", "\ndcf:\n" + extra, 1)
     if replace is not None:
         assert replace[0] in text
@@ -76,15 +74,13 @@ def test_every_anchor_of_the_dcf_case_at_base_equals_the_deterministic_anchor(lo
         assert model.bases[key] == float(t.anchor(key).base.amount)
 
 
-def test_arr_multiple_carries_the_gross_margin_adjustment(loaded, model):
+def test_arr_multiple_carries_the_gross_margin_adjustment(loaded, model, model_of):
     # factor = (1 - cost / price) / software gross margin, as the deterministic anchor
     ue = loaded.case.unit_economics
     price, cost = float(ue.api_price_per_mtok.base), float(ue.inference_cost_per_mtok.base)
     base = model.evaluate(model.base_inputs())["arr_multiple"]
     costs = np.array([0.5, 1.0, 4.0, 5.5])
-    got = model.evaluate(
-        {**model.base_inputs(), "unit_economics.inference_cost_per_mtok": costs}
-    )["arr_multiple"]
+    got = model.evaluate({**model.base_inputs(), "unit_economics.inference_cost_per_mtok": costs})["arr_multiple"]
     np.testing.assert_allclose(got, base * (1 - costs / price) / (1 - cost / price), rtol=1e-14)
     spec = SimulationSpec(
         distributions={
@@ -96,13 +92,13 @@ def test_arr_multiple_carries_the_gross_margin_adjustment(loaded, model):
         }
     )
     with pytest.raises(DistributionError, match=r"inference_cost_per_mtok: .* can reach 7"):
-        build_case_model(loaded, spec)
+        model_of(loaded, spec)
 
 
 @pytest.mark.parametrize("variant", sorted(VARIANTS))
-def test_dcf_branches_at_base_equal_the_deterministic_anchor(tmp_path, variant):
+def test_dcf_branches_at_base_equal_the_deterministic_anchor(tmp_path, variant, model_of):
     lc = _variant(tmp_path, variant, VARIANTS[variant])
-    m = build_case_model(lc, anchors=["dcf"])
+    m = model_of(lc, anchors=["dcf"])
     want = float(value_loaded(lc, ["dcf"]).anchor("dcf").base.amount)
     assert float(m.evaluate(m.base_inputs())["dcf"]) == pytest.approx(want, rel=1e-13, abs=0)
 
@@ -129,9 +125,9 @@ DCF_FIELDS = {
 
 
 @pytest.mark.parametrize("variant", ["case", *sorted(VARIANTS)])
-def test_property_vectorised_dcf_equals_decimal_dcf_per_draw(tmp_path, loaded, variant):
+def test_property_vectorised_dcf_equals_decimal_dcf_per_draw(tmp_path, loaded, variant, model_of):
     lc = loaded if variant == "case" else _variant(tmp_path, variant, VARIANTS[variant])
-    m = build_case_model(lc, anchors=["dcf"])
+    m = model_of(lc, anchors=["dcf"])
     spec = lc.case.dcf
 
     draw = st.fixed_dictionaries(
@@ -155,10 +151,7 @@ def test_property_vectorised_dcf_equals_decimal_dcf_per_draw(tmp_path, loaded, v
         for i, r in enumerate(rows):
             want = _dcf_oracle(
                 spec,
-                **{
-                    DCF_FIELDS[p]: (int(v) if p.endswith("year") else v)
-                    for p, v in r.items()
-                },
+                **{DCF_FIELDS[p]: (int(v) if p.endswith("year") else v) for p, v in r.items()},
             )
             # float64 vs Decimal: within 1e-11 of the value or $1,000 on values of ~1e11-1e12
             assert got[i] == pytest.approx(want, rel=1e-11, abs=1e3)
@@ -212,25 +205,21 @@ def test_opm_last_round_equals_deterministic_backsolve_per_draw(loaded, model, s
     for i in range(n):
         vol, t, r = (x[k][i] for k in ("opm.volatility", "opm.time_to_liquidity", "opm.risk_free_rate"))
         keep = 1 - dlom_finnerty(vol, t)
-        bs = opm_backsolve(
-            classes, "Series H", x["funding_rounds[0].post_money"][i] / n_fd, vol, t, r
-        )
+        bs = opm_backsolve(classes, "Series H", x["funding_rounds[0].post_money"][i] / n_fd, vol, t, r)
         want = bs.per_share("Common") * keep * n_fd
         assert out["opm_last_round"][i] == pytest.approx(want, rel=1e-11), i
         alloc = opm_allocate(classes, x["perps[0].price"][i] * 1e9, vol, t, r)
-        assert out["opm_perp"][i] == pytest.approx(
-            alloc.per_share["Common"] * keep * n_fd, rel=1e-12
-        )
+        assert out["opm_perp"][i] == pytest.approx(alloc.per_share["Common"] * keep * n_fd, rel=1e-12)
 
 
-def test_same_seed_same_numbers_whatever_chunks_and_threads(loaded):
+def test_same_seed_same_numbers_whatever_chunks_and_threads(loaded, model_of):
     spec = SimulationSpec(
         distributions={
             "opm.volatility": {"kind": "uniform", "low": "40%", "high": "80%"},
             "dcf.sales_to_capital": {"kind": "triangular", "low": "0.7x", "high": "1.5x"},
         }
     )
-    m = build_case_model(loaded, spec)
+    m = model_of(loaded, spec)
     assert {"opm.volatility", "dcf.sales_to_capital"} <= set(m.uncertain)
     draws = 3 * BLOCK + 17
     ref = run_simulation(m, draws, seed=7, chunk_size=1 << 20, threads=1).to_dict()
@@ -249,32 +238,25 @@ def test_dcf_simulation_brackets_the_base(model):
     assert o.q(0.05) < model.bases["dcf"] < o.q(0.95)
 
 
-def test_terminal_growth_reaching_the_cost_of_capital_is_an_error(loaded):
-    spec = SimulationSpec(
-        distributions={"dcf.terminal_growth": {"kind": "uniform", "low": "3%", "high": "9%"}}
-    )
+def test_terminal_growth_reaching_the_cost_of_capital_is_an_error(loaded, model_of):
+    spec = SimulationSpec(distributions={"dcf.terminal_growth": {"kind": "uniform", "low": "3%", "high": "9%"}})
     with pytest.raises(DistributionError, match=r"dcf\.terminal_growth: can reach 0\.09"):
-        build_case_model(loaded, spec)
+        model_of(loaded, spec)
     spec = SimulationSpec(distributions={"opm.volatility": {"kind": "normal", "sd": "20%"}})
     with pytest.raises(DistributionError, match=r"opm\.volatility: .* a positive volatility"):
-        build_case_model(loaded, spec)
+        model_of(loaded, spec)
 
 
-def test_cap_table_distribution_is_named_as_not_simulated(loaded):
+def test_cap_table_distribution_is_named_as_not_simulated(loaded, model_of):
     spec = SimulationSpec(
-        distributions={
-            "cap_table.classes[3].strike": {"kind": "uniform", "low": "40 USD", "high": "60 USD"}
-        }
+        distributions={"cap_table.classes[3].strike": {"kind": "uniform", "low": "40 USD", "high": "60 USD"}}
     )
-    m = build_case_model(loaded, spec)
+    m = model_of(loaded, spec)
     assert "cap_table.classes[3].strike" not in m.inputs
-    assert any(
-        a.startswith("cap_table.classes[3].strike: distribution not simulated")
-        for a in m.assumptions
-    )
+    assert any(a.startswith("cap_table.classes[3].strike: distribution not simulated") for a in m.assumptions)
 
 
-def test_opm_round_price_dlom_volatility_and_several_venues_equal_the_anchors(tmp_path):
+def test_opm_round_price_dlom_volatility_and_several_venues_equal_the_anchors(tmp_path, model_of):
     venues = "".join(
         f"""  - venue: venue{i}
     symbol: ANTH{i}
@@ -298,7 +280,7 @@ def test_opm_round_price_dlom_volatility_and_several_venues_equal_the_anchors(tm
     (tmp_path / "opm-variant.yaml").write_text(text, encoding="utf-8")
     lc = resolve_case(tmp_path / "opm-variant.yaml")
     assert len(lc.case.perps) == 3
-    m = build_case_model(lc, anchors=["opm_last_round", "opm_perp"])
+    m = model_of(lc, anchors=["opm_last_round", "opm_perp"])
     assert {"opm.round_price", "opm.dlom_volatility", "perps[2].price"} <= set(m.inputs)
     t = value_loaded(lc, ["opm_last_round", "opm_perp"])
     out = m.evaluate(m.base_inputs())
@@ -307,39 +289,31 @@ def test_opm_round_price_dlom_volatility_and_several_venues_equal_the_anchors(tm
     # per draw, opm_perp is the median of the three venues' common-stock values
     prices = np.array([1000.0, 1718.0, 3000.0])
     got = m.evaluate({**m.base_inputs(), "perps[0].price": prices})["opm_perp"]
-    one = [
-        float(m.evaluate({**m.base_inputs(), "perps[0].price": p})["opm_perp"]) for p in prices
-    ]
+    one = [float(m.evaluate({**m.base_inputs(), "perps[0].price": p})["opm_perp"]) for p in prices]
     # venue prices 1500 and 2100: the median is the middle of (price0, 1500, 2100)
     alone = {
-        p: float(
-            m.evaluate(
-                {**m.base_inputs(), **{f"perps[{i}].price": p for i in range(3)}}
-            )["opm_perp"]
-        )
+        p: float(m.evaluate({**m.base_inputs(), **{f"perps[{i}].price": p for i in range(3)}})["opm_perp"])
         for p in (1500.0, 1718.0, 2100.0)
     }
     np.testing.assert_allclose(got, [alone[1500.0], alone[1718.0], alone[2100.0]], rtol=1e-14)
     assert one[1] == pytest.approx(alone[1718.0], rel=1e-14)
 
 
-def test_slicing_inside_the_models_does_not_change_a_bit(loaded, monkeypatch):
-    from anchorval.uncertainty import _fundamental
+def test_slicing_inside_the_models_does_not_change_a_bit(loaded, monkeypatch, model_of):
+    from anchorval.uncertainty import _models
 
-    spec = SimulationSpec(
-        distributions={"opm.volatility": {"kind": "uniform", "low": "40%", "high": "80%"}}
-    )
-    m = build_case_model(loaded, spec)
+    spec = SimulationSpec(distributions={"opm.volatility": {"kind": "uniform", "low": "40%", "high": "80%"}})
+    m = model_of(loaded, spec)
     x = m.sample(np.random.default_rng(5), 5000)
-    monkeypatch.setattr(_fundamental, "SLICE", 1 << 20)
+    monkeypatch.setattr(_models, "SLICE", 1 << 20)
     whole = m.evaluate(x)
-    monkeypatch.setattr(_fundamental, "SLICE", 333)
+    monkeypatch.setattr(_models, "SLICE", 333)
     sliced = m.evaluate(x)
     for k in FUNDAMENTAL:
         np.testing.assert_array_equal(sliced[k], whole[k])
 
 
-def test_lognormal_inputs_are_inside_a_positive_domain(loaded):
+def test_lognormal_inputs_are_inside_a_positive_domain(loaded, model_of):
     # a lognormal never draws its infimum 0: accepted where the model needs a positive value
     spec = SimulationSpec(
         distributions={
@@ -348,7 +322,7 @@ def test_lognormal_inputs_are_inside_a_positive_domain(loaded):
             "dcf.sales_to_capital": {"kind": "lognormal", "spread": 0.3},
         }
     )
-    m = build_case_model(loaded, spec)
+    m = model_of(loaded, spec)
     r = run_simulation(m, 50_000, seed=2)
     for k in FUNDAMENTAL:
         assert np.isfinite(r.outputs[k].mean) and np.isfinite(r.outputs[k].min)

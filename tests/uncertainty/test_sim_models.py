@@ -8,20 +8,19 @@ import pytest
 from anchorval.anchors import ANCHORS
 from anchorval.domain import SimulationSpec
 from anchorval.errors import DistributionError
-from anchorval.uncertainty import CaseModel, build_case_model
-from anchorval.uncertainty._models import SIMULATED_ANCHORS
+from anchorval.uncertainty import CaseModel, build_case_model, simulated
 from anchorval.workflows.value import value_loaded
 
 
 @pytest.fixture(scope="module")
-def model(anthropic) -> CaseModel:
-    return build_case_model(anthropic)
+def model(anthropic, model_of) -> CaseModel:
+    return model_of(anthropic)
 
 
 def test_every_anchor_at_base_equals_deterministic_base(anthropic, model):
     t = value_loaded(anthropic)
     assert set(model.outputs) == {a.anchor for a in t.anchors} | {"blended"}
-    assert set(model.outputs) - {"blended"} <= set(SIMULATED_ANCHORS) & set(ANCHORS)
+    assert all(simulated(k) for k in set(model.outputs) - {"blended"})
     out = model.evaluate(model.base_inputs())
     for a in t.anchors:
         # float64 product of Decimal inputs: equal to ~1e-15 relative
@@ -69,21 +68,21 @@ def test_peer_multiple_is_price_x_shares_over_revenue(anthropic, model):
     assert halved_rev == pytest.approx(2 * base, rel=1e-14)
 
 
-def test_spec_overrides_and_unknown_path(anthropic):
+def test_spec_overrides_and_unknown_path(anthropic, model_of):
     spec = SimulationSpec(
         distributions={"funding_rounds[0].post_money": {"kind": "uniform", "low": "900B USD", "high": "1T USD"}}
     )
-    m = build_case_model(anthropic, spec)
+    m = model_of(anthropic, spec)
     v = m.inputs["funding_rounds[0].post_money"]
     assert v.stated and v.unit == "USD"
     # the spec's distribution replaces the case's: uniform over exactly the bounds written above
     assert v.dist.kind == "uniform"
     np.testing.assert_array_equal(v.dist.ppf(np.array([0.0, 1.0])), [900e9, 1e12])
     with pytest.raises(DistributionError, match=r"arr_multiple\.marketarr: no such figure"):
-        build_case_model(anthropic, SimulationSpec(distributions={"arr_multiple.marketarr": {"kind": "point"}}))
+        model_of(anthropic, SimulationSpec(distributions={"arr_multiple.marketarr": {"kind": "point"}}))
 
 
-def test_non_psd_correlation_names_figures(anthropic):
+def test_non_psd_correlation_names_figures(anthropic, model_of):
     spec = SimulationSpec(
         distributions={"funding_rounds[0].post_money": {"kind": "uniform", "low": "900B USD", "high": "1T USD"}},
         correlation={
@@ -92,7 +91,7 @@ def test_non_psd_correlation_names_figures(anthropic):
         },
     )
     with pytest.raises(DistributionError) as exc:
-        build_case_model(anthropic, spec)
+        model_of(anthropic, spec)
     msg = str(exc.value)
     assert "arr_multiple.market_arr, arr_multiple.share, perps[0].price" in msg
     assert "not positive semi-definite" in msg
@@ -131,7 +130,7 @@ def test_property_arr_model_equals_decimal_formula(anthropic, model):
     check()
 
 
-def test_several_perp_venues_median_matches_deterministic(tmp_path):
+def test_several_perp_venues_median_matches_deterministic(tmp_path, model_of):
     from importlib import resources
 
     from anchorval.cases import resolve_case
@@ -164,7 +163,7 @@ arr_multiple:
     p = tmp_path / "three-venues.yaml"
     p.write_text(text, encoding="utf-8")
     loaded = resolve_case(p)
-    m = build_case_model(loaded)
+    m = model_of(loaded)
     det = value_loaded(loaded).anchor("perp_implied")
     assert m.evaluate(m.base_inputs())["perp_implied"] == pytest.approx(float(det.base.amount), rel=1e-15)
     # per draw: the median of the three venue-implied values
@@ -172,56 +171,62 @@ arr_multiple:
     np.testing.assert_allclose(m.evaluate(x)["perp_implied"], [1650e9, 1700e9, 1800e9], rtol=1e-15)
 
 
-def test_bad_distribution_on_unused_figure_is_still_an_error(anthropic):
+def test_bad_distribution_on_unused_figure_is_still_an_error(anthropic, model_of):
     spec = SimulationSpec(distributions={"perps[0].volume_24h": {"kind": "uniform", "low": 5, "high": 1}})
     with pytest.raises(DistributionError, match=r"perps\[0\]\.volume_24h: low 5 is above high 1"):
-        build_case_model(anthropic, spec)
+        model_of(anthropic, spec)
 
 
-def test_default_simulation_leaves_out_anchors_without_a_model_and_says_so(monkeypatch):
+def test_default_simulation_leaves_out_anchors_without_a_model_and_says_so(monkeypatch, model_of):
+    import dataclasses
+
     from anchorval.cases import resolve_case
-    from anchorval.uncertainty import _models
+    from anchorval.workflows.simulate import build_model
 
     loaded = resolve_case("anthropic-2026-06-dcf")
     # every anchor of the DCF case has a vectorised model now: nothing is left out
-    full = build_case_model(loaded)
+    full = build_model(loaded)
     assert {"dcf", "opm_last_round", "opm_perp", "arr_multiple"} <= set(full.outputs)
     assert not any("not simulated (no vectorised model" in a for a in full.assumptions)
-    # an anchor without a model (simulated here by taking dcf off the list) is left out, named
-    monkeypatch.setattr(_models, "SIMULATED_ANCHORS", SIMULATED_ANCHORS - {"dcf"})
-    m = build_case_model(loaded)
+    # an anchor without a model (simulated here by taking dcf's model off) is left out and named
+    monkeypatch.setitem(ANCHORS, "dcf", dataclasses.replace(ANCHORS["dcf"], model=None))
+    m = build_model(loaded)
     assert "dcf" not in m.outputs and "arr_multiple" in m.outputs
     assert any(a.startswith("dcf: not simulated") for a in m.assumptions)
-    # asking for an anchor that has no model at all is an error naming it
-    import dataclasses
+    # handed a valuation that holds it, the model builder names it (no valuing of its own)
+    with pytest.raises(DistributionError, match="dcf: no vectorised model"):
+        build_case_model(loaded, value_loaded(loaded))
 
+    # asking for an anchor that has no model at all is an error naming it
     def toy(case, ctx):
         return dataclasses.replace(ANCHORS["last_round"](case, ctx), anchor="toy")
 
     monkeypatch.setitem(ANCHORS, "toy", toy)
     with pytest.raises(DistributionError, match="toy: no vectorised model"):
-        build_case_model(loaded, anchors=["toy"])
+        build_model(loaded, anchors=["toy"])
     # a case none of whose anchors has a model: an error naming them, not an empty simulation
-    monkeypatch.setattr(_models, "SIMULATED_ANCHORS", frozenset())
+    for k in list(ANCHORS):
+        if k != "toy":
+            monkeypatch.setitem(ANCHORS, k, dataclasses.replace(ANCHORS[k], model=None))
     with pytest.raises(
         DistributionError,
         match=r"anthropic-2026-06-dcf: perp_implied, .*dcf, .*opm_perp.*: no anchor of this case "
         "has a vectorised model yet",
     ):
-        build_case_model(loaded)
+        build_model(loaded)
 
 
 @pytest.mark.parametrize(
     ("case_id", "currency"),
     [("zhipu-2026-06", None), ("zhipu-2026-06", "USD"), ("anthropic-2026-06", "HKD"), ("anthropic-2026-06-dcf", "HKD")],
 )
-def test_base_equals_deterministic_in_any_report_currency(case_id, currency):
+def test_base_equals_deterministic_in_any_report_currency(case_id, currency, model_of):
     # every anchor converts at the case's as-of date, in the deterministic view and in the simulation
     from anchorval.cases import resolve_case
 
     loaded = resolve_case(case_id)
     t = value_loaded(loaded, currency=currency)
-    m = build_case_model(loaded, currency=currency)
+    m = model_of(loaded, currency=currency)
     out = m.evaluate(m.base_inputs())
     assert set(m.outputs) - {"blended"} == {a.anchor for a in t.anchors}
     for a in t.anchors:

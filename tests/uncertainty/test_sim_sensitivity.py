@@ -11,7 +11,6 @@ from anchorval.uncertainty import (
     FunctionModel,
     LogNormal,
     Uniform,
-    build_case_model,
     grid,
     sobol,
     tornado,
@@ -34,9 +33,7 @@ def test_sobol_of_additive_linear_model_matches_analytic_indices():
     # S1_i = ST_i = a_i^2 / sum_j a_j^2 (no interactions)
     res = sobol(additive(), "y", n=1 << 14, seed=1)
     total = sum(a * a for a in COEF.values())
-    for p, s1, s1c, st, stc in zip(
-        res.paths, res.s1, res.s1_conf, res.st, res.st_conf, strict=True
-    ):
+    for p, s1, s1c, st, stc in zip(res.paths, res.s1, res.s1_conf, res.st, res.st_conf, strict=True):
         exact = COEF[p] ** 2 / total
         assert abs(s1 - exact) <= s1c, (p, s1, exact, s1c)
         assert abs(st - exact) <= stc, (p, st, exact, stc)
@@ -63,38 +60,34 @@ def test_tornado_on_multiplicative_model_known_order():
     assert [b.path for b in tornado(m, "y").bars] == ["b", "c", "a"]
 
 
-def test_case_sensitivity_api(anthropic):
+def test_case_sensitivity_api(anthropic, model_of):
     tr = anchorval.sensitivity("anthropic-2026-06", method="tornado")
     assert tr.bars[0].path == "arr_multiple.multiples"
     # the multiple at 10x / 20x with everything else at base: blended moves by 0.5 x ARR grid swing
-    model = build_case_model(anthropic)
+    model = model_of(anthropic)
     arr_base = model.bases["arr_multiple"]
-    assert tr.bars[0].swing == pytest.approx(
-        model.weights["arr_multiple"] * arr_base * (20 - 10) / 15, rel=1e-12
-    )
+    assert tr.bars[0].swing == pytest.approx(model.weights["arr_multiple"] * arr_base * (20 - 10) / 15, rel=1e-12)
     s = anchorval.sensitivity("anthropic-2026-06", method="sobol", n=1 << 12)
     assert s.paths[int(np.argmax(s.st))] == "arr_multiple.multiples"
 
 
-def test_grid_uses_discrete_levels_and_matches_model(anthropic):
-    model = build_case_model(anthropic)
+def test_grid_uses_discrete_levels_and_matches_model(anthropic, model_of):
+    model = model_of(anthropic)
     g = grid(model, "arr_multiple.share", "arr_multiple.multiples")
     assert g.y_values == (10.0, 15.0, 20.0)
     assert len(g.x_values) == 7
     for i, y in enumerate(g.y_values):
         for j, x in enumerate(g.x_values):
-            want = model.evaluate(
-                {**model.base_inputs(), "arr_multiple.share": x, "arr_multiple.multiples": y}
-            )["blended"]
+            want = model.evaluate({**model.base_inputs(), "arr_multiple.share": x, "arr_multiple.multiples": y})[
+                "blended"
+            ]
             assert g.z[i][j] == pytest.approx(float(want), rel=1e-14)
     assert g.to_frame().shape == (3, 7)
 
 
 def test_sensitivity_errors_name_the_input():
     with pytest.raises(DistributionError, match="arr_multiple.sharee: not an input"):
-        anchorval.sensitivity(
-            "anthropic-2026-06", method="grid", grid="arr_multiple.sharee,arr_multiple.multiples"
-        )
+        anchorval.sensitivity("anthropic-2026-06", method="grid", grid="arr_multiple.sharee,arr_multiple.multiples")
     with pytest.raises(DistributionError, match="unknown sensitivity method 'morris'"):
         anchorval.sensitivity("anthropic-2026-06", method="morris")
 

@@ -33,19 +33,21 @@ from decimal import Decimal, localcontext
 from typing import Any, Literal
 
 from ..errors import MSG_NO_SOLUTION, ModelInputError, SolveError
+from ._formulas import Arr, where
 
 __all__ = [
+    "DcfCore",
     "DcfParams",
     "DcfResult",
     "DcfSolution",
     "DcfYear",
+    "dcf_core",
     "dcf_value",
     "solve_dcf",
 ]
 
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
-_FIVE = Decimal(5)
 #: Years in the explicit forecast (fixed, as in the spreadsheet).
 FORECAST_YEARS = 10
 
@@ -152,9 +154,7 @@ class DcfParams:
                 raise ModelInputError(name, f"an operating margin cannot exceed 100%, got {v:.2%}")
         for name in ("revenue_growth_year1", "revenue_growth_years_2_5", "terminal_growth"):
             if getattr(self, name) <= -1:
-                raise ModelInputError(
-                    name, f"growth must be above -100%, got {getattr(self, name):.2%}"
-                )
+                raise ModelInputError(name, f"growth must be above -100%, got {getattr(self, name):.2%}")
         if not 1 <= int(self.margin_convergence_year) <= FORECAST_YEARS:
             raise ModelInputError(
                 "margin_convergence_year",
@@ -185,17 +185,13 @@ class DcfParams:
                 "otherwise)",
             )
         if self.terminal_roic is not None and self.terminal_roic <= 0:
-            raise ModelInputError(
-                "terminal_roic", f"must be positive, got {self.terminal_roic:.2%}"
-            )
+            raise ModelInputError("terminal_roic", f"must be positive, got {self.terminal_roic:.2%}")
         if self.nol < 0:
             raise ModelInputError("nol", f"must be non-negative, got {self.nol}")
         if self.shares is not None and self.shares <= 0:
             raise ModelInputError("shares", f"must be positive, got {self.shares}")
         if self.reinvestment_lag not in (0, 1):
-            raise ModelInputError(
-                "reinvestment_lag", f"must be 0 or 1, got {self.reinvestment_lag}"
-            )
+            raise ModelInputError("reinvestment_lag", f"must be 0 or 1, got {self.reinvestment_lag}")
 
     def replace(self, **changes: Any) -> DcfParams:
         """Return a copy with some inputs changed (validated again)."""
@@ -293,37 +289,172 @@ class DcfResult:
         rows = []
         for y in self.years:
             row = {k: float(v) for k, v in dataclasses.asdict(y).items() if k != "year"}
-            row["year"] = (
-                "base" if y.year == 0 else "terminal" if y.year == FORECAST_YEARS + 1 else y.year
-            )
+            row["year"] = "base" if y.year == 0 else "terminal" if y.year == FORECAST_YEARS + 1 else y.year
             rows.append(row)
         return pd.DataFrame(rows).set_index("year")
 
 
-def _growth_path(p: DcfParams) -> list[Decimal]:
-    g5 = p.revenue_growth_years_2_5
-    step = (g5 - p.terminal_growth) / _FIVE
-    return [p.revenue_growth_year1] + [g5] * 4 + [g5 - k * step for k in range(1, 6)]
+@dataclass
+class DcfCore:
+    """What :func:`dcf_core` computes (scalars, or arrays of shape (n_draws,)).
+
+    Attributes
+    ----------
+    equity_value, operating_assets, pv_sum, pv_fcff, terminal_value, pv_terminal_value : Decimal, float or ndarray
+        As :class:`DcfResult` (money, totals).
+    terminal_roic : Decimal, float or ndarray
+        Return on capital used for terminal reinvestment (decimal).
+    rows : list of tuple
+        Per-year rows (year 0 to 11, :class:`DcfYear` fields in order) when asked for.
+    """
+
+    equity_value: Any
+    operating_assets: Any
+    pv_sum: Any
+    pv_fcff: Any
+    terminal_value: Any
+    pv_terminal_value: Any
+    terminal_roic: Any
+    rows: list[tuple[Any, ...]]
 
 
-def _margin_path(p: DcfParams) -> list[Decimal]:
-    m1 = p.operating_margin if p.operating_margin_year1 is None else p.operating_margin_year1
-    n = int(p.margin_convergence_year)
-    out = [m1]
+def dcf_core(
+    revenue: Arr,
+    operating_margin: Arr,
+    revenue_growth_year1: Arr,
+    revenue_growth_years_2_5: Arr,
+    terminal_growth: Arr,
+    target_margin: Arr,
+    margin_convergence_year: Arr,
+    sales_to_capital: Arr,
+    effective_tax_rate: Arr,
+    marginal_tax_rate: Arr,
+    cost_of_capital_initial: Arr,
+    cost_of_capital_mature: Arr,
+    operating_margin_year1: Arr | None = None,
+    sales_to_capital_late: Arr | None = None,
+    nol: Arr = 0,
+    terminal_roic: Arr | None = None,
+    probability_of_failure: Arr = 0,
+    distress_proceeds: Arr = 0,
+    distress_proceeds_amount: Arr | None = None,
+    cash: Arr = 0,
+    non_operating_assets: Arr = 0,
+    debt: Arr = 0,
+    minority_interests: Arr = 0,
+    reinvestment_lag: int = 1,
+    trace: bool = False,
+) -> DcfCore:
+    """Compute the young-company FCFF DCF on scalars or on arrays of draws (the one implementation).
+
+    The inputs are those of :class:`DcfParams` (money in one currency, totals; rates as
+    decimals; ``margin_convergence_year`` already a whole year, ``numpy.trunc`` for arrays).
+    Called with Decimals (inside a 34-digit context, as :func:`dcf_value` does) it is the exact
+    deterministic DCF; called with float64 arrays of shape (n_draws,) it values every draw at
+    once, the net-operating-loss and margin-convergence branches becoming ``numpy.where``. Inputs
+    are not validated here (:class:`DcfParams` does that for one scenario; the simulation checks
+    each distribution's range).
+
+    Parameters
+    ----------
+    revenue, operating_margin, ..., minority_interests : Decimal, float or ndarray of shape (n_draws,)
+        As :class:`DcfParams`.
+    reinvestment_lag : {1, 0}
+        As :class:`DcfParams`.
+    trace : bool
+        Also return the year-by-year rows (the deterministic table).
+
+    Returns
+    -------
+    DcfCore
+        Equity value and its parts, same type and shape as the inputs.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> c = dcf_core(np.array([100.0, 200.0]), 0.2, 0.0, 0.0, 0.0, 0.2, 1, 2.0, 0.25, 0.25,
+    ...              0.1, 0.1)
+    >>> np.round(c.equity_value, 6).tolist()  # perpetuity: revenue x 20% x (1 - 25%) / 10%
+    [150.0, 300.0]
+    """
+    dec = isinstance(revenue, Decimal)
+    zero, one = (_ZERO, _ONE) if dec else (0.0, 1.0)
+    g, g5 = terminal_growth, revenue_growth_years_2_5
+    step = (g5 - g) / 5
+    growth = [revenue_growth_year1] + [g5] * 4 + [g5 - k * step for k in range(1, 6)]
+    m1 = operating_margin if operating_margin_year1 is None else operating_margin_year1
+    n, target = margin_convergence_year, target_margin
+    margins = [m1]
     for t in range(2, FORECAST_YEARS + 1):
-        out.append(
-            p.target_margin if t > n else p.target_margin - (p.target_margin - m1) / n * (n - t)
+        margins.append(where(t > n, target, target - (target - m1) / n * (n - t)))
+    eff, marg = effective_tax_rate, marginal_tax_rate
+    tstep = (marg - eff) / 5
+    taxes = [eff] * 5 + [eff + k * tstep for k in range(1, 6)]
+    c_i, c_m = cost_of_capital_initial, cost_of_capital_mature
+    wstep = (c_m - c_i) / 5
+    wacc = [c_i] * 5 + [c_i + k * wstep for k in range(1, 6)]
+    late = sales_to_capital if sales_to_capital_late is None else sales_to_capital_late
+    s2c = [sales_to_capital] * 5 + [late] * 5
+    revenues = [revenue]
+    for gr in growth:
+        revenues.append(revenues[-1] * (1 + gr))
+    rev_terminal = revenues[-1] * (1 + g)
+    rows: list[tuple[Any, ...]] = []
+    if trace:
+        rows.append(
+            (0, zero, revenue, operating_margin, revenue * operating_margin, eff, zero, nol)
+            + (zero, zero, zero, one, zero)
         )
-    return out
-
-
-def _linear_6_10(first: Decimal, last: Decimal) -> list[Decimal]:
-    step = (last - first) / _FIVE
-    return [first] * 5 + [first + k * step for k in range(1, 6)]
+    df: Arr = one
+    pv_fcff: Arr = zero
+    for t in range(1, FORECAST_YEARS + 1):
+        r_t = revenues[t]
+        ebit = r_t * margins[t - 1]
+        # a loss, or profit below the losses carried forward, is shielded; else tax the excess
+        shielded = (ebit <= 0) | (ebit < nol)
+        after_tax = where(shielded, ebit, ebit - (ebit - nol) * taxes[t - 1])
+        nol = where(shielded, nol - ebit, zero)
+        if reinvestment_lag == 1:
+            nxt = revenues[t + 1] if t < FORECAST_YEARS else rev_terminal
+            reinvest = (nxt - r_t) / s2c[t - 1]
+        else:
+            reinvest = (r_t - revenues[t - 1]) / s2c[t - 1]
+        fcff = after_tax - reinvest
+        df = df / (1 + wacc[t - 1])
+        pv = fcff * df
+        pv_fcff = pv_fcff + pv
+        if trace:
+            rows.append(
+                (t, growth[t - 1], r_t, margins[t - 1], ebit, taxes[t - 1], after_tax, nol)
+                + (reinvest, fcff, wacc[t - 1], df, pv)
+            )
+    roic = wacc[-1] if terminal_roic is None else terminal_roic
+    ebit_t = rev_terminal * margins[-1]
+    after_t = ebit_t * (1 - marg)
+    reinvest_t = where(g > 0, g / roic * after_t, zero)
+    fcff_t = after_t - reinvest_t
+    tv = fcff_t / (c_m - g)
+    pv_tv = tv * df
+    if trace:
+        rows.append(
+            (FORECAST_YEARS + 1, g, rev_terminal, margins[-1], ebit_t, marg, after_t, nol)
+            + (reinvest_t, fcff_t, c_m, df, zero)
+        )
+    pv_sum = pv_fcff + pv_tv
+    if distress_proceeds_amount is None:
+        proceeds = pv_sum * distress_proceeds
+    else:
+        proceeds = distress_proceeds_amount
+    pf = probability_of_failure
+    operating = pv_sum * (1 - pf) + proceeds * pf
+    equity = operating + cash + non_operating_assets - debt - minority_interests
+    return DcfCore(equity, operating, pv_sum, pv_fcff, tv, pv_tv, roic, rows)
 
 
 def dcf_value(p: DcfParams) -> DcfResult:
     """Value a young company by FCFF DCF (Damodaran's young-growth spreadsheet mechanics).
+
+    :func:`dcf_core` on one scenario, in 34-digit Decimal arithmetic.
 
     Parameters
     ----------
@@ -353,107 +484,21 @@ def dcf_value(p: DcfParams) -> DcfResult:
     """
     with localcontext() as ctx:
         ctx.prec = 34
-        growth = _growth_path(p)
-        margins = _margin_path(p)
-        taxes = _linear_6_10(p.effective_tax_rate, p.marginal_tax_rate)
-        wacc = _linear_6_10(p.cost_of_capital_initial, p.cost_of_capital_mature)
-        s2c = [p.sales_to_capital] * 5 + [p.sales_to_capital_late or p.sales_to_capital] * 5
-        g = p.terminal_growth
-        revenue = [p.revenue]
-        for x in growth:
-            revenue.append(revenue[-1] * (_ONE + x))
-        rev_terminal = revenue[-1] * (_ONE + g)
-        rows = [
-            DcfYear(
-                0,
-                _ZERO,
-                p.revenue,
-                p.operating_margin,
-                p.revenue * p.operating_margin,
-                p.effective_tax_rate,
-                _ZERO,
-                p.nol,
-                _ZERO,
-                _ZERO,
-                _ZERO,
-                _ONE,
-                _ZERO,
-            )
-        ]
-        nol = p.nol
-        df = _ONE
-        pv_fcff = _ZERO
-        for t in range(1, FORECAST_YEARS + 1):
-            r_t = revenue[t]
-            ebit = r_t * margins[t - 1]
-            tax_rate = taxes[t - 1]
-            if ebit <= 0:
-                after_tax, nol = ebit, nol - ebit
-            elif ebit < nol:
-                after_tax, nol = ebit, nol - ebit
-            else:
-                after_tax, nol = ebit - (ebit - nol) * tax_rate, _ZERO
-            if p.reinvestment_lag == 1:
-                nxt = revenue[t + 1] if t < FORECAST_YEARS else rev_terminal
-                reinvest = (nxt - r_t) / s2c[t - 1]
-            else:
-                reinvest = (r_t - revenue[t - 1]) / s2c[t - 1]
-            fcff = after_tax - reinvest
-            df = df / (_ONE + wacc[t - 1])
-            pv = fcff * df
-            pv_fcff += pv
-            rows.append(
-                DcfYear(
-                    t,
-                    growth[t - 1],
-                    r_t,
-                    margins[t - 1],
-                    ebit,
-                    tax_rate,
-                    after_tax,
-                    nol,
-                    reinvest,
-                    fcff,
-                    wacc[t - 1],
-                    df,
-                    pv,
-                )
-            )
-        roic = p.terminal_roic if p.terminal_roic is not None else wacc[-1]
-        ebit_t = rev_terminal * margins[-1]
-        after_t = ebit_t * (_ONE - p.marginal_tax_rate)
-        reinvest_t = g / roic * after_t if g > 0 else _ZERO
-        fcff_t = after_t - reinvest_t
-        tv = fcff_t / (p.cost_of_capital_mature - g)
-        pv_tv = tv * df
-        rows.append(
-            DcfYear(
-                FORECAST_YEARS + 1,
-                g,
-                rev_terminal,
-                margins[-1],
-                ebit_t,
-                p.marginal_tax_rate,
-                after_t,
-                nol,
-                reinvest_t,
-                fcff_t,
-                p.cost_of_capital_mature,
-                df,
-                _ZERO,
-            )
-        )
-        pv_sum = pv_fcff + pv_tv
-        proceeds = (
-            p.distress_proceeds_amount
-            if p.distress_proceeds_amount is not None
-            else pv_sum * p.distress_proceeds
-        )
-        operating = pv_sum * (_ONE - p.probability_of_failure) + proceeds * p.probability_of_failure
-        equity = operating + p.cash + p.non_operating_assets - p.debt - p.minority_interests
-        per_share = equity / p.shares if p.shares else None
+        fields = {f.name: getattr(p, f.name) for f in dataclasses.fields(p) if f.name != "shares"}
+        fields["margin_convergence_year"] = int(p.margin_convergence_year)
+        c = dcf_core(**fields, trace=True)
+        per_share = c.equity_value / p.shares if p.shares else None
         return DcfResult(
-            p, tuple(rows), tv, pv_tv, pv_fcff, pv_sum, roic, operating, equity, per_share
+            p,
+            tuple(DcfYear(*row) for row in c.rows),
+            c.terminal_value,
+            c.pv_terminal_value,
+            c.pv_fcff,
+            c.pv_sum,
+            c.terminal_roic,
+            c.operating_assets,
+            c.equity_value,
+            per_share,
         )
 
 

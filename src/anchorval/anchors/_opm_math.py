@@ -26,9 +26,14 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..errors import MSG_NO_SOLUTION, ModelInputError, SolveError
+from ._formulas import Arr, exp, expm1, is_scalar, log, maximum, norm_cdf, sqrt
 
 __all__ = [
     "Breakpoint",
+    "BsMarket",
+    "Waterfall",
+    "backsolve_equity",
+    "bs_call",
     "OpmAllocation",
     "OpmBacksolve",
     "OpmClass",
@@ -43,55 +48,113 @@ __all__ = [
 ]
 
 
-def norm_cdf(x: float) -> float:
-    """Return the standard normal CDF, ``0.5 * erfc(-x / sqrt(2))``.
-
-    Parameters
-    ----------
-    x : float
-
-    Returns
-    -------
-    float
-        N(x), accurate to about 1e-16 (``math.erfc``).
-    """
-    return 0.5 * math.erfc(-x / math.sqrt(2.0))
-
-
 def _check_positive(name: str, x: float, allow_zero: bool = False) -> None:
     if not isinstance(x, int | float) or math.isnan(x) or math.isinf(x):
         raise ModelInputError(name, f"must be a finite number, got {x!r}")
     if x < 0 or (x == 0 and not allow_zero):
-        raise ModelInputError(
-            name, f"must be {'non-negative' if allow_zero else 'positive'}, got {x}"
-        )
+        raise ModelInputError(name, f"must be {'non-negative' if allow_zero else 'positive'}, got {x}")
+
+
+class BsMarket:
+    """Black-Scholes constants of a market: volatility, term, risk-free rate, dividend yield.
+
+    ``sd = sigma sqrt(T)``, ``drift = (r - q + sigma^2 / 2) T``, ``disc = e^{-rT}``,
+    ``disc_q = e^{-qT}``; scalars, or arrays of shape (n_draws,) (one market per draw). They do
+    not depend on the spot or the strike, so an allocation over many strikes, or a Newton
+    backsolve, computes them once.
+
+    Parameters
+    ----------
+    volatility : float or ndarray of shape (n_draws,)
+        Annual volatility (decimal, 0.20 = 20%).
+    term : float or ndarray of shape (n_draws,)
+        Years to expiry.
+    rate : float or ndarray of shape (n_draws,)
+        Continuously compounded risk-free rate (decimal per year).
+    dividend_yield : float
+        Continuous dividend yield (decimal per year).
+    """
+
+    __slots__ = ("disc", "disc_q", "drift", "q", "rate", "sd", "term", "vol")
+
+    def __init__(self, volatility: Arr, term: Arr, rate: Arr, dividend_yield: float = 0.0) -> None:
+        self.vol, self.term, self.rate, self.q = volatility, term, rate, dividend_yield
+        self.sd = volatility * sqrt(term)
+        carry = rate if dividend_yield == 0 else rate - dividend_yield
+        self.drift = (carry + 0.5 * volatility**2) * term
+        self.disc = exp(-rate * term)
+        self.disc_q = 1.0 if dividend_yield == 0 else exp(-dividend_yield * term)
+
+    def take(self, idx: Any) -> BsMarket:
+        """Return the constants of draws ``idx`` (scalars stay scalars)."""
+        out = object.__new__(BsMarket)
+        for k in BsMarket.__slots__:
+            v = getattr(self, k)
+            setattr(out, k, v if is_scalar(v) else v[idx])
+        return out
+
+
+def bs_call(spot: Arr, strike: float, mk: BsMarket) -> tuple[Arr, Arr]:
+    """Black-Scholes-Merton call on ``spot`` and its delta ``N(d1)`` (scalars or arrays).
+
+    ``C = S e^{-qT} N(d1) - K e^{-rT} N(d2)``, ``d1 = (ln(S/K) + (r - q + sigma^2/2) T) /
+    (sigma sqrt(T))``, ``d2 = d1 - sigma sqrt(T)`` (Black and Scholes 1973; Hull, "The
+    Black-Scholes-Merton model"); strike 0 gives ``(S e^{-qT}, 1)``. The one implementation
+    behind :func:`black_scholes`, :func:`opm_allocate` and the simulation's OPM.
+
+    Parameters
+    ----------
+    spot : float or ndarray of shape (n_draws,)
+        Value of the underlying (money), positive.
+    strike : float
+        Exercise price (money), non-negative.
+    mk : BsMarket
+        Volatility, term, rates.
+
+    Returns
+    -------
+    tuple of (float or ndarray, float or ndarray)
+        Call price (money, as ``spot``) and ``N(d1)`` (the delta when ``q = 0``).
+
+    Examples
+    --------
+    >>> c, _ = bs_call(42.0, 40.0, BsMarket(0.20, 0.5, 0.10))
+    >>> round(c, 2)  # Hull's example: 4.76
+    4.76
+    """
+    s = spot if mk.q == 0 else spot * mk.disc_q
+    if strike == 0:
+        return s, 1.0
+    d1 = (log(spot / strike) + mk.drift) / mk.sd
+    n1 = norm_cdf(d1)
+    return s * n1 - strike * mk.disc * norm_cdf(d1 - mk.sd), n1
 
 
 def black_scholes(
-    spot: float,
+    spot: Arr,
     strike: float,
-    rate: float,
-    volatility: float,
-    term: float,
+    rate: Arr,
+    volatility: Arr,
+    term: Arr,
     kind: Literal["call", "put"] = "call",
     dividend_yield: float = 0.0,
-) -> float:
-    """Black-Scholes-Merton price of a European option.
+) -> Arr:
+    """Black-Scholes-Merton price of a European option (scalars, or arrays of draws).
 
     ``call = S e^{-qT} N(d1) - K e^{-rT} N(d2)``, ``put = K e^{-rT} N(-d2) - S e^{-qT} N(-d1)``,
     ``d1 = (ln(S/K) + (r - q + sigma^2/2) T) / (sigma sqrt(T))``, ``d2 = d1 - sigma sqrt(T)``.
 
     Parameters
     ----------
-    spot : float
+    spot : float or ndarray of shape (n_draws,)
         Price of the underlying (money, positive).
     strike : float
         Exercise price (money, non-negative; 0 gives ``call = S e^{-qT}``).
-    rate : float
+    rate : float or ndarray of shape (n_draws,)
         Continuously compounded risk-free rate (decimal per year, 0.10 = 10%).
-    volatility : float
+    volatility : float or ndarray of shape (n_draws,)
         Annual volatility of the underlying (decimal, 0.20 = 20%), positive.
-    term : float
+    term : float or ndarray of shape (n_draws,)
         Time to expiry in years, positive.
     kind : {'call', 'put'}
         Option type.
@@ -100,41 +163,40 @@ def black_scholes(
 
     Returns
     -------
-    float
+    float or ndarray of shape (n_draws,)
         Option price, in the units of ``spot``.
 
     Raises
     ------
     ModelInputError
-        If spot, volatility or term is not positive, or strike is negative.
+        If a scalar spot, volatility or term is not positive, or strike is negative (arrays of
+        draws are not checked: the simulation checks each distribution's range).
 
     Examples
     --------
     >>> round(black_scholes(42, 40, 0.10, 0.20, 0.5), 2)  # Hull's example: 4.76
     4.76
     """
-    _check_positive("spot", spot)
+    for name, x in (("spot", spot), ("volatility", volatility), ("term", term)):
+        if is_scalar(x):
+            _check_positive(name, x)
     _check_positive("strike", strike, allow_zero=True)
-    _check_positive("volatility", volatility)
-    _check_positive("term", term)
-    disc_q = math.exp(-dividend_yield * term)
-    disc_r = math.exp(-rate * term)
-    if strike == 0:
-        return spot * disc_q if kind == "call" else 0.0
-    sd = volatility * math.sqrt(term)
-    d1 = (math.log(spot / strike) + (rate - dividend_yield + 0.5 * volatility**2) * term) / sd
-    d2 = d1 - sd
+    if kind not in ("call", "put"):
+        raise ModelInputError("kind", f"must be 'call' or 'put', got {kind!r}")
+    mk = BsMarket(volatility, term, rate, dividend_yield)
     if kind == "call":
-        return spot * disc_q * norm_cdf(d1) - strike * disc_r * norm_cdf(d2)
-    if kind == "put":
-        return strike * disc_r * norm_cdf(-d2) - spot * disc_q * norm_cdf(-d1)
-    raise ModelInputError("kind", f"must be 'call' or 'put', got {kind!r}")
+        return bs_call(spot, strike, mk)[0]
+    if strike == 0:
+        return 0.0
+    d1 = (log(spot / strike) + mk.drift) / mk.sd
+    d2 = d1 - mk.sd
+    return strike * mk.disc * norm_cdf(-d2) - spot * mk.disc_q * norm_cdf(-d1)
 
 
 # -- DLOM ---------------------------------------------------------------------------------
 
 
-def finnerty_volatility_term(volatility: float, term: float) -> float:
+def finnerty_volatility_term(volatility: Arr, term: Arr) -> Arr:
     """Finnerty's (2012) ``v sqrt(T)``: volatility over the term of the average-strike put.
 
     ``v^2 T = sigma^2 T + ln[2 (e^{sigma^2 T} - sigma^2 T - 1)] - 2 ln[e^{sigma^2 T} - 1]``
@@ -143,29 +205,31 @@ def finnerty_volatility_term(volatility: float, term: float) -> float:
 
     Parameters
     ----------
-    volatility : float
+    volatility : float or ndarray of shape (n_draws,)
         Annual volatility (decimal), positive.
-    term : float
+    term : float or ndarray of shape (n_draws,)
         Restriction period / time to liquidity in years, positive.
 
     Returns
     -------
-    float
+    float or ndarray of shape (n_draws,)
         ``v sqrt(T)`` (decimal).
 
     Raises
     ------
     ModelInputError
-        If volatility or term is not positive.
+        If a scalar volatility or term is not positive (arrays of draws are not checked).
     """
-    _check_positive("volatility", volatility)
-    _check_positive("time_to_liquidity", term)
+    if is_scalar(volatility):
+        _check_positive("volatility", volatility)
+    if is_scalar(term):
+        _check_positive("time_to_liquidity", term)
     x = volatility**2 * term
-    v2t = x + math.log(2.0 * (math.expm1(x) - x)) - 2.0 * math.log(math.expm1(x))
-    return math.sqrt(max(v2t, 0.0))
+    v2t = x + log(2.0 * (expm1(x) - x)) - 2.0 * log(expm1(x))
+    return sqrt(maximum(v2t, 0.0))
 
 
-def dlom_finnerty(volatility: float, term: float, dividend_yield: float = 0.0) -> float:
+def dlom_finnerty(volatility: Arr, term: Arr, dividend_yield: float = 0.0) -> Arr:
     """DLOM by Finnerty's (2012) average-strike put, as a fraction of the marketable value.
 
     ``DLOM = e^{-qT} [N(v sqrt(T) / 2) - N(-v sqrt(T) / 2)]`` with ``v sqrt(T)`` from
@@ -173,22 +237,22 @@ def dlom_finnerty(volatility: float, term: float, dividend_yield: float = 0.0) -
 
     Parameters
     ----------
-    volatility : float
+    volatility : float or ndarray of shape (n_draws,)
         Annual volatility of the equity (decimal, 0.6 = 60%).
-    term : float
+    term : float or ndarray of shape (n_draws,)
         Expected time to liquidity in years.
     dividend_yield : float
         Continuous dividend yield (decimal; 0 for AI start-ups).
 
     Returns
     -------
-    float
+    float or ndarray of shape (n_draws,)
         Discount as a decimal (0.15 = 15%), in [0, 1).
 
     Raises
     ------
     ModelInputError
-        If volatility or term is not positive.
+        If a scalar volatility or term is not positive (arrays of draws are not checked).
 
     Examples
     --------
@@ -196,7 +260,8 @@ def dlom_finnerty(volatility: float, term: float, dividend_yield: float = 0.0) -
     0.182
     """
     vt = finnerty_volatility_term(volatility, term)
-    return math.exp(-dividend_yield * term) * (norm_cdf(vt / 2.0) - norm_cdf(-vt / 2.0))
+    put = norm_cdf(vt / 2.0) - norm_cdf(-vt / 2.0)
+    return put if dividend_yield == 0 else exp(-dividend_yield * term) * put
 
 
 def dlom_chaffe(volatility: float, term: float, rate: float) -> float:
@@ -272,19 +337,13 @@ class OpmClass:
     def __post_init__(self) -> None:
         _check_positive(f"{self.name}.shares", self.shares)
         if self.kind not in ("common", "preferred", "option"):
-            raise ModelInputError(
-                f"{self.name}.kind", f"must be common, preferred or option, got {self.kind!r}"
-            )
+            raise ModelInputError(f"{self.name}.kind", f"must be common, preferred or option, got {self.kind!r}")
         if self.kind == "preferred":
             _check_positive(f"{self.name}.issue_price", self.issue_price, allow_zero=True)
-            _check_positive(
-                f"{self.name}.preference_multiple", self.preference_multiple, allow_zero=True
-            )
+            _check_positive(f"{self.name}.preference_multiple", self.preference_multiple, allow_zero=True)
             _check_positive(f"{self.name}.conversion_ratio", self.conversion_ratio)
             if self.seniority < 1:
-                raise ModelInputError(
-                    f"{self.name}.seniority", f"must be 1 or more, got {self.seniority}"
-                )
+                raise ModelInputError(f"{self.name}.seniority", f"must be 1 or more, got {self.seniority}")
             if self.participation_cap is not None:
                 if not self.participating:
                     raise ModelInputError(
@@ -462,6 +521,155 @@ class OpmAllocation:
         return pd.DataFrame(rows).set_index("class")
 
 
+class Waterfall:
+    """A cap table's breakpoints, valued by Black-Scholes call spreads (scalars or arrays).
+
+    The value of a class is ``sum_j fraction_j (C(start_j) - C(start_{j+1}))`` with ``C`` the
+    Black-Scholes call on the total equity value (:func:`bs_call`; ``C(0) = V``,
+    ``C(inf) = 0``), the OPM of the AICPA (2013) guide. :func:`opm_allocate`,
+    :func:`opm_backsolve` and the simulation's OPM all value classes through this one class.
+
+    Parameters
+    ----------
+    classes : sequence of OpmClass
+        The cap table.
+    names : sequence of str, optional
+        Classes to value (default: all); only the calls they need are priced.
+    """
+
+    def __init__(self, classes: Sequence[OpmClass], names: Sequence[str] | None = None) -> None:
+        self.breakpoints = opm_breakpoints(classes)
+        self.starts = [b.start for b in self.breakpoints]
+        names = [c.name for c in classes] if names is None else list(names)
+        self.fracs = {k: [b.shares.get(k, 0.0) for b in self.breakpoints] for k in names}
+        self.shares = {c.name: c.shares for c in classes}
+        # the calls a class's value needs: C(start_j) and C(start_{j+1}) where its fraction > 0
+        self.needed = {
+            k: {i for j, f in enumerate(fr) if f != 0.0 for i in (j, j + 1) if i < len(fr)}
+            for k, fr in self.fracs.items()
+        }
+
+    def calls(self, v: Arr, mk: BsMarket, which: Any) -> dict[int, tuple[Arr, Arr]]:
+        """Price the calls ``C(start_j)`` on the total equity value ``v`` (with deltas), ``j`` in ``which``."""
+        return {j: bs_call(v, self.starts[j], mk) for j in sorted(which)}
+
+    def class_value(self, name: str, calls: dict[int, tuple[Arr, Arr]], delta: bool = False) -> tuple[Arr, Arr]:
+        """Value of class ``name`` (money, total) and, with ``delta``, its derivative in V."""
+        val: Arr = 0.0
+        der: Arr = 0.0
+        fr = self.fracs[name]
+        for j in range(len(fr)):
+            if fr[j] == 0.0:
+                continue
+            c_next, d_next = calls[j + 1] if j + 1 < len(fr) else (0.0, 0.0)
+            val = val + fr[j] * (calls[j][0] - c_next)
+            if delta:
+                der = der + fr[j] * (calls[j][1] - d_next)
+        return val, der
+
+    def per_share(self, name: str, v: Arr, mk: BsMarket, delta: bool = False) -> tuple[Arr, Arr]:
+        """Value per share of class ``name`` at total equity value ``v``, and its derivative.
+
+        Parameters
+        ----------
+        name : str
+            Class name.
+        v : float or ndarray of shape (n_draws,)
+            Total equity value (money).
+        mk : BsMarket
+            Volatility, term and rate (scalars or per draw).
+        delta : bool
+            Also compute the derivative (else it is returned as 0.0).
+
+        Returns
+        -------
+        tuple of (float or ndarray, float or ndarray)
+            Money per share, and its derivative in ``v`` (per share per unit of equity value).
+        """
+        val, der = self.class_value(name, self.calls(v, mk, self.needed[name]), delta)
+        return val / self.shares[name], der / self.shares[name]
+
+
+#: Newton steps at most per draw in :func:`backsolve_equity` (it needs 5-12).
+OPM_MAX_ITER = 200
+#: Relative Newton step below which a draw has converged (the next error is ~ its square).
+OPM_RTOL = 1e-10
+
+
+def backsolve_equity(w: Waterfall, name: str, price: Arr, mk: BsMarket, start: Arr) -> Any:
+    """Total equity value per draw at which class ``name`` is worth ``price`` a share.
+
+    Solves ``w.per_share(name, V) = price`` on arrays of draws: safeguarded Newton (the class
+    value rises strictly with V; its derivative is the fraction-weighted sum of the call deltas
+    ``N(d1)``) from ``start``, keeping a bracket ``[lo, hi]`` per draw: a step that leaves the
+    bracket is replaced by doubling (no upper end yet), halving (no lower end yet) or the
+    geometric midpoint. Each draw stops on its own once its relative step is below
+    :data:`OPM_RTOL`, so a draw's result does not depend on the other draws in its block.
+    :func:`opm_backsolve` solves the same equation for one scenario with Brent's method.
+
+    Parameters
+    ----------
+    w : Waterfall
+        The cap table's waterfall (valuing ``name``).
+    name : str
+        Class priced in the round.
+    price : float or ndarray of shape (n_draws,)
+        Round price per share (money per share), positive.
+    mk : BsMarket
+        Volatility, term, rate (scalars or per draw).
+    start : float or ndarray of shape (n_draws,)
+        First guess (the post-money: price x fully diluted shares).
+
+    Returns
+    -------
+    ndarray of shape (n_draws,)
+        Total equity value (money).
+
+    Raises
+    ------
+    SolveError
+        If some draw has not converged after :data:`OPM_MAX_ITER` steps.
+    """
+    import numpy as np
+
+    n = max(np.size(a) for a in (price, mk.sd, start))
+    price = np.broadcast_to(np.asarray(price, dtype=float), (n,))
+    v = np.array(np.broadcast_to(np.asarray(start, dtype=float), (n,)))
+    full = object.__new__(BsMarket)
+    for k in BsMarket.__slots__:
+        a = getattr(mk, k)
+        setattr(full, k, a if is_scalar(a) else np.broadcast_to(np.asarray(a, float), (n,)))
+    lo = np.zeros(n)
+    hi = np.full(n, np.inf)
+    idx = np.arange(n)
+    for _ in range(OPM_MAX_ITER):
+        vi = v[idx]
+        ps, der = w.per_share(name, vi, full.take(idx) if idx.size < n else full, True)
+        fv = ps - price[idx]
+        neg = fv < 0
+        li = lo[idx] = np.where(neg, vi, lo[idx])
+        hj = hi[idx] = np.where(neg, hi[idx], vi)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            step = fv / der
+        newton = vi - step
+        small = np.abs(step) <= OPM_RTOL * vi  # False for nan
+        ok = small | (np.isfinite(newton) & (newton > li) & (newton < hj))
+        fallback = np.where(np.isinf(hj), vi * 2.0, np.where(li == 0, vi * 0.5, np.sqrt(li * hj)))
+        v[idx] = np.where(fv == 0, vi, np.where(ok, newton, fallback))
+        idx = idx[~((fv == 0) | small)]
+        if idx.size == 0:
+            return v
+    raise SolveError(
+        MSG_NO_SOLUTION.format(
+            what="OPM backsolve",
+            lo=0,
+            hi="inf",
+            target="the round price",
+            detail=f"class {name!r}: some draws did not converge in {OPM_MAX_ITER} steps",
+        )
+    )
+
+
 def opm_allocate(
     classes: Sequence[OpmClass],
     equity_value: float,
@@ -501,19 +709,12 @@ def opm_allocate(
     _check_positive("equity_value", equity_value)
     _check_positive("volatility", volatility)
     _check_positive("time_to_liquidity", term)
-    bps = opm_breakpoints(classes)
-    calls = [
-        equity_value
-        if b.start == 0
-        else black_scholes(equity_value, b.start, rate, volatility, term)
-        for b in bps
-    ]
-    values = {c.name: 0.0 for c in classes}
-    for j, b in enumerate(bps):
-        spread = calls[j] - (calls[j + 1] if j + 1 < len(bps) else 0.0)
-        for k, frac in b.shares.items():
-            values[k] += frac * spread
+    w = Waterfall(classes)
+    bps = w.breakpoints
+    calls = w.calls(equity_value, BsMarket(volatility, term, rate), range(len(bps)))
+    values = {c.name: w.class_value(c.name, calls)[0] for c in classes}
     per_share = {c.name: values[c.name] / c.shares for c in classes}
+    calls = [calls[j][0] for j in range(len(bps))]
     return OpmAllocation(equity_value, values, per_share, bps, tuple(calls))
 
 
@@ -588,18 +789,18 @@ def opm_backsolve(
 
     by_name = {c.name: c for c in classes}
     if round_class not in by_name:
-        raise ModelInputError(
-            "round_class", f"{round_class!r} is not a class of the cap table ({', '.join(by_name)})"
-        )
+        raise ModelInputError("round_class", f"{round_class!r} is not a class of the cap table ({', '.join(by_name)})")
     _check_positive("round_price", round_price)
     shares = by_name[round_class].shares
     post_money = round_price * sum(c.as_converted for c in classes)
 
+    _check_positive("volatility", volatility)
+    _check_positive("time_to_liquidity", term)
+    w = Waterfall(classes, [round_class])
+    mk = BsMarket(volatility, term, rate)
+
     def f(v: float) -> float:
-        return (
-            opm_allocate(classes, v, volatility, term, rate).per_share[round_class] / round_price
-            - 1.0
-        )
+        return w.per_share(round_class, v, mk)[0] / round_price - 1.0
 
     scale = max(post_money, sum(c.preference for c in classes))
     lo, hi = scale * 1e-9, scale

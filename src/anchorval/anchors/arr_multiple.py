@@ -3,13 +3,49 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 
 from ..domain import Case
 from ..money import Money, format_money
-from ._base import AnchorContext, AnchorResult, Derivation, GridCell
-from .unit_economics import gross_margin_adjustment
+from ._base import Anchor, AnchorContext, AnchorResult, Derivation, GridCell, ModelInputs
+from ._formulas import Arr, Values, prod
+from .unit_economics import gross_margin_adjustment, gross_margin_factor_model
 
-__all__ = ["arr_multiple"]
+__all__ = ["ARR_MULTIPLE", "arr_multiple", "arr_multiple_model", "arr_value"]
+
+
+def arr_value(market_arr: Arr, fx: Arr, share: Arr, multiple: Arr, gross_margin_factor: Arr | None = None) -> Arr:
+    """ARR-multiple value: market ARR x FX x company share x revenue multiple (x margin factor).
+
+    Parameters
+    ----------
+    market_arr : Decimal, float or ndarray of shape (n_draws,)
+        Market annual recurring revenue (money per year, its own currency).
+    fx : Decimal or float
+        Its currency -> report currency.
+    share : Decimal, float or ndarray of shape (n_draws,)
+        Company share of the market (ratio, 0.59 = 59%).
+    multiple : Decimal, float or ndarray of shape (n_draws,)
+        Forward revenue multiple (x).
+    gross_margin_factor : Decimal, float or ndarray of shape (n_draws,), optional
+        Token gross margin / software gross margin (see
+        :func:`~anchorval.anchors.unit_economics.gross_margin_adjustment`).
+
+    Returns
+    -------
+    Decimal, float or ndarray of shape (n_draws,)
+        Total value in the report currency.
+
+    Examples
+    --------
+    >>> from decimal import Decimal as D
+    >>> arr_value(D("140e9"), D(1), D("0.59"), D(10))
+    Decimal('8.2600E+11')
+    """
+    if gross_margin_factor is None:
+        return prod(market_arr, fx, share, multiple)
+    return prod(market_arr, fx, share, multiple, gross_margin_factor)
+
 
 CAVEAT = (
     "Holds only if revenue growth, enterprise and developer demand, and falling inference and cloud "
@@ -55,11 +91,8 @@ def arr_multiple(case: Case, ctx: AnchorContext) -> AnchorResult:
         d.ref(spec.share, "arr_multiple.share"),
         d.ref(spec.multiples, "arr_multiple.multiples"),
     )
-    m_base, rate = d.convert(spec.market_arr.money(), case.as_of)
-    company_arr = [
-        (d.convert(spec.market_arr.money(w), case.as_of)[0] * spec.share.base)
-        for w in ("lo", "hi")
-    ]
+    rate = d.rate(spec.market_arr.unit, case.as_of)
+    company_arr = [(d.convert(spec.market_arr.money(w), case.as_of)[0] * spec.share.base) for w in ("lo", "hi")]
     d.step(
         "Company ARR",
         "market ARR x company share",
@@ -71,13 +104,9 @@ def arr_multiple(case: Case, ctx: AnchorContext) -> AnchorResult:
     # gross-margin adjustment (unit economics); None when the case gives no software benchmark
     gm_factor = gross_margin_adjustment(d, case)
     cells: list[GridCell] = []
-    for arr_pt, share_pt, mult in itertools.product(
-        spec.market_arr.points, spec.share.points, spec.multiples.points
-    ):
-        arr_m, _ = d.convert(Money(arr_pt, spec.market_arr.unit), case.as_of)
-        value = arr_m * share_pt * mult
-        if gm_factor is not None:
-            value = value * gm_factor
+    for arr_pt, share_pt, mult in itertools.product(spec.market_arr.points, spec.share.points, spec.multiples.points):
+        arr_m = Money(arr_pt * rate.rate, d.currency)
+        value = Money(arr_value(arr_pt, rate.rate, share_pt, mult, gm_factor), d.currency)
         inputs = {"market_arr": format_money(arr_m), "multiple": f"{mult:g}x"}
         if len(spec.share.points) > 1:
             inputs["share"] = f"{share_pt:.1%}"
@@ -91,9 +120,10 @@ def arr_multiple(case: Case, ctx: AnchorContext) -> AnchorResult:
         "; ".join(f"{k}: {' .. '.join(v)}" for k, v in by_mult.items()),
         refs,
     )
-    base = m_base * spec.share.base * spec.multiples.base
-    if gm_factor is not None:
-        base = base * gm_factor
+    base = Money(
+        arr_value(spec.market_arr.base, rate.rate, spec.share.base, spec.multiples.base, gm_factor),
+        d.currency,
+    )
     d.step(
         "Base case",
         "base market ARR x base share x median multiple",
@@ -114,3 +144,48 @@ def arr_multiple(case: Case, ctx: AnchorContext) -> AnchorResult:
         cells=tuple(cells),
         metrics={"company_arr_low": company_arr[0], "company_arr_high": company_arr[1]},
     )
+
+
+def arr_multiple_model(case: Case, m: ModelInputs) -> Callable[[Values], Arr]:
+    """Vectorised :func:`arr_multiple` base: :func:`arr_value` per draw (with the margin factor).
+
+    Parameters
+    ----------
+    case : Case
+        Needs ``arr_multiple`` (and ``unit_economics`` for the gross-margin adjustment).
+    m : ModelInputs
+        Registers the figures read and gives the FX rates.
+
+    Returns
+    -------
+    callable
+        ``fn(x) -> ndarray of shape (n_draws,) or float`` (report currency, total).
+
+    Raises
+    ------
+    DistributionError
+        As :func:`~anchorval.anchors.unit_economics.gross_margin_factor_model`.
+
+    Examples
+    --------
+    >>> from anchorval.anchors import AnchorContext, PointInputs
+    >>> from anchorval.cases import resolve_case
+    >>> lc = resolve_case("anthropic-2026-06-dcf")
+    >>> ctx = AnchorContext.for_case(lc.case, lc.peers)
+    >>> m = PointInputs(lc.case, ctx)
+    >>> at_base = arr_multiple_model(lc.case, m)(m.values())
+    >>> abs(at_base / float(arr_multiple(lc.case, ctx).base.amount) - 1) < 1e-13  # the derivation's base
+    True
+    """
+    s = case.arr_multiple
+    assert s is not None
+    arr, sh, mu = m.use("arr_multiple.market_arr"), m.use("arr_multiple.share"), m.use("arr_multiple.multiples")
+    k = m.fx(s.market_arr.unit, case.as_of)
+    gm = gross_margin_factor_model(case, m)
+    if gm is None:
+        return lambda x: arr_value(x[arr], k, x[sh], x[mu])
+    return lambda x: arr_value(x[arr], k, x[sh], x[mu], gm(x))
+
+
+#: The ARR-multiple anchor: derivation and vectorised model.
+ARR_MULTIPLE = Anchor("arr_multiple", arr_multiple, arr_multiple_model)

@@ -7,16 +7,19 @@ round, the perp mark or the listed market cap.
 from __future__ import annotations
 
 import dataclasses
+import math
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Literal
 
 from ..domain import Case, DcfInputs, Figure
 from ..errors import SolveError
 from ..money import Money, format_money
-from ._base import AnchorContext, AnchorResult, Derivation, GridCell
-from ._dcf_math import DcfParams, DcfResult, dcf_value, solve_dcf
+from ._base import Anchor, AnchorContext, AnchorResult, Derivation, GridCell, ModelInputs
+from ._dcf_math import DcfParams, DcfResult, dcf_core, dcf_value, solve_dcf
+from ._formulas import Arr, Values, is_scalar
 
-__all__ = ["dcf", "dcf_params", "dcf_result", "dcf_targets"]
+__all__ = ["DCF", "dcf", "dcf_model", "dcf_params", "dcf_result", "dcf_targets"]
 
 CAVEAT = (
     "A DCF is only as good as its growth, margin, reinvestment and cost-of-capital paths; for a "
@@ -79,9 +82,7 @@ def dcf_params(spec: DcfInputs, which: Which = "base") -> DcfParams:
         distress_proceeds=dp.base if dp is not None and dp.unit == "ratio" else Decimal(0),
         distress_proceeds_amount=dp.base if dp is not None and dp.unit != "ratio" else None,
         cash=spec.cash.base if spec.cash else Decimal(0),
-        non_operating_assets=spec.non_operating_assets.base
-        if spec.non_operating_assets
-        else Decimal(0),
+        non_operating_assets=spec.non_operating_assets.base if spec.non_operating_assets else Decimal(0),
         debt=spec.debt.base if spec.debt else Decimal(0),
         minority_interests=spec.minority_interests.base if spec.minority_interests else Decimal(0),
         shares=spec.shares_outstanding.base if spec.shares_outstanding else None,
@@ -112,9 +113,7 @@ def dcf_targets(case: Case) -> list[tuple[str, Money]]:
     """
     out: list[tuple[str, Money]] = []
     if case.last_round is not None:
-        out.append(
-            (f"last round post-money ({case.last_round.name})", case.last_round.post_money.money())
-        )
+        out.append((f"last round post-money ({case.last_round.name})", case.last_round.post_money.money()))
     for q in case.perps:
         out.append((f"perp mark {q.venue}:{q.symbol}", q.price.money() * q.reference_shares.base))
     if case.capital is not None and case.capital.market_cap is not None:
@@ -179,8 +178,7 @@ def dcf(case: Case, ctx: AnchorContext) -> AnchorResult:
     )
     d.step(
         "Revenue path",
-        "growth g1 in year 1, g2-5 in years 2-5, falling linearly to the terminal rate over years "
-        "6-10",
+        "growth g1 in year 1, g2-5 in years 2-5, falling linearly to the terminal rate over years 6-10",
         f"g1 {_pct(p.revenue_growth_year1)}, g2-5 {_pct(p.revenue_growth_years_2_5)}, terminal "
         f"{_pct(p.terminal_growth)}: revenue year 5 {m(y5.revenue)}, year 10 {m(y10.revenue)}",
         ref("revenue_growth_year1") + ref("revenue_growth_years_2_5") + ref("terminal_growth"),
@@ -188,16 +186,12 @@ def dcf(case: Case, ctx: AnchorContext) -> AnchorResult:
     d.step(
         "Operating margin path",
         "year-1 margin converging linearly to the target by the convergence year",
-        f"{_pct(y1.operating_margin)} in year 1 -> {_pct(p.target_margin)} by year "
-        f"{p.margin_convergence_year}",
-        ref("operating_margin_year1")
-        + ref("target_operating_margin")
-        + ref("margin_convergence_year"),
+        f"{_pct(y1.operating_margin)} in year 1 -> {_pct(p.target_margin)} by year {p.margin_convergence_year}",
+        ref("operating_margin_year1") + ref("target_operating_margin") + ref("margin_convergence_year"),
     )
     d.step(
         "Taxes and net operating losses",
-        "effective rate years 1-5 moving to the marginal rate by year 10; losses carried forward "
-        "shield profit",
+        "effective rate years 1-5 moving to the marginal rate by year 10; losses carried forward shield profit",
         f"{_pct(p.effective_tax_rate)} -> {_pct(p.marginal_tax_rate)}; NOL at start {m(p.nol)}, "
         f"at year 10 {m(y10.nol)}",
         ref("effective_tax_rate") + ref("marginal_tax_rate") + ref("nol"),
@@ -222,8 +216,7 @@ def dcf(case: Case, ctx: AnchorContext) -> AnchorResult:
     d.step("PV of FCFF, years 1-10", "sum of FCFF_t x discount factor_t", m(r.pv_fcff))
     d.step(
         "Terminal value",
-        "EBIT(1-t)_11 x (1 - g / terminal ROIC) / (mature cost of capital - g), discounted at the "
-        "year-10 factor",
+        "EBIT(1-t)_11 x (1 - g / terminal ROIC) / (mature cost of capital - g), discounted at the year-10 factor",
         f"FCFF_11 {m(term.fcff)} / ({_pct(p.cost_of_capital_mature)} - {_pct(p.terminal_growth)}) "
         f"= {m(r.terminal_value)}; "
         f"ROIC {_pct(r.terminal_roic)}; PV {m(r.pv_terminal_value)} ({r.terminal_share:.0%} of "
@@ -273,9 +266,7 @@ def dcf(case: Case, ctx: AnchorContext) -> AnchorResult:
     corners: dict[str, Money] = {}
     for which in ("lo", "hi"):
         pw = dcf_params(spec, which)  # type: ignore[arg-type]
-        corners[which] = (
-            base if pw == p else d.convert(Money(dcf_value(pw).equity_value, cur), on)[0]
-        )
+        corners[which] = base if pw == p else d.convert(Money(dcf_value(pw).equity_value, cur), on)[0]
     if corners["lo"] != base or corners["hi"] != base:
         d.step(
             "Range",
@@ -294,8 +285,7 @@ def dcf(case: Case, ctx: AnchorContext) -> AnchorResult:
         implied[label] = sol.value
         d.step(
             f"Reverse DCF: {label}",
-            "revenue growth in years 1-5 (others held) at which the DCF equity value equals the "
-            "mark",
+            "revenue growth in years 1-5 (others held) at which the DCF equity value equals the mark",
             f"{format_money(target)} needs {_pct(sol.value)} a year in years 1-5 "
             f"(case: {_pct(p.revenue_growth_year1)} / {_pct(p.revenue_growth_years_2_5)}); "
             "revenue year 10 "
@@ -305,21 +295,15 @@ def dcf(case: Case, ctx: AnchorContext) -> AnchorResult:
         )
     metrics["implied_growth"] = implied
     if r.terminal_share > Decimal("0.75"):
-        d.warnings.append(
-            f"{r.terminal_share:.0%} of the DCF value is terminal value (beyond year 10)."
-        )
+        d.warnings.append(f"{r.terminal_share:.0%} of the DCF value is terminal value (beyond year 10).")
     if y10.nol > 0:
         d.warnings.append(
-            f"Net operating losses of {m(y10.nol)} remain unused at year 10; the terminal year "
-            "ignores them."
+            f"Net operating losses of {m(y10.nol)} remain unused at year 10; the terminal year ignores them."
         )
     ue = case.unit_economics
     if ue is not None and ue.inference_cost_per_mtok is not None:
         gm_now = 1 - ue.inference_cost_per_mtok.base / ue.api_price_per_mtok.base
-        if (
-            p.target_margin > gm_now
-            and ue.inference_cost_per_mtok.unit == ue.api_price_per_mtok.unit
-        ):
+        if p.target_margin > gm_now and ue.inference_cost_per_mtok.unit == ue.api_price_per_mtok.unit:
             d.warnings.append(
                 f"Target operating margin {_pct(p.target_margin)} is above today's token gross "
                 "margin "
@@ -385,3 +369,99 @@ def dcf_result(case: Case, which: Which = "base") -> DcfResult:
     d = Derivation(case, AnchorContext.for_case(case), "dcf")
     spec = d.require(case.dcf, "dcf")
     return dcf_value(dcf_params(spec, which))
+
+
+#: Case ``dcf`` figure -> :func:`~anchorval.anchors._dcf_math.dcf_core` argument, where they differ.
+_CORE_NAME = {"target_operating_margin": "target_margin"}
+
+
+def dcf_model(case: Case, m: ModelInputs) -> Callable[[Values], Arr]:
+    """Vectorised :func:`dcf` base: :func:`~anchorval.anchors._dcf_math.dcf_core` on the draws.
+
+    Every figure of the ``dcf`` section (but the share count) is an input, read at ``'base'`` as
+    :func:`dcf_params` does; the convergence year is truncated to a whole year as there. The
+    equity value is converted at the case date's FX rate, as the deterministic anchor.
+
+    Parameters
+    ----------
+    case : Case
+        Needs ``dcf``.
+    m : ModelInputs
+        Registers the figures read, checks their distributions, gives the FX rates.
+
+    Returns
+    -------
+    callable
+        ``fn(x) -> ndarray of shape (n_draws,) or float``: equity value x FX per draw (report
+        currency, total).
+
+    Raises
+    ------
+    DistributionError
+        If a distribution reaches outside the DCF's domain (terminal growth at or above the
+        mature cost of capital, non-positive sales-to-capital, a tax rate or failure probability
+        outside 0-100%, a convergence year outside 1-10).
+
+    Examples
+    --------
+    >>> from anchorval.anchors import AnchorContext, PointInputs
+    >>> from anchorval.cases import resolve_case
+    >>> lc = resolve_case("anthropic-2026-06-dcf")
+    >>> ctx = AnchorContext.for_case(lc.case, lc.peers)
+    >>> m = PointInputs(lc.case, ctx)
+    >>> at_base = dcf_model(lc.case, m)(m.values())
+    >>> abs(at_base / float(dcf(lc.case, ctx).base.amount) - 1) < 1e-13  # the derivation's base
+    True
+    """
+    import numpy as np
+
+    spec = case.dcf
+    assert spec is not None
+    p: dict[str, str] = {}
+    for name in type(spec).model_fields:
+        f = getattr(spec, name)
+        if name != "shares_outstanding" and f is not None and hasattr(f, "base"):
+            p[name] = m.use(f"dcf.{name}")
+    dp = spec.distress_proceeds
+    proceeds = "distress_proceeds" if dp is None or dp.unit == "ratio" else "distress_proceeds_amount"
+    lag = spec.reinvestment_lag
+    k_fx = m.fx(spec.revenue.unit, case.as_of)
+    g_hi = m.bounds(p["terminal_growth"])[1]
+    r_lo = m.bounds(p["cost_of_capital_mature"])[0]
+    if g_hi >= r_lo:
+        raise m.fail(
+            "dcf.terminal_growth",
+            f"can reach {g_hi:.4g}, at or above the mature cost of capital's lowest {r_lo:.4g} "
+            "(a growing perpetuity has no finite value); bound or truncate the distributions",
+        )
+    for name in ("sales_to_capital", "sales_to_capital_late", "terminal_roic"):
+        if name in p:
+            m.check(p[name], above=0.0, what="a positive value")
+    for name in ("effective_tax_rate", "marginal_tax_rate", "probability_of_failure"):
+        if name in p:
+            m.check(p[name], at_least=0.0, at_most=1.0, what="a value in 0-1 (0%-100%)")
+    if dp is not None and dp.unit == "ratio":
+        m.check(p["distress_proceeds"], at_least=0.0, at_most=1.0, what="0%-100%")
+    for name in ("cost_of_capital_initial", "cost_of_capital_mature"):
+        m.check(p[name], above=-1.0, what="a rate above -100%")
+    for name in ("revenue_growth_year1", "revenue_growth_years_2_5", "terminal_growth"):
+        m.check(p[name], above=-1.0, what="a rate above -100%")
+    m.check(p["margin_convergence_year"], at_least=1.0, at_most=10.0, what="a year 1-10")
+    for name in ("operating_margin", "operating_margin_year1", "target_operating_margin"):
+        if name in p:
+            m.check(p[name], at_most=1.0, what="a margin of at most 100%")
+    m.check(p["revenue"], above=0.0, what="a positive revenue")
+    args = {(proceeds if name == "distress_proceeds" else _CORE_NAME.get(name, name)): path for name, path in p.items()}
+
+    def fn(x: Values) -> Arr:
+        kw = {a: x[path] for a, path in args.items()}
+        # DcfParams takes int(year): truncation, as here
+        n = kw["margin_convergence_year"]
+        kw["margin_convergence_year"] = float(math.trunc(n)) if is_scalar(n) else np.trunc(n)
+        return dcf_core(**kw, reinvestment_lag=lag).equity_value * k_fx
+
+    return m.sliced(fn, list(p.values()))
+
+
+#: The DCF anchor: derivation and vectorised model.
+DCF = Anchor("dcf", dcf, dcf_model)

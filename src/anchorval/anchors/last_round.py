@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from ..domain import Case
-from ..money import format_money
-from ._base import AnchorContext, AnchorResult, Derivation
+from collections.abc import Callable
 
-__all__ = ["STALE_ROUND_DAYS", "last_round"]
+from ..domain import Case
+from ..money import Money, format_money
+from ._base import Anchor, AnchorContext, AnchorResult, Derivation, ModelInputs
+from ._formulas import Arr, Values, prod
+
+__all__ = ["LAST_ROUND", "STALE_ROUND_DAYS", "last_round", "last_round_model"]
 
 #: Warn when the round is older than this many days at the case date (a mark goes stale).
 STALE_ROUND_DAYS = 180
@@ -50,7 +53,8 @@ def last_round(case: Case, ctx: AnchorContext) -> AnchorResult:
     r = d.require(case.last_round, "funding_rounds")
     i = case.funding_rounds.index(r)
     p = f"funding_rounds[{i}]"
-    post, rate = d.convert(r.post_money.money(), case.as_of)
+    rate = d.rate(r.post_money.unit, case.as_of)
+    post = Money(prod(r.post_money.base, rate.rate), d.currency)  # post-money x FX
     d.step(
         f"Post-money, {r.name}",
         "post-money valuation of the round, converted to the report currency at the case date",
@@ -88,3 +92,40 @@ def last_round(case: Case, ctx: AnchorContext) -> AnchorResult:
         CAVEAT,
         metrics=metrics,
     )
+
+
+def last_round_model(case: Case, m: ModelInputs) -> Callable[[Values], Arr]:
+    """Vectorised :func:`last_round`: post-money x FX per draw (report currency, total).
+
+    Parameters
+    ----------
+    case : Case
+        Needs ``funding_rounds``.
+    m : ModelInputs
+        Registers the figures read and gives the FX rates.
+
+    Returns
+    -------
+    callable
+        ``fn(x) -> ndarray of shape (n_draws,) or float``.
+
+    Examples
+    --------
+    >>> from anchorval.anchors import AnchorContext, PointInputs
+    >>> from anchorval.cases import resolve_case
+    >>> lc = resolve_case("anthropic-2026-06")
+    >>> ctx = AnchorContext.for_case(lc.case, lc.peers)
+    >>> m = PointInputs(lc.case, ctx)
+    >>> at_base = last_round_model(lc.case, m)(m.values())
+    >>> abs(at_base / float(last_round(lc.case, ctx).base.amount) - 1) < 1e-13  # the derivation's base
+    True
+    """
+    r = case.last_round
+    assert r is not None
+    p = m.use(f"funding_rounds[{case.funding_rounds.index(r)}].post_money")
+    k = m.fx(r.post_money.unit, case.as_of)
+    return lambda x: prod(x[p], k)
+
+
+#: The last-round anchor: derivation and vectorised model.
+LAST_ROUND = Anchor("last_round", last_round, last_round_model)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from ..domain import Case
 from ..errors import MSG_MISSING_FIGURE, MissingFigureError
-from ..money import format_number
-from ._base import AnchorContext, AnchorResult, Derivation
+from ..money import Money, format_number
+from ._base import Anchor, AnchorContext, AnchorResult, Derivation, ModelInputs
+from ._formulas import Arr, Values, prod
 
-__all__ = ["LOW_FLOAT", "market_value"]
+__all__ = ["LOW_FLOAT", "MARKET_VALUE", "market_value", "market_value_model"]
 
 #: Warn when the free float (unrestricted shares / total) is below this decimal (0.10 = 10%).
 LOW_FLOAT = Decimal("0.10")
@@ -60,7 +62,8 @@ def market_value(case: Case, ctx: AnchorContext) -> AnchorResult:
             MSG_MISSING_FIGURE.format(case=case.id, field="company.status: listed", needed_by="market_value")
         )
     native, _ = peer_market_cap(case, d)
-    base, rate = d.convert(native, case.as_of)
+    rate = d.rate(native.currency, case.as_of)
+    base = Money(prod(native.amount, rate.rate), d.currency)  # market cap x FX
     values = [base]
     cap = case.capital
     if cap is not None and cap.share_price is not None and cap.shares_outstanding is not None:
@@ -99,3 +102,43 @@ def market_value(case: Case, ctx: AnchorContext) -> AnchorResult:
     )
 
 
+def market_value_model(case: Case, m: ModelInputs) -> Callable[[Values], Arr]:
+    """Vectorised :func:`market_value` base: share price x shares x FX (or market cap x FX).
+
+    Parameters
+    ----------
+    case : Case
+        Needs ``capital``.
+    m : ModelInputs
+        Registers the figures read and gives the FX rates.
+
+    Returns
+    -------
+    callable
+        ``fn(x) -> ndarray of shape (n_draws,) or float`` (report currency, total).
+
+    Examples
+    --------
+    >>> from anchorval.anchors import AnchorContext, PointInputs
+    >>> from anchorval.cases import resolve_case
+    >>> lc = resolve_case("zhipu-2026-06")
+    >>> ctx = AnchorContext.for_case(lc.case, lc.peers)
+    >>> m = PointInputs(lc.case, ctx)
+    >>> at_base = market_value_model(lc.case, m)(m.values())
+    >>> abs(at_base / float(market_value(lc.case, ctx).base.amount) - 1) < 1e-13  # the derivation's base
+    True
+    """
+    cap = case.capital
+    assert cap is not None
+    if cap.share_price is not None and cap.shares_outstanding is not None:
+        pr, sh = m.use("capital.share_price"), m.use("capital.shares_outstanding")
+        k = m.fx(cap.share_price.unit, case.as_of)
+        return lambda x: prod(x[pr], x[sh], k)
+    assert cap.market_cap is not None
+    mc = m.use("capital.market_cap")
+    k = m.fx(cap.market_cap.unit, case.as_of)
+    return lambda x: prod(x[mc], k)
+
+
+#: The listed market-value anchor: derivation and vectorised model.
+MARKET_VALUE = Anchor("market_value", market_value, market_value_model)

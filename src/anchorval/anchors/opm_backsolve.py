@@ -9,22 +9,88 @@ then gives the value of a non-marketable common share.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from ..domain import CapTable, Case, OpmInputs
 from ..errors import ModelInputError
 from ..money import Money, format_money
-from ._base import AnchorContext, AnchorResult, Derivation, FigureRef
+from ._base import Anchor, AnchorContext, AnchorResult, Derivation, FigureRef, ModelInputs
+from ._formulas import Arr, Values, is_scalar, median, prod
 from ._opm_math import (
+    BsMarket,
     OpmAllocation,
     OpmClass,
+    Waterfall,
+    backsolve_equity,
     dlom_chaffe,
     dlom_finnerty,
     opm_allocate,
     opm_backsolve,
 )
+from .perp_implied import perp_value
 
-__all__ = ["opm_classes", "opm_last_round", "opm_perp"]
+__all__ = [
+    "OPM_LAST_ROUND",
+    "OPM_PERP",
+    "non_marketable",
+    "opm_classes",
+    "opm_last_round",
+    "opm_last_round_model",
+    "opm_perp",
+    "opm_perp_model",
+    "round_price_from_post_money",
+]
+
+
+def non_marketable(per_share: Arr, dlom: Arr) -> Arr:
+    """Value per share after a discount for lack of marketability: ``per_share x (1 - DLOM)``.
+
+    Parameters
+    ----------
+    per_share : float or ndarray of shape (n_draws,)
+        Marketable value per share (money per share).
+    dlom : float or ndarray of shape (n_draws,)
+        Discount (decimal, 0.18 = 18%).
+
+    Returns
+    -------
+    float or ndarray of shape (n_draws,)
+        Money per share.
+
+    Examples
+    --------
+    >>> non_marketable(100.0, 0.25)
+    75.0
+    """
+    return per_share * (1 - dlom)
+
+
+def round_price_from_post_money(post_money: Arr, fx: Arr, shares: Arr) -> Arr:
+    """Round price per share: post-money x FX / fully diluted (as-converted) shares.
+
+    Parameters
+    ----------
+    post_money : Decimal, float or ndarray of shape (n_draws,)
+        Post-money valuation (money, total, its own currency).
+    fx : Decimal or float
+        Its currency -> the cap table's currency.
+    shares : Decimal or float
+        Fully diluted as-converted shares (count).
+
+    Returns
+    -------
+    Decimal, float or ndarray of shape (n_draws,)
+        Money per share.
+
+    Examples
+    --------
+    >>> from decimal import Decimal as D
+    >>> round_price_from_post_money(D(1000), D(2), D(4))
+    Decimal('500')
+    """
+    return prod(post_money, fx) / shares
+
 
 CAVEAT = (
     "The OPM depends on volatility and time to exit, which are assumptions; the DLOM models "
@@ -62,9 +128,7 @@ def opm_classes(cap: CapTable) -> list[OpmClass]:
                 kind=c.kind,
                 shares=_f(c.shares.base),
                 issue_price=_f(c.issue_price.base) if c.issue_price else 0.0,
-                preference_multiple=_f(c.preference_multiple.base)
-                if c.preference_multiple
-                else 1.0,
+                preference_multiple=_f(c.preference_multiple.base) if c.preference_multiple else 1.0,
                 seniority=c.seniority,
                 participating=c.participating,
                 participation_cap=_f(c.participation_cap.base) if c.participation_cap else None,
@@ -138,7 +202,7 @@ def _common_view(
         f"Finnerty {d_f:.1%}, Chaffe {d_c:.1%} (volatility {vol_d:.0%}, {t:g} years to liquidity)",
         refs,
     )
-    nm = per_common * (1 - d_f)
+    nm = non_marketable(per_common, d_f)
     d.step(
         f"{prefix}Value per common share (non-marketable)",
         "marketable common value x (1 - Finnerty DLOM)",
@@ -151,11 +215,10 @@ def _common_view(
 
     high = total(per_common)
     base = total(nm)
-    low = total(per_common * (1 - max(d_f, d_c)))
+    low = total(non_marketable(per_common, max(d_f, d_c)))
     d.step(
         f"{prefix}Common-stock view of the company",
-        "value per common share x fully diluted (as-converted) shares: marketable / Finnerty / "
-        "the larger DLOM",
+        "value per common share x fully diluted (as-converted) shares: marketable / Finnerty / the larger DLOM",
         f"{format_money(high)} / {format_money(base)} / {format_money(low)} ({n_fd:,.0f} shares)",
     )
     metrics = {
@@ -177,9 +240,7 @@ def _breakpoint_text(alloc: OpmAllocation, cur: str) -> str:
     return "; ".join(parts)
 
 
-def _setup(
-    case: Case, ctx: AnchorContext, key: str
-) -> tuple[Derivation, CapTable, OpmInputs, list[OpmClass], str]:
+def _setup(case: Case, ctx: AnchorContext, key: str) -> tuple[Derivation, CapTable, OpmInputs, list[OpmClass], str]:
     d = Derivation(case, ctx, key)
     cap: CapTable = d.require(case.cap_table, "cap_table")
     opm: OpmInputs = d.require(case.opm, "opm")
@@ -187,8 +248,7 @@ def _setup(
     if opm.round_class not in {c.name for c in classes}:
         raise ModelInputError(
             "opm.round_class",
-            f"{opm.round_class!r} is not a class of cap_table "
-            f"({', '.join(c.name for c in classes)})",
+            f"{opm.round_class!r} is not a class of cap_table ({', '.join(c.name for c in classes)})",
         )
     cur = cap.currency or (opm.round_price.unit if opm.round_price else d.currency)
     return d, cap, opm, classes, cur
@@ -233,8 +293,9 @@ def opm_last_round(case: Case, ctx: AnchorContext) -> AnchorResult:
     else:
         lr = d.require(case.last_round, "opm.round_price (or funding_rounds)")
         i = case.funding_rounds.index(lr)
-        pm, rate = d.convert(lr.post_money.money(), case.as_of, to=cur)
-        price_m = Money(pm.amount / Decimal(repr(n_fd)), cur)
+        rate = d.rate(lr.post_money.unit, case.as_of, cur)
+        pm = Money(prod(lr.post_money.base, rate.rate), cur)
+        price_m = Money(round_price_from_post_money(lr.post_money.base, rate.rate, Decimal(repr(n_fd))), cur)
         d.step(
             "Round price per preferred share",
             "last round post-money / fully diluted as-converted shares",
@@ -262,10 +323,8 @@ def opm_last_round(case: Case, ctx: AnchorContext) -> AnchorResult:
     post = Money(price_m.amount * Decimal(repr(n_fd)), cur)
     d.step(
         "OPM backsolve: total equity value",
-        f"equity value at which the Black-Scholes call spreads give {opm.round_class} its round "
-        "price",
-        f"{format_money(eq)} (vs {format_money(post)} = round price x all shares as if common; "
-        f"{eq / post:.1%})",
+        f"equity value at which the Black-Scholes call spreads give {opm.round_class} its round price",
+        f"{format_money(eq)} (vs {format_money(post)} = round price x all shares as if common; {eq / post:.1%})",
         _opm_refs(d, opm),
     )
     d.step(
@@ -326,8 +385,8 @@ def opm_perp(case: Case, ctx: AnchorContext) -> AnchorResult:
     lows, bases, highs = [], [], []
     metrics: dict = {}
     for i, q in enumerate(case.perps):
-        raw = q.price.money() * q.reference_shares.base
-        v, rate = d.convert(raw, case.as_of, to=cur)
+        rate = d.rate(q.price.unit, case.as_of, cur)
+        v = Money(perp_value(q.price.base, q.reference_shares.base, rate.rate), cur)
         prefix = f"{q.venue} {q.symbol}: " if len(case.perps) > 1 else ""
         d.step(
             f"{prefix}Perp-implied equity value",
@@ -357,9 +416,7 @@ def opm_perp(case: Case, ctx: AnchorContext) -> AnchorResult:
         bases.append(ba)
         highs.append(hi)
         metrics[f"{q.venue}:{q.symbol}"] = m
-    bases.sort()
-    mid = len(bases) // 2
-    base = bases[mid] if len(bases) % 2 else (bases[mid - 1] + bases[mid]) * Decimal("0.5")
+    base = Money(median([b.amount for b in bases]), bases[0].currency)
     d.warnings.append(
         "The perp's reference share count is a venue convention; its implied value is treated "
         "here as the "
@@ -375,3 +432,146 @@ def opm_perp(case: Case, ctx: AnchorContext) -> AnchorResult:
         CAVEAT,
         metrics=metrics,
     )
+
+
+def _opm_model(key: str, case: Case, m: ModelInputs) -> Callable[[Values], Arr]:
+    """Vectorised ``opm_last_round`` or ``opm_perp`` base (non-marketable common view, total).
+
+    The same formulas as the anchors, on arrays of draws: the round price (given, or
+    :func:`round_price_from_post_money`), :func:`~anchorval.anchors._opm_math.backsolve_equity`
+    (Newton per draw on the :class:`~anchorval.anchors._opm_math.Waterfall`) or the perp value
+    (:func:`~anchorval.anchors.perp_implied.perp_value`), the common class's value per share,
+    :func:`non_marketable` after the Finnerty DLOM, x fully diluted shares x FX. The cap table
+    is held at its base values (its breakpoints are computed once).
+
+    Raises
+    ------
+    DistributionError
+        If volatility, time to liquidity, the round price or a perp price or reference share
+        count can reach zero or below.
+    """
+    opm = case.opm
+    assert opm is not None
+    _d, _cap, _opm, classes, cur = _setup(case, m.ctx, key)
+    common = _common_name(classes)
+    w = Waterfall(classes, (opm.round_class, common))
+    n_fd = sum(c.as_converted for c in classes)
+    p_vol, p_t = m.use("opm.volatility"), m.use("opm.time_to_liquidity")
+    p_r = m.use("opm.risk_free_rate")
+    p_dv = m.use("opm.dlom_volatility") if opm.dlom_volatility is not None else p_vol
+    for path in (p_vol, p_dv):
+        m.check(path, above=0.0, what="a positive volatility")
+    m.check(p_t, above=0.0, what="a positive time to liquidity")
+    k_out = m.fx(cur, case.as_of)
+
+    def common_view(v: Arr, x: Values, mk: BsMarket) -> Arr:
+        per_common, _ = w.per_share(common, v, mk)
+        return non_marketable(per_common, dlom_finnerty(x[p_dv], mk.term)) * n_fd * k_out
+
+    if key == "opm_last_round":
+        if opm.round_price is not None:
+            p_price = m.use("opm.round_price")
+            k_price = m.fx(opm.round_price.unit, case.as_of, cur)
+
+            def price_of(x: Values) -> Arr:
+                return x[p_price] * k_price
+
+        else:
+            lr = case.last_round
+            assert lr is not None
+            p_price = m.use(f"funding_rounds[{case.funding_rounds.index(lr)}].post_money")
+            k_pm = m.fx(lr.post_money.unit, case.as_of, cur)
+
+            def price_of(x: Values) -> Arr:
+                return round_price_from_post_money(x[p_price], k_pm, n_fd)
+
+        m.check(p_price, above=0.0, what="a positive round price")
+
+        def fn(x: Values) -> Arr:
+            price = price_of(x)
+            mk = BsMarket(x[p_vol], x[p_t], x[p_r])
+            v = backsolve_equity(w, opm.round_class, price, mk, price * n_fd)
+            out = common_view(v, x, mk)
+            scalar = all(is_scalar(a) for a in (price, x[p_vol], x[p_t], x[p_r], x[p_dv]))
+            return float(out[0]) if scalar else out
+
+        return m.sliced(fn, [p_vol, p_t, p_r, p_dv, p_price])
+
+    legs = [
+        (m.use(f"perps[{i}].price"), m.use(f"perps[{i}].reference_shares"), m.fx(q.price.unit, case.as_of, cur))
+        for i, q in enumerate(case.perps)
+    ]
+    for a, b, _k in legs:
+        m.check(a, above=0.0, what="a positive perp price")
+        m.check(b, above=0.0, what="a positive reference share count")
+
+    def fn_perp(x: Values) -> Arr:
+        mk = BsMarket(x[p_vol], x[p_t], x[p_r])
+        return median([common_view(perp_value(x[a], x[b], k), x, mk) for a, b, k in legs])
+
+    return m.sliced(fn_perp, [p_vol, p_t, p_r, p_dv, *(q for a, b, _k in legs for q in (a, b))])
+
+
+def opm_last_round_model(case: Case, m: ModelInputs) -> Callable[[Values], Arr]:
+    """Vectorised :func:`opm_last_round` base (see ``_opm_model``).
+
+    Parameters
+    ----------
+    case : Case
+        Needs ``cap_table``, ``opm`` and a round price or last round.
+    m : ModelInputs
+        Registers the figures read, checks their distributions, gives the FX rates.
+
+    Returns
+    -------
+    callable
+        ``fn(x)``: value per common share x (1 - Finnerty DLOM) x fully diluted shares x FX,
+        per draw (report currency, total).
+
+    Examples
+    --------
+    >>> from anchorval.anchors import AnchorContext, PointInputs
+    >>> from anchorval.cases import resolve_case
+    >>> lc = resolve_case("anthropic-2026-06-dcf")
+    >>> ctx = AnchorContext.for_case(lc.case, lc.peers)
+    >>> m = PointInputs(lc.case, ctx)
+    >>> at_base = opm_last_round_model(lc.case, m)(m.values())
+    >>> abs(at_base / float(opm_last_round(lc.case, ctx).base.amount) - 1) < 1e-13  # the derivation's base
+    True
+    """
+    return _opm_model("opm_last_round", case, m)
+
+
+def opm_perp_model(case: Case, m: ModelInputs) -> Callable[[Values], Arr]:
+    """Vectorised :func:`opm_perp` base: the OPM common view of each perp value, the median.
+
+    Parameters
+    ----------
+    case : Case
+        Needs ``perps``, ``cap_table`` and ``opm``.
+    m : ModelInputs
+        Registers the figures read, checks their distributions, gives the FX rates.
+
+    Returns
+    -------
+    callable
+        ``fn(x) -> ndarray of shape (n_draws,) or float`` (report currency, total).
+
+    Examples
+    --------
+    >>> from anchorval.anchors import AnchorContext, PointInputs
+    >>> from anchorval.cases import resolve_case
+    >>> lc = resolve_case("anthropic-2026-06-dcf")
+    >>> ctx = AnchorContext.for_case(lc.case, lc.peers)
+    >>> m = PointInputs(lc.case, ctx)
+    >>> at_base = opm_perp_model(lc.case, m)(m.values())
+    >>> abs(at_base / float(opm_perp(lc.case, ctx).base.amount) - 1) < 1e-13  # the derivation's base
+    True
+    """
+    return _opm_model("opm_perp", case, m)
+
+
+#: The OPM anchors: derivation and vectorised model (the cap table held at its base values).
+_HELD = (("cap_table.", "the OPM holds the cap table at its base values"),)
+OPM_LAST_ROUND = Anchor("opm_last_round", opm_last_round, opm_last_round_model, _HELD)
+OPM_PERP = Anchor("opm_perp", opm_perp, opm_perp_model, _HELD)

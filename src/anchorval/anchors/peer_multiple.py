@@ -2,14 +2,60 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from ..domain import Case
 from ..errors import MSG_MISSING_FIGURE, MissingFigureError
 from ..money import Money, format_money, format_number
-from ._base import AnchorContext, AnchorResult, Derivation, FigureRef
+from ._base import Anchor, AnchorContext, AnchorResult, Derivation, FigureRef, ModelInputs
+from ._formulas import Arr, Values, prod
 
-__all__ = ["SCARCITY_PS", "peer_market_cap", "peer_multiple", "price_to_sales"]
+__all__ = [
+    "PEER_MULTIPLE",
+    "SCARCITY_PS",
+    "peer_market_cap",
+    "peer_multiple",
+    "peer_multiple_model",
+    "price_to_sales",
+    "sales_multiple",
+]
+
+
+def sales_multiple(
+    market_cap: Arr, revenue: Arr, fx_revenue: Arr, debt: Arr | None = None, cash: Arr | None = None
+) -> Arr:
+    """P/S, or EV/Revenue when debt and cash are given: (market cap + debt - cash) / (revenue x FX).
+
+    Parameters
+    ----------
+    market_cap : Decimal, float or ndarray of shape (n_draws,)
+        Market capitalisation (money, total; price x shares or the stated cap).
+    revenue : Decimal, float or ndarray of shape (n_draws,)
+        Revenue (money per year, in its own currency).
+    fx_revenue : Decimal or float
+        Revenue currency -> market cap currency.
+    debt, cash : Decimal, float or ndarray of shape (n_draws,), optional
+        Already in the market cap's currency (EV = market cap + debt - cash).
+
+    Returns
+    -------
+    Decimal, float or ndarray of shape (n_draws,)
+        The multiple (x).
+
+    Examples
+    --------
+    >>> from decimal import Decimal as D
+    >>> sales_multiple(D(1000), D(10), D(2))
+    Decimal('50')
+    """
+    num = market_cap
+    if debt is not None:
+        num = num + debt
+    if cash is not None:
+        num = num - cash
+    return num / prod(revenue, fx_revenue)
+
 
 #: A P/S above this (x) is flagged as carrying a scarcity premium.
 SCARCITY_PS = Decimal(100)
@@ -43,7 +89,7 @@ def peer_market_cap(peer: Case, d: Derivation) -> tuple[Money, tuple[FigureRef, 
     cap = peer.capital
     if cap is not None and cap.share_price is not None and cap.shares_outstanding is not None:
         price, shares = cap.share_price.money(), cap.shares_outstanding.base
-        mcap = price * shares
+        mcap = Money(prod(price.amount, shares), price.currency)  # price x shares
         refs = (
             d.ref(cap.share_price, "capital.share_price", peer),
             d.ref(cap.shares_outstanding, "capital.shares_outstanding", peer),
@@ -107,6 +153,7 @@ def price_to_sales(peer: Case, ctx: AnchorContext, metric: str = "ps", d: Deriva
     mcap, _ = peer_market_cap(peer, d)
     numerator = mcap
     label = "P/S"
+    debt = cash = None
     if metric == "ev_revenue":
         label = "EV/Revenue"
         cap = peer.capital
@@ -117,8 +164,15 @@ def price_to_sales(peer: Case, ctx: AnchorContext, metric: str = "ps", d: Deriva
         d.step("Enterprise value", "market cap + debt - cash", numerator)
     fin = peer.financials
     rev_fig = d.require(fin.revenue if fin else None, "financials.revenue", peer)
-    rev, rate = d.convert(rev_fig.money(), peer.as_of, mcap.currency)
-    multiple = numerator.amount / rev.amount
+    rate = d.rate(rev_fig.unit, peer.as_of, mcap.currency)
+    rev = Money(prod(rev_fig.base, rate.rate), mcap.currency)
+    multiple = sales_multiple(
+        mcap.amount,
+        rev_fig.base,
+        rate.rate,
+        None if debt is None else debt.amount,
+        None if cash is None else cash.amount,
+    )
     period = fin.revenue_period if fin and fin.revenue_period else "trailing"
     d.step(
         f"{peer.company.name} {label}",
@@ -183,8 +237,10 @@ def peer_multiple(case: Case, ctx: AnchorContext) -> AnchorResult:
     multiple = price_to_sales(peer, ctx, spec.metric, d)
     fin = case.financials
     target = d.require(getattr(fin, spec.applied_to, None) if fin else None, f"financials.{spec.applied_to}")
-    conv = {w: d.convert(target.money(w), case.as_of) for w in ("lo", "base", "hi")}
-    vals = {w: m * multiple for w, (m, _) in conv.items()}
+    rate = d.rate(target.unit, case.as_of)
+    conv = {w: (target.money(w), rate) for w in ("lo", "base", "hi")}
+    # target figure x FX x peer multiple
+    vals = {w: Money(prod(m.amount, rate.rate, multiple), d.currency) for w, (m, _) in conv.items()}
     label = "P/S" if spec.metric == "ps" else "EV/Revenue"
     d.step(
         f"Apply {peer.company.name}'s {label} to {case.company.name}",
@@ -210,3 +266,69 @@ def peer_multiple(case: Case, ctx: AnchorContext) -> AnchorResult:
         CAVEAT,
         metrics={"multiple": multiple, "peer": peer.id, "metric": spec.metric},
     )
+
+
+def peer_multiple_model(case: Case, m: ModelInputs) -> Callable[[Values], Arr]:
+    """Vectorised :func:`peer_multiple` base: target x FX x :func:`sales_multiple` of the peer.
+
+    Parameters
+    ----------
+    case : Case
+        Needs ``peer`` (resolved in ``m.ctx.peers``) and the target figure.
+    m : ModelInputs
+        Registers the figures read (the peer's with a ``'peer.'`` prefix) and gives FX rates.
+
+    Returns
+    -------
+    callable
+        ``fn(x) -> ndarray of shape (n_draws,) or float`` (report currency, total).
+
+    Examples
+    --------
+    >>> from anchorval.anchors import AnchorContext, PointInputs
+    >>> from anchorval.cases import resolve_case
+    >>> lc = resolve_case("anthropic-2026-06")
+    >>> ctx = AnchorContext.for_case(lc.case, lc.peers)
+    >>> m = PointInputs(lc.case, ctx)
+    >>> at_base = peer_multiple_model(lc.case, m)(m.values())
+    >>> abs(at_base / float(peer_multiple(lc.case, ctx).base.amount) - 1) < 1e-13  # the derivation's base
+    True
+    """
+    spec = case.peer
+    assert spec is not None
+    peer = m.ctx.peers[spec.case]
+    cap = peer.capital
+    assert cap is not None and peer.financials is not None and peer.financials.revenue is not None
+    if cap.share_price is not None and cap.shares_outstanding is not None:
+        cap_cur = cap.share_price.unit
+        price, shares = m.use("peer.capital.share_price"), m.use("peer.capital.shares_outstanding")
+        mcap: Callable[[Values], Arr] = lambda x: prod(x[price], x[shares])  # noqa: E731
+    else:
+        assert cap.market_cap is not None
+        cap_cur = cap.market_cap.unit
+        mc = m.use("peer.capital.market_cap")
+        mcap = lambda x: x[mc]  # noqa: E731
+    ev = spec.metric == "ev_revenue"
+    debt = (m.use("peer.capital.debt"), m.fx(cap.debt.unit, peer.as_of, cap_cur)) if ev and cap.debt else None
+    cash = (m.use("peer.capital.cash"), m.fx(cap.cash.unit, peer.as_of, cap_cur)) if ev and cap.cash else None
+    rev = m.use("peer.financials.revenue")
+    k_rev = m.fx(peer.financials.revenue.unit, peer.as_of, cap_cur)
+    target_fig = getattr(case.financials, spec.applied_to)
+    target = m.use(f"financials.{spec.applied_to}")
+    k_t = m.fx(target_fig.unit, case.as_of)
+
+    def fn(x: Values) -> Arr:
+        multiple = sales_multiple(
+            mcap(x),
+            x[rev],
+            k_rev,
+            None if debt is None else prod(x[debt[0]], debt[1]),
+            None if cash is None else prod(x[cash[0]], cash[1]),
+        )
+        return prod(x[target], k_t, multiple)
+
+    return fn
+
+
+#: The peer-multiple anchor: derivation and vectorised model.
+PEER_MULTIPLE = Anchor("peer_multiple", peer_multiple, peer_multiple_model)

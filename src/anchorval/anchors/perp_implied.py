@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from ..domain import Case
 from ..money import Money, format_money
-from ._base import AnchorContext, AnchorResult, Derivation
+from ._base import Anchor, AnchorContext, AnchorResult, Derivation, ModelInputs
+from ._formulas import Arr, Values, median, prod
 
-__all__ = ["LOW_VOLUME_RATIO", "STALE_QUOTE_DAYS", "perp_implied"]
+__all__ = [
+    "LOW_VOLUME_RATIO",
+    "PERP_IMPLIED",
+    "STALE_QUOTE_DAYS",
+    "perp_implied",
+    "perp_implied_model",
+    "perp_value",
+]
 
 #: Warn when 24h traded value is below this fraction of the implied valuation (1e-4 = 0.01%).
 LOW_VOLUME_RATIO = Decimal("1e-4")
@@ -19,6 +28,32 @@ CAVEAT = (
     "The reference share count is the venue's convention, not the company's; volume is thin; a "
     "perpetual's price is not the clearing price of common stock."
 )
+
+
+def perp_value(price: Arr, reference_shares: Arr, fx: Arr) -> Arr:
+    """Perp-implied equity value: contract price x reference share count x FX.
+
+    Parameters
+    ----------
+    price : Decimal, float or ndarray of shape (n_draws,)
+        Contract price per reference share (settlement currency, e.g. USDT).
+    reference_shares : Decimal, float or ndarray of shape (n_draws,)
+        The venue's reference share count (count).
+    fx : Decimal or float
+        Settlement currency -> target currency rate.
+
+    Returns
+    -------
+    Decimal, float or ndarray of shape (n_draws,)
+        Total equity value in the target currency (Decimal inputs: the exact Decimal product).
+
+    Examples
+    --------
+    >>> from decimal import Decimal as D
+    >>> perp_value(D("1718"), D("1e9"), D(1))
+    Decimal('1.718E+12')
+    """
+    return prod(price, reference_shares, fx)
 
 
 def perp_implied(case: Case, ctx: AnchorContext) -> AnchorResult:
@@ -63,8 +98,8 @@ def perp_implied(case: Case, ctx: AnchorContext) -> AnchorResult:
         key = f"{q.venue}:{q.symbol}"
         price = q.price.money()
         shares = q.reference_shares.base
-        raw = price * shares
-        value, rate = d.convert(raw, case.as_of)
+        rate = d.rate(price.currency, case.as_of)
+        value = Money(perp_value(price.amount, shares, rate.rate), d.currency)
         implied[key] = value
         d.step(
             f"Implied valuation, {q.venue} {q.symbol}",
@@ -112,7 +147,7 @@ def perp_implied(case: Case, ctx: AnchorContext) -> AnchorResult:
         if age > STALE_QUOTE_DAYS:
             d.warnings.append(f"{q.venue} {q.symbol}: price is {age} days older than the case date {case.as_of}.")
     vals = sorted(implied.values())
-    base = vals[len(vals) // 2] if len(vals) % 2 else (vals[len(vals) // 2 - 1] + vals[len(vals) // 2]) * Decimal("0.5")
+    base = Money(median([v.amount for v in vals]), d.currency)
     if len(vals) > 1:
         d.step(
             "Across venues",
@@ -132,3 +167,44 @@ def perp_implied(case: Case, ctx: AnchorContext) -> AnchorResult:
         CAVEAT,
         metrics={"implied": implied, "volume_ratio": vol_ratio},
     )
+
+
+def perp_implied_model(case: Case, m: ModelInputs) -> Callable[[Values], Arr]:
+    """Vectorised :func:`perp_implied` base: :func:`perp_value` per venue, the median per draw.
+
+    Parameters
+    ----------
+    case : Case
+        Needs ``perps``.
+    m : ModelInputs
+        Registers the figures read and gives the FX rates (see :class:`ModelInputs`).
+
+    Returns
+    -------
+    callable
+        ``fn(x) -> ndarray of shape (n_draws,) or float`` (report currency, total).
+
+    Examples
+    --------
+    >>> from anchorval.anchors import AnchorContext, PointInputs
+    >>> from anchorval.cases import resolve_case
+    >>> lc = resolve_case("anthropic-2026-06")
+    >>> ctx = AnchorContext.for_case(lc.case, lc.peers)
+    >>> m = PointInputs(lc.case, ctx)
+    >>> at_base = perp_implied_model(lc.case, m)(m.values())
+    >>> abs(at_base / float(perp_implied(lc.case, ctx).base.amount) - 1) < 1e-13  # the derivation's base
+    True
+    """
+    legs = [
+        (m.use(f"perps[{i}].price"), m.use(f"perps[{i}].reference_shares"), m.fx(q.price.unit, case.as_of))
+        for i, q in enumerate(case.perps)
+    ]
+
+    def fn(x: Values) -> Arr:
+        return median([perp_value(x[p], x[s], k) for p, s, k in legs])
+
+    return fn
+
+
+#: The perp-implied anchor: derivation and vectorised model.
+PERP_IMPLIED = Anchor("perp_implied", perp_implied, perp_implied_model)

@@ -28,7 +28,7 @@ ladder whose total liquidity is under that.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -38,7 +38,8 @@ import numpy as np
 from ..domain import Case, FigureRef, PredictionLadder, is_assumption_source
 from ..errors import MSG_NO_PREDICTION_BRACKET, ModelInputError
 from ..money import Money, format_money
-from ._base import AnchorContext, AnchorResult, Derivation
+from ._base import Anchor, AnchorContext, AnchorResult, Derivation, ModelInputs
+from ._formulas import prod
 
 __all__ = [
     "MAX_BID_ASK",
@@ -385,3 +386,47 @@ def prediction_market(case: Case, ctx: AnchorContext) -> AnchorResult:
         CAVEAT,
         metrics={"p_no_ipo": dist.p_no_ipo, "overround": dist.raw_sum - 1},
     )
+
+
+def prediction_model(case: Case, m: ModelInputs) -> Callable[[Any], Any]:
+    """Vectorised model of the prediction-market anchor: the first ladder drawn by its inverse CDF.
+
+    The draws come from the same piecewise-uniform distribution the deterministic quantiles read
+    (:func:`ladder_quantile`, one formula for both), converted to the report currency at the
+    ladder's date.
+
+    Parameters
+    ----------
+    case : Case
+        With ``prediction_markets``.
+    m : ModelInputs
+        The simulation's inputs (or :class:`~anchorval.anchors.PointInputs` for the base).
+
+    Returns
+    -------
+    callable
+        ``fn(x) -> ndarray of shape (n_draws,)``: the IPO valuation per draw, total in the report
+        currency.
+    """
+    lad = case.prediction_markets[0]
+    dist = ladder_distribution(_brackets(lad), lad.event)
+    lows, highs, probs = dist.knots()
+
+    def ppf(u: Any) -> Any:
+        return ladder_quantile(np.asarray(u, dtype=float), lows, highs, probs)
+
+    base = float(ppf(np.array([0.5]))[0])
+    path = m.use_drawn(
+        "prediction_markets[0]",
+        lad.currency,
+        base,
+        ppf,
+        f"prediction-market ladder ({len(probs)} brackets, uniform within each)",
+        lad.source,
+    )
+    k = m.fx(lad.currency, lad.as_of)
+    return lambda x: prod(k, x[path])
+
+
+#: The registry entry: derivation and vectorised model.
+PREDICTION_MARKET = Anchor("prediction_market", prediction_market, prediction_model)

@@ -9,8 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 from ..domain import Case, Source, provenance_warnings
-from ..errors import CurrencyMismatchError, ModelInputError
-from ..money import FxRate, Money, amount_str, format_money, format_number, jsonable
+from ..errors import AmountParseError, CurrencyMismatchError, ModelInputError
+from ..money import FxRate, Money, amount_str, format_money, format_number, jsonable, parse_number
 from ._base import AnchorResult
 
 __all__ = ["JSON_SCHEMA_ID", "LOG_AXIS_SPAN", "BlendedView", "ReferenceLine", "Triangulation", "triangulate"]
@@ -19,6 +19,11 @@ __all__ = ["JSON_SCHEMA_ID", "LOG_AXIS_SPAN", "BlendedView", "ReferenceLine", "T
 LOG_AXIS_SPAN = Decimal(10)
 #: Identifier and version of the JSON output of ``anchorval value``; bump on breaking change.
 JSON_SCHEMA_ID = "anchorval.triangulation/1"
+
+
+def _max_over_min(hi: Decimal, lo: Decimal) -> Decimal:
+    """``hi / lo`` (x); infinite when an anchor is zero or negative (a ratio is then meaningless)."""
+    return hi / lo if lo > 0 else Decimal("Infinity")
 
 
 @dataclass(frozen=True)
@@ -53,12 +58,16 @@ class BlendedView:
         Normalised weights (sum to 1) by anchor key; the inputs are explicit, never implied.
     low, base, high : Money
         Weighted arithmetic means of the anchors' low, base and high (totals, report currency).
+    ignored : tuple of str
+        Anchors given a positive weight that were not computed; the other weights were
+        renormalised without them (reports say so).
     """
 
     weights: Mapping[str, Decimal]
     low: Money
     base: Money
     high: Money
+    ignored: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,12 +116,12 @@ class Triangulation:
     def spread(self) -> Decimal:
         """Spread of base values: max(base) / min(base) (x, 1 = all agree)."""
         bases = [a.base.amount for a in self.anchors]
-        return max(bases) / min(bases)
+        return _max_over_min(max(bases), min(bases))
 
     @property
     def span(self) -> Decimal:
         """Span of all ranges: max(high) / min(low) (x)."""
-        return max(a.high.amount for a in self.anchors) / min(a.low.amount for a in self.anchors)
+        return _max_over_min(max(a.high.amount for a in self.anchors), min(a.low.amount for a in self.anchors))
 
     @property
     def log_axis(self) -> bool:
@@ -337,13 +346,26 @@ def triangulate(
     blended = None
     present = {r.anchor: r for r in results}
     if w:
-        ws = {k: Decimal(str(v)) for k, v in w.items() if k in present}
+        from . import ANCHORS
+
+        unknown = [k for k in w if k not in ANCHORS]
+        if unknown:
+            raise ModelInputError(
+                "blend weights", f"unknown anchor {', '.join(map(repr, unknown))} (anchors: {', '.join(ANCHORS)})"
+            )
+        ws = {}
+        for k, v in w.items():
+            try:
+                d = parse_number(v)
+            except AmountParseError:
+                raise ModelInputError("blend weights", f"{k}: {v!r} is not a finite number") from None
+            if k in present:
+                ws[k] = d
         negative = {k: v for k, v in ws.items() if v < 0}
         if negative:
             raise ModelInputError(
                 "blend weights",
-                "must be non-negative, got "
-                + ", ".join(f"{k}={v}" for k, v in negative.items()),
+                "must be non-negative, got " + ", ".join(f"{k}={v}" for k, v in negative.items()),
             )
         total = sum(ws.values(), Decimal(0))
         if total <= 0:
@@ -360,7 +382,8 @@ def triangulate(
                 acc = acc + getattr(present[k], attr) * v
             return acc
 
-        blended = BlendedView(ws, mix("low"), mix("base"), mix("high"))
+        ignored = tuple(k for k, v in w.items() if k not in present and parse_number(v) > 0)
+        blended = BlendedView(ws, mix("low"), mix("base"), mix("high"), ignored)
     if sources is None:
         sources = {}
         for r in results:

@@ -10,6 +10,7 @@ nothing when the case gives no software gross-margin benchmark).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -17,7 +18,8 @@ from typing import Any
 from ..domain import Case, UnitEconomics
 from ..errors import ModelInputError
 from ..money import Money, format_money
-from ._base import AnchorContext, Derivation, FigureRef
+from ._base import AnchorContext, Derivation, FigureRef, ModelInputs
+from ._formulas import Arr, Values
 
 __all__ = [
     "HOURS_PER_WEEK",
@@ -27,10 +29,14 @@ __all__ = [
     "UnitEconomicsResult",
     "gross_margin",
     "gross_margin_adjustment",
+    "gross_margin_factor",
+    "gross_margin_factor_model",
     "gross_margin_path",
     "heavy_user_units_per_month",
+    "gpu_cost_per_mtok",
     "inference_cost_per_mtok",
     "plan_margin",
+    "token_gross_margin",
     "unit_economics",
 ]
 
@@ -40,6 +46,76 @@ MTOK = Decimal(1_000_000)
 HOURS_PER_WEEK = Decimal(168)
 #: Average weeks per month, 52 / 12.
 WEEKS_PER_MONTH = Decimal(52) / Decimal(12)
+
+
+def gpu_cost_per_mtok(gpu_hour_cost: Arr, tokens_per_gpu_second: Arr, utilisation: Arr = 1) -> Arr:
+    """Inference cost per million tokens: GPU-hour cost / (tokens per second x 3600 x utilisation) x 1e6.
+
+    The formula alone (scalars or arrays of draws; :func:`inference_cost_per_mtok` checks one
+    scenario's inputs first).
+
+    Parameters
+    ----------
+    gpu_hour_cost : Decimal, float or ndarray of shape (n_draws,)
+        Cost of one GPU-hour (money).
+    tokens_per_gpu_second : Decimal, float or ndarray of shape (n_draws,)
+        Tokens served per GPU per second (count).
+    utilisation : Decimal, float or ndarray of shape (n_draws,)
+        Share of paid GPU time serving tokens (decimal, 0-1].
+
+    Returns
+    -------
+    Decimal, float or ndarray of shape (n_draws,)
+        Money per million tokens.
+
+    Examples
+    --------
+    >>> gpu_cost_per_mtok(3.6, 1000.0)
+    1.0
+    """
+    return gpu_hour_cost / (tokens_per_gpu_second * 3600 * utilisation) * 1_000_000
+
+
+def token_gross_margin(price_per_mtok: Arr, cost_per_mtok: Arr) -> Arr:
+    """Gross margin of serving tokens, ``1 - cost / price`` (the formula; scalars or arrays).
+
+    Parameters
+    ----------
+    price_per_mtok, cost_per_mtok : Decimal, float or ndarray of shape (n_draws,)
+        API price and inference cost per million tokens (same currency).
+
+    Returns
+    -------
+    Decimal, float or ndarray of shape (n_draws,)
+        Gross margin as a decimal (0.6 = 60%).
+
+    Examples
+    --------
+    >>> token_gross_margin(10.0, 4.0)
+    0.6
+    """
+    return 1 - cost_per_mtok / price_per_mtok
+
+
+def gross_margin_factor(token_margin: Arr, software_margin: Arr) -> Arr:
+    """Scale of an ARR multiple: token gross margin / software gross-margin benchmark.
+
+    Parameters
+    ----------
+    token_margin, software_margin : Decimal, float or ndarray of shape (n_draws,)
+        Gross margins (decimals).
+
+    Returns
+    -------
+    Decimal, float or ndarray of shape (n_draws,)
+        The factor (x).
+
+    Examples
+    --------
+    >>> gross_margin_factor(0.4, 0.8)
+    0.5
+    """
+    return token_margin / software_margin
 
 
 def inference_cost_per_mtok(
@@ -76,12 +152,10 @@ def inference_cost_per_mtok(
     if gpu_hour_cost <= 0:
         raise ModelInputError("gpu_hour_cost", f"must be positive, got {gpu_hour_cost}")
     if tokens_per_gpu_second <= 0:
-        raise ModelInputError(
-            "tokens_per_gpu_second", f"must be positive, got {tokens_per_gpu_second}"
-        )
+        raise ModelInputError("tokens_per_gpu_second", f"must be positive, got {tokens_per_gpu_second}")
     if not 0 < utilisation <= 1:
         raise ModelInputError("gpu_utilisation", f"must lie in (0%, 100%], got {utilisation:.2%}")
-    return gpu_hour_cost / (tokens_per_gpu_second * 3600 * utilisation) * MTOK
+    return gpu_cost_per_mtok(gpu_hour_cost, tokens_per_gpu_second, utilisation)
 
 
 def gross_margin(price_per_mtok: Decimal, cost_per_mtok: Decimal) -> Decimal:
@@ -106,7 +180,7 @@ def gross_margin(price_per_mtok: Decimal, cost_per_mtok: Decimal) -> Decimal:
     """
     if price_per_mtok <= 0:
         raise ModelInputError("api_price_per_mtok", f"must be positive, got {price_per_mtok}")
-    return 1 - cost_per_mtok / price_per_mtok
+    return token_gross_margin(price_per_mtok, cost_per_mtok)
 
 
 @dataclass(frozen=True)
@@ -223,9 +297,7 @@ def heavy_user_units_per_month(
     return weekly * WEEKS_PER_MONTH
 
 
-def plan_margin(
-    price_per_month: Decimal, tokens_per_month: Decimal, cost_per_mtok: Decimal
-) -> Decimal:
+def plan_margin(price_per_month: Decimal, tokens_per_month: Decimal, cost_per_mtok: Decimal) -> Decimal:
     """Margin of a subscription on a user: ``1 - tokens / 1e6 x cost per Mtok / price`` (decimal).
 
     Parameters
@@ -322,9 +394,7 @@ class UnitEconomicsResult:
             }
             for p in self.path
         ]
-        return pd.DataFrame(
-            rows, columns=["year", "price_per_mtok", "cost_per_mtok", "gross_margin"]
-        ).set_index("year")
+        return pd.DataFrame(rows, columns=["year", "price_per_mtok", "cost_per_mtok", "gross_margin"]).set_index("year")
 
     def plans_frame(self) -> Any:
         """Plans as a pandas DataFrame (price, heavy-user tokens, inference cost, margin)."""
@@ -340,9 +410,9 @@ class UnitEconomicsResult:
             }
             for p in self.plans
         ]
-        return pd.DataFrame(
-            rows, columns=["plan", "price", "tokens_per_month", "inference_cost", "margin"]
-        ).set_index("plan")
+        return pd.DataFrame(rows, columns=["plan", "price", "tokens_per_month", "inference_cost", "margin"]).set_index(
+            "plan"
+        )
 
 
 def _money_in(d: Derivation, fig: Any, cur: str) -> Decimal:
@@ -350,9 +420,7 @@ def _money_in(d: Derivation, fig: Any, cur: str) -> Decimal:
     return m.amount
 
 
-def unit_economics(
-    case: Case, ctx: AnchorContext, d: Derivation | None = None
-) -> UnitEconomicsResult:
+def unit_economics(case: Case, ctx: AnchorContext, d: Derivation | None = None) -> UnitEconomicsResult:
     """Compute a case's AI unit economics, appending cited steps to ``d`` when given.
 
     Parameters
@@ -383,9 +451,7 @@ def unit_economics(
     r_price = d.ref(ue.api_price_per_mtok, f"{p}.api_price_per_mtok")
     if ue.inference_cost_per_mtok is not None:
         cost = _money_in(d, ue.inference_cost_per_mtok, cur)
-        r_cost: tuple[FigureRef, ...] = (
-            d.ref(ue.inference_cost_per_mtok, f"{p}.inference_cost_per_mtok"),
-        )
+        r_cost: tuple[FigureRef, ...] = (d.ref(ue.inference_cost_per_mtok, f"{p}.inference_cost_per_mtok"),)
         d.step(
             "Inference cost per 1M tokens",
             "given",
@@ -427,8 +493,7 @@ def unit_economics(
         r_tpt = d.ref(ue.tokens_per_task, f"{p}.tokens_per_task")
         d.step(
             "Cost per task",
-            "tokens per task / 1e6 x inference cost per 1M tokens (revenue per task at the API "
-            "price)",
+            "tokens per task / 1e6 x inference cost per 1M tokens (revenue per task at the API price)",
             f"{tpt:,} tokens: cost {format_money(Money(cost_task, cur), digits=4)}, "
             f"API revenue {format_money(Money(rev_task, cur), digits=4)}",
             (r_tpt, *r_cost, r_price),
@@ -457,9 +522,7 @@ def unit_economics(
         price_m = _money_in(d, pl.price_per_month, cur)
         cost_m = tokens / MTOK * cost
         margin = plan_margin(price_m, tokens, cost)
-        plans.append(
-            PlanEconomics(pl.name, Money(price_m, cur), tokens, Money(cost_m, cur), margin)
-        )
+        plans.append(PlanEconomics(pl.name, Money(price_m, cur), tokens, Money(cost_m, cur), margin))
         refs = tuple(
             d.ref(f, f"{pp}.{n}")
             for n in (
@@ -540,10 +603,9 @@ def gross_margin_adjustment(d: Derivation, case: Case) -> Decimal | None:
     if res.gross_margin <= 0:
         raise ModelInputError(
             "unit_economics.inference_cost_per_mtok",
-            f"token gross margin is {res.gross_margin:.1%}; an ARR multiple cannot be scaled by a "
-            "non-positive margin",
+            f"token gross margin is {res.gross_margin:.1%}; an ARR multiple cannot be scaled by a non-positive margin",
         )
-    factor = res.gross_margin / bench
+    factor = gross_margin_factor(res.gross_margin, bench)
     d.step(
         "Gross-margin adjustment of the multiple",
         "multiple x (token gross margin / software gross-margin benchmark)",
@@ -551,3 +613,79 @@ def gross_margin_adjustment(d: Derivation, case: Case) -> Decimal | None:
         (d.ref(ue.software_gross_margin, "unit_economics.software_gross_margin"),),
     )
     return factor
+
+
+def gross_margin_factor_model(case: Case, m: ModelInputs) -> Callable[[Values], Arr] | None:
+    """Vectorised :func:`gross_margin_adjustment` (None when the case gives no benchmark).
+
+    :func:`gross_margin_factor` of :func:`token_gross_margin` per draw, the inference cost
+    given (in the API price's currency) or :func:`gpu_cost_per_mtok`.
+
+    Parameters
+    ----------
+    case : Case
+        The case (its ``unit_economics``).
+    m : ModelInputs
+        Registers the figures read and gives the FX rates.
+
+    Returns
+    -------
+    callable or None
+        ``fn(x) -> ndarray of shape (n_draws,) or float``: the factor (x).
+
+    Raises
+    ------
+    DistributionError
+        If the inference cost can reach the API price (a multiple of non-positive gross profit
+        is void, as in the deterministic anchor), or the benchmark margin can reach zero.
+
+    Examples
+    --------
+    >>> from anchorval.anchors import AnchorContext, PointInputs
+    >>> from anchorval.cases import resolve_case
+    >>> lc = resolve_case("anthropic-2026-06-dcf")
+    >>> m = PointInputs(lc.case, AnchorContext.for_case(lc.case, lc.peers))
+    >>> round(gross_margin_factor_model(lc.case, m)(m.values()), 4)  # (1 - cost / price) / 75%
+    0.6667
+    """
+    ue = case.unit_economics
+    if ue is None or ue.software_gross_margin is None:
+        return None
+    cur = ue.api_price_per_mtok.unit
+    p_price = m.use("unit_economics.api_price_per_mtok")
+    p_bench = m.use("unit_economics.software_gross_margin")
+    if ue.inference_cost_per_mtok is not None:
+        f = ue.inference_cost_per_mtok
+        p_cost, k_cost = m.use("unit_economics.inference_cost_per_mtok"), m.fx(f.unit, case.as_of, cur)
+        cost_path = p_cost
+        cost_hi = m.bounds(p_cost)[1] * k_cost
+
+        def cost(x: Values) -> Arr:
+            return x[p_cost] * k_cost
+
+    else:
+        g = ue.gpu_hour_cost
+        assert g is not None and ue.tokens_per_gpu_second is not None
+        p_gpu, k_gpu = m.use("unit_economics.gpu_hour_cost"), m.fx(g.unit, case.as_of, cur)
+        p_tps = m.use("unit_economics.tokens_per_gpu_second")
+        p_util = m.use("unit_economics.gpu_utilisation") if ue.gpu_utilisation else None
+        cost_path = p_gpu
+        util_lo = m.bounds(p_util)[0] if p_util else 1.0
+        m.check(p_tps, above=0.0, what="a positive throughput")
+        if p_util:
+            m.check(p_util, above=0.0, at_most=1.0, what="a value in (0%, 100%]")
+        cost_hi = gpu_cost_per_mtok(m.bounds(p_gpu)[1] * k_gpu, m.bounds(p_tps)[0], util_lo)
+
+        def cost(x: Values) -> Arr:
+            return gpu_cost_per_mtok(x[p_gpu] * k_gpu, x[p_tps], x[p_util] if p_util else 1.0)
+
+    price_lo = m.bounds(p_price)[0]
+    if (m.uncertain(cost_path) or m.uncertain(p_price)) and cost_hi >= price_lo:
+        raise m.fail(
+            cost_path,
+            f"the inference cost per 1M tokens can reach {cost_hi:.4g} {cur}, at or above the "
+            f"lowest API price {price_lo:.4g}: the gross margin would not be positive; bound "
+            "the distributions",
+        )
+    m.check(p_bench, above=0.0, what="a positive benchmark margin")
+    return lambda x: gross_margin_factor(token_gross_margin(x[p_price], cost(x)), x[p_bench])

@@ -19,6 +19,15 @@ __all__ = ["LoadedCase", "bundled_case_ids", "load_case", "parse_case_text", "re
 
 _BUNDLED_PACKAGE = "anchorval.cases"
 
+#: Limits on one case file (docs/security.md). Bundled cases are ~10 KB, ~1,000 nodes, depth 8.
+MAX_CASE_BYTES = 1_000_000
+#: YAML nodes after alias expansion (a "billion laughs" file is refused, not expanded).
+MAX_CASE_NODES = 200_000
+#: Nesting depth of mappings and lists.
+MAX_CASE_DEPTH = 64
+#: Digits in one integer literal (Python refuses int() of more than 4,300).
+MAX_INT_DIGITS = 400
+
 
 @dataclass(frozen=True)
 class LoadedCase:
@@ -111,13 +120,79 @@ def _loc_text(loc: tuple[Any, ...]) -> str:
     return out
 
 
-def _plain(node: Any) -> Any:
-    """Convert ruamel round-trip nodes into plain dicts/lists/scalars."""
-    if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    return node
+def _plain(node: Any, origin: str = "<string>") -> Any:
+    """Convert ruamel round-trip nodes into plain dicts/lists/scalars, within the limits.
+
+    Aliases are expanded as they are met, so the node budget (:data:`MAX_CASE_NODES`) and the
+    depth limit (:data:`MAX_CASE_DEPTH`) bound the work an alias bomb or deep nesting can cause.
+
+    Raises
+    ------
+    CaseError
+        When the expanded document exceeds the node budget or the depth limit (naming the line).
+    """
+    from ruamel.yaml.comments import TaggedScalar
+    from ruamel.yaml.scalarstring import ScalarString
+
+    budget = [MAX_CASE_NODES]
+
+    def conv(n: Any, depth: int, line: int | None) -> Any:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise CaseError(
+                f"too many YAML nodes after alias expansion (limit {MAX_CASE_NODES:,}): an alias bomb?",
+                file=origin,
+                line=line,
+            )
+        if depth > MAX_CASE_DEPTH:
+            raise CaseError(f"nesting deeper than {MAX_CASE_DEPTH} levels", file=origin, line=line)
+        if isinstance(n, dict):
+            out = {}
+            for k, v in n.items():
+                kl = _item_line(n, k, line)
+                out[str(k)] = conv(v, depth + 1, kl)
+            return out
+        if isinstance(n, list):
+            return [conv(v, depth + 1, _item_line(n, i, line)) for i, v in enumerate(n)]
+        if isinstance(n, TaggedScalar):  # e.g. an unknown local tag: keep the text, drop the tag
+            return str(n.value)
+        if isinstance(n, ScalarString):  # ``!!str 1e9``, quoted and block strings: plain str
+            return str(n)
+        return n
+
+    return conv(node, 0, 1)
+
+
+def _item_line(node: Any, key: Any, default: int | None) -> int | None:
+    try:
+        return (node.lc.key(key) if isinstance(node, dict) else node.lc.item(key))[0] + 1
+    except (AttributeError, KeyError, IndexError, TypeError):
+        return default
+
+
+def _guard_text(text: str, origin: str) -> None:
+    """Refuse a case file that is too large or holds control characters or huge integers.
+
+    Raises
+    ------
+    CaseError
+        Naming the file and, where there is one, the line.
+    """
+    import re
+
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > MAX_CASE_BYTES:
+        raise CaseError(f"file is {size:,} bytes; case files are limited to {MAX_CASE_BYTES:,} bytes", file=origin)
+    bad = re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        raise CaseError(
+            f"control character U+{ord(bad.group()):04X} in the file (case files are text)", file=origin, line=line
+        )
+    long_int = re.search(rf"\d{{{MAX_INT_DIGITS + 1},}}", text)
+    if long_int:
+        line = text.count("\n", 0, long_int.start()) + 1
+        raise CaseError(f"a number with more than {MAX_INT_DIGITS} digits", file=origin, line=line)
 
 
 def _clean_msg(msg: str) -> str:
@@ -149,9 +224,12 @@ def parse_case_text(text: str, origin: str = "<string>") -> Case:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    _guard_text(text, origin)
     yaml = YAML(typ="rt")
     try:
         doc = yaml.load(text)
+    except RecursionError:
+        raise CaseError(f"nesting deeper than {MAX_CASE_DEPTH} levels", file=origin) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -162,29 +240,38 @@ def parse_case_text(text: str, origin: str = "<string>") -> Case:
         raise CaseError(f"malformed YAML: {exc}", file=origin) from None
     if not isinstance(doc, dict):
         raise CaseError("a case file must be a YAML mapping at the top level", file=origin, line=1)
+    data = _plain(doc, origin)
     try:
-        return Case.model_validate(_plain(doc))
+        return Case.model_validate(data)
     except ValidationError as exc:
-        errs = exc.errors()
-        err = errs[0]
-        loc = tuple(err["loc"])
-        msg = _clean_msg(err["msg"])
-        if err["type"] == "missing":
-            msg = "required field is missing"
-            line = _line_of(doc, loc[:-1]) or 1
-        elif err["type"] == "extra_forbidden":
-            msg = "unknown field (check the spelling)"
-            line = _line_of(doc, loc)
-        else:
-            line = _line_of(doc, loc)
-        field_path = _loc_text(loc)
-        # a model-level validator reports "path: message"; lift the path into the field
-        if not loc and ": " in msg:
-            field_path, msg = msg.split(": ", 1)
-            line = _line_of(doc, _path_to_loc(field_path))
-        if len(errs) > 1:
-            msg += f" (and {len(errs) - 1} more error{'s' if len(errs) > 2 else ''})"
+        # every error, unknown (misspelled) fields first: they often explain the others
+        errs = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+        found = [_located(doc, e) for e in errs]
+        line, field_path, msg = found[0]
+        others = [f"{f or '(case)'} (line {ln}): {m}" if ln else f"{f or '(case)'}: {m}" for ln, f, m in found[1:]]
+        if others:
+            msg += f"; and {len(others)} more: " + "; ".join(others)
         raise CaseError(msg, file=origin, line=line, field=field_path or None) from None
+
+
+def _located(doc: Any, err: Any) -> tuple[int | None, str, str]:
+    """(line, field path, message) of one pydantic error inside the ruamel document."""
+    loc = tuple(err["loc"])
+    msg = _clean_msg(err["msg"])
+    if err["type"] == "missing":
+        msg = "required field is missing"
+        line = _line_of(doc, loc[:-1]) or 1
+    elif err["type"] == "extra_forbidden":
+        msg = "unknown field (check the spelling)"
+        line = _line_of(doc, loc)
+    else:
+        line = _line_of(doc, loc)
+    field_path = _loc_text(loc)
+    # a model-level validator reports "path: message"; lift the path into the field
+    if not loc and ": " in msg:
+        field_path, msg = msg.split(": ", 1)
+        line = _line_of(doc, _path_to_loc(field_path))
+    return line, field_path, msg
 
 
 def _path_to_loc(path: str) -> tuple[Any, ...]:
@@ -237,24 +324,54 @@ def resolve_case(ref: str | Path | Case, peers: Mapping[str, Case] | None = None
         If a file is malformed or invalid, or peers reference each other in a cycle.
     """
     found: dict[str, Case] = dict(peers or {})
+    texts: dict[str, tuple[str, str]] = {}  # case id -> (text, origin), to point at peer.case
     if isinstance(ref, Case):
         case, origin, base_dir = ref, f"<code:{ref.id}>", None
     else:
         text, origin = _read(ref, None)
         case = parse_case_text(text, origin)
+        texts[case.id] = (text, origin)
         base_dir = None if origin.startswith("bundled:") else Path(origin).parent
     chain = [case.id]
     cur = case
     while cur.peer is not None:
         pid = cur.peer.case
+        ctext, corigin = texts.get(cur.id, ("", origin))
         if pid in chain:
-            raise CaseError(f"peer cycle: {' -> '.join([*chain, pid])}", file=origin, field="peer.case")
+            raise CaseError(
+                f"peer cycle: {' -> '.join([*chain, pid])}",
+                file=corigin,
+                line=_peer_line(ctext),
+                field="peer.case",
+            )
         if pid not in found:
-            text, porigin = _read(pid, base_dir)
+            try:
+                text, porigin = _read(pid, base_dir)
+            except UnknownCaseError:
+                raise CaseError(
+                    f"peer case {pid!r} not found: no {pid}.yaml beside the case file and no bundled case "
+                    f"of that id (bundled: {', '.join(bundled_case_ids())})",
+                    file=corigin,
+                    line=_peer_line(ctext),
+                    field="peer.case",
+                ) from None
             found[pid] = parse_case_text(text, porigin)
+            texts[pid] = (text, porigin)
         chain.append(pid)
         cur = found[pid]
     return LoadedCase(case=case, peers=found, origin=origin)
+
+
+def _peer_line(text: str) -> int | None:
+    """Line of ``peer.case`` in a case file's text (re-read only when reporting an error)."""
+    if not text:
+        return None
+    from ruamel.yaml import YAML
+
+    try:
+        return _line_of(YAML(typ="rt").load(text), ("peer", "case"))
+    except Exception:  # the file parsed once already; a line number is a courtesy
+        return None
 
 
 def load_case(ref: str | Path | Case) -> Case:

@@ -14,6 +14,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 #: Exit code for bad input and every other AnchorvalError.
 EXIT_BAD_INPUT = 2
+#: Longest error line printed (a 1 MB value in a case file is not echoed whole).
+MAX_ERROR_CHARS = 400
 
 
 class OutputFormat(StrEnum):
@@ -36,9 +38,47 @@ FORMAT_OPTION = typer.Option(
 )
 
 
+def one_line(text: str, limit: int = MAX_ERROR_CHARS) -> str:
+    r"""Make text safe to print as one terminal line.
+
+    Control characters (terminal escape sequences, bidi overrides) become visible ``\xNN`` /
+    ``\uNNNN`` escapes, line breaks a space, and text past ``limit`` characters is cut with a note
+    of how much.
+
+    Parameters
+    ----------
+    text : str
+        Any text, e.g. an error message quoting a case file.
+    limit : int
+        Characters kept.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> one_line("bad name \x1b[2J\nnext")
+    'bad name \\x1b[2J next'
+    >>> one_line("x" * 10, limit=4)
+    'xxxx... (6 more characters)'
+    """
+    import re
+
+    def esc(m: re.Match[str]) -> str:
+        c = ord(m.group())
+        return f"\\x{c:02x}" if c <= 0xFF else f"\\u{c:04x}"
+
+    flat = re.sub(r"[\r\n]+", " ", text)
+    flat = re.sub(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]", esc, flat)
+    if len(flat) > limit:
+        flat = f"{flat[:limit]}... ({len(flat) - limit:,} more characters)"
+    return flat
+
+
 def fail(message: str) -> typer.Exit:
-    """Print one line on stderr and return the Exit(2) to raise."""
-    typer.echo(f"error: {message}", err=True)
+    """Print one sanitised line on stderr and return the Exit(2) to raise."""
+    typer.echo(f"error: {one_line(message)}", err=True)
     return typer.Exit(EXIT_BAD_INPUT)
 
 
@@ -62,10 +102,13 @@ def handle_errors(fn: F) -> F:
 
 
 def console(stderr: bool = False) -> Any:
-    """Return a rich console (imported lazily)."""
-    from rich.console import Console
+    """Return the rich console commands print to: case text is printed as plain text, never markup.
 
-    return Console(stderr=stderr, soft_wrap=False)
+    See :func:`anchorval.report._base.make_console` (imported lazily).
+    """
+    from ..report._base import make_console
+
+    return make_console(stderr=stderr)
 
 
 def write_text(path: str, text: str) -> None:
@@ -75,11 +118,17 @@ def write_text(path: str, text: str) -> None:
     import tempfile
     from pathlib import Path
 
+    if not str(path).strip():
+        raise FileNotFoundError(errno.ENOENT, "an output path is empty", "''")
     p = Path(path)
     if p.is_dir():  # os.replace would fail naming the temporary file, not the report path
         raise IsADirectoryError(errno.EISDIR, "is a directory, not a file", str(p))
-    p.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp")
+    if not p.parent.is_dir():  # never create directories the user did not ask for
+        raise FileNotFoundError(errno.ENOENT, f"directory {str(p.parent)!r} does not exist", str(p))
+    try:
+        fd, tmp = tempfile.mkstemp(dir=p.parent, prefix=f".{p.name}.", suffix=".tmp")
+    except OSError as exc:  # name the report path, not the temporary file
+        raise OSError(exc.errno, exc.strerror, str(p)) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
@@ -87,6 +136,10 @@ def write_text(path: str, text: str) -> None:
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the usual permissions
         os.replace(tmp, p)
+    except OSError as exc:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise OSError(exc.errno, exc.strerror, str(p)) from None
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)

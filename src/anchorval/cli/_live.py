@@ -199,6 +199,6 @@ def history_cmd(
         typer.echo(show.render_history_markdown(res))
     else:
         show.print_history(res, console())
-    if chart:
+    if chart is not None:
         write_text(chart, show.history_html(res))
         print_written(console(stderr=True), chart, "chart")

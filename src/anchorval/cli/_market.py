@@ -110,6 +110,6 @@ def market_cmd(
         typer.echo(show.render_market_markdown(r))
     else:
         show.print_market_tables(r, console())
-    if report:
+    if report is not None:
         write_text(report, show.render_market_html(r))
         print_written(console(stderr=True), report)

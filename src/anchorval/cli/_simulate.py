@@ -82,7 +82,7 @@ def simulate_cmd(
             currency=currency,
             threads=threads,
             progress=on_progress,
-            sensitivities=("tornado", "grid") if report else (),
+            sensitivities=("tornado", "grid") if report is not None else (),
         )
 
     if bar is not None:
@@ -98,7 +98,7 @@ def simulate_cmd(
         typer.echo(show.simulation_markdown(r))
     else:
         show.print_simulation(r, console())
-    if report:
+    if report is not None:
         extra = [show.sensitivity_section(res) for res in sim.sensitivities]
         write_text(report, show.render_simulation_html(r, sim.triangulation, extra))
         print_written(err, report)
@@ -144,6 +144,6 @@ def sensitivity_cmd(
         typer.echo(show.sensitivity_markdown(res))
     else:
         show.print_sensitivity(res, console())
-    if report:
+    if report is not None:
         write_text(report, show.render_sensitivity_html(res, f"{case}: sensitivity ({method})"))
         print_written(console(stderr=True), report)

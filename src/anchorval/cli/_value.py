@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from ._common import FORMAT_OPTION, OutputFormat, console, handle_errors, write_text
 
 
-def _parse_weights(text: str | None) -> dict[str, float] | None:
+def _parse_weights(text: str | None) -> dict[str, Any] | None:
+    """``arr_multiple=0.5,last_round=50%`` -> {key: Decimal}; the keys are checked by the valuation."""
+    from ..errors import AmountParseError
+    from ..money import parse_number
+
     if text is None:
         return None
-    out: dict[str, float] = {}
+    out: dict[str, Any] = {}
     for part in filter(None, (p.strip() for p in text.split(","))):
         key, sep, val = part.partition("=")
         if not sep:
             raise typer.BadParameter(f"expected anchor=weight, got {part!r}", param_hint="--weights")
         try:
-            out[key.strip()] = float(val)
-        except ValueError:
-            raise typer.BadParameter(f"weight {val!r} is not a number", param_hint="--weights") from None
+            out[key.strip()] = parse_number(val.strip())
+        except AmountParseError:
+            raise typer.BadParameter(
+                f"weight {val!r} is not a finite number (0.5 or 50%)", param_hint="--weights"
+            ) from None
     return out
 
 
@@ -82,7 +90,7 @@ def value_cmd(
         typer.echo(show.render_markdown(t))
     else:
         show.print_table(t, console())
-    if report:
+    if report is not None:
         write_text(report, show.render_html(t))
         print_written(console(stderr=True), report)
     if db_store is not None:

@@ -1,6 +1,7 @@
 """Frozen, validated domain models: sources, figures, companies, rounds, quotes and cases."""
 
 from ._case import (
+    ANCHOR_KEYS,
     ArrMultipleSpec,
     CapitalStructure,
     Case,
@@ -65,6 +66,7 @@ from ._provenance import (
 from ._simulation import CorrelationSpec, SimulationSpec
 
 __all__ = [
+    "ANCHOR_KEYS",
     "PredictionBracket",
     "PredictionLadder",
     "RebaseSpec",

@@ -18,7 +18,7 @@ from ._figure import (
     MoneyFigure,
     MultipleFigure,
     PositiveMoneyFigure,
-    RatioFigure,
+    PositiveRatioFigure,
     Source,
     iter_figures,
 )
@@ -27,7 +27,22 @@ from ._market import MarketStructure
 from ._provenance import check_derived
 from ._simulation import SimulationSpec
 
+#: Keys of the registered anchors (``anchorval.anchors.ANCHORS``, kept equal by a test), for
+#: checking blend-weight keys when a case loads.
+ANCHOR_KEYS: tuple[str, ...] = (
+    "market_value",
+    "peer_multiple",
+    "perp_implied",
+    "arr_multiple",
+    "last_round",
+    "dcf",
+    "opm_last_round",
+    "opm_perp",
+    "prediction_market",
+)
+
 __all__ = [
+    "ANCHOR_KEYS",
     "ArrMultipleSpec",
     "CapitalStructure",
     "Case",
@@ -347,7 +362,7 @@ class ArrMultipleSpec(FrozenModel):
     """
 
     market_arr: PositiveMoneyFigure
-    share: RatioFigure
+    share: PositiveRatioFigure
     multiples: MultipleFigure
     horizon: date | None = None
     horizon_cite: DateCite | None = None
@@ -472,8 +487,14 @@ class Case(FrozenModel):
             if sid not in self.sources:
                 raise ValueError(f"{path}.source: source {sid!r} is not declared in sources")
         for k, w in self.blend_weights.items():
+            if k not in ANCHOR_KEYS:
+                raise ValueError(
+                    f"blend_weights.{k}: unknown anchor {k!r} (anchors: {', '.join(ANCHOR_KEYS)})"
+                )
             if w < 0:
                 raise ValueError(f"blend_weights.{k}: weight must be non-negative, got {w}")
+        if self.blend_weights and not any(self.blend_weights.values()):
+            raise ValueError("blend_weights: every weight is zero; give at least one positive weight")
         check_derived(self)
         return self
 

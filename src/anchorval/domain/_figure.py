@@ -355,6 +355,8 @@ PositiveMoneyFigure = Annotated[Figure, _expect("money", positive=True)]
 CountFigure = Annotated[Figure, _expect("count", positive=True)]
 #: A decimal share in [0, 1] (written ``59%`` in YAML).
 RatioFigure = Annotated[Figure, _expect("ratio")]
+#: A decimal share in (0, 1] (a share of zero would make its anchor zero).
+PositiveRatioFigure = Annotated[Figure, _expect("ratio", positive=True)]
 #: A positive multiple (written ``15x`` in YAML).
 MultipleFigure = Annotated[Figure, _expect("x", positive=True)]
 

@@ -315,7 +315,7 @@ class ShareClass(FrozenModel):
     name: str
     kind: Literal["common", "preferred", "option"]
     shares: CountFigure
-    issue_price: MoneyFigure | None = None
+    issue_price: PositiveMoneyFigure | None = None
     preference_multiple: Figure | None = None
     liquidation_preference: MoneyFigure | None = None
     seniority: int = 1

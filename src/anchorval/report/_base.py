@@ -24,11 +24,14 @@ __all__ = [
     "format_number",
     "json_text",
     "log_axis_ticks",
+    "make_console",
     "num",
     "pct",
     "plotly_div",
     "print_written",
     "render_page",
+    "styled",
+    "visible",
 ]
 
 
@@ -190,4 +193,97 @@ def log_axis_ticks(lo: float, hi: float) -> dict[str, Any]:
 
 def print_written(console: Any, path: str, what: str = "report") -> None:
     """Tell the user (on the console given, usually stderr) that a file was written."""
-    console.print(f"{what} written to [bold]{path}[/bold]")
+    console.print(styled(f"{what} written to ", (path, "bold")))
+
+
+# -- terminal text: case text is data ------------------------------------------------------------
+# Every console anchorval prints to reads strings as plain text (rich markup is never parsed, so a
+# company called "Acme [/bold] Corp" prints as it is) and shows control characters (terminal
+# escape sequences, bidi overrides) as visible escapes. Styling is given as ``style=`` or through
+# :func:`styled`, never as markup inside a string.
+
+_CONTROL_CHARS = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]"
+
+
+def visible(text: str) -> str:
+    r"""Return ``text`` with control characters shown as ``\xNN`` / ``\uNNNN`` (newline and tab kept).
+
+    Parameters
+    ----------
+    text : str
+        Any text, e.g. a company name from a case file.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> visible("Acme\x1b[2J Corp\n")
+    'Acme\\x1b[2J Corp\n'
+    """
+    import re
+
+    def esc(m: re.Match[str]) -> str:
+        c = ord(m.group())
+        return f"\\x{c:02x}" if c <= 0xFF else f"\\u{c:04x}"
+
+    return re.sub(_CONTROL_CHARS, esc, text)
+
+
+def styled(*parts: str | tuple[str, str]) -> Any:
+    """Build a rich Text from plain parts and ``(text, style)`` pairs; every part is shown as is.
+
+    Parameters
+    ----------
+    *parts : str or tuple of (str, str)
+        Text, or text with a rich style name (``'bold'``, ``'yellow'``, ``'dim'``).
+
+    Returns
+    -------
+    rich.text.Text
+
+    Examples
+    --------
+    >>> styled("weights of ", ("[/bold]", "bold")).plain
+    'weights of [/bold]'
+    """
+    from rich.text import Text
+
+    out = Text()
+    for p in parts:
+        text, style = (p, "") if isinstance(p, str) else p
+        out.append(visible(str(text)), style=style)
+    return out
+
+
+def make_console(**kwargs: Any) -> Any:
+    r"""Return a rich Console that prints strings as plain text (see :func:`visible`).
+
+    Parameters
+    ----------
+    **kwargs
+        Passed to :class:`rich.console.Console` (``file``, ``width``, ``stderr``...).
+
+    Returns
+    -------
+    rich.console.Console
+
+    Examples
+    --------
+    >>> import io
+    >>> c = make_console(file=io.StringIO(), width=40)
+    >>> c.print("Acme [/bold] Corp")
+    >>> c.file.getvalue()
+    'Acme [/bold] Corp\n'
+    """
+    from rich.console import Console
+
+    class _PlainConsole(Console):
+        def render_str(self, text: str, **kw: Any) -> Any:
+            kw["markup"] = False
+            kw["emoji"] = False
+            return super().render_str(visible(text), **kw)
+
+    kwargs.setdefault("soft_wrap", False)
+    return _PlainConsole(**kwargs)

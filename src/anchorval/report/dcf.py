@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._base import json_text, num
+from ._base import json_text, make_console, num
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..workflows.dcf import DcfRun
@@ -94,10 +94,9 @@ def print_dcf(run: DcfRun, c: Any) -> None:
         Where to print (the command line passes stdout's); the year table goes to a console on
         the same file at least 170 columns wide, so its twelve columns never wrap.
     """
-    from rich.console import Console
     from rich.table import Table
 
-    wide = Console(width=max(c.width, 170), soft_wrap=False, file=c.file)
+    wide = make_console(width=max(c.width, 170), file=c.file)
     tab = Table(title=f"{run.case.company.name}: young-company DCF ({run.currency}, totals)")
     tab.add_column("year")
     for _, head, _k in _COLS:
@@ -116,4 +115,4 @@ def print_dcf(run: DcfRun, c: Any) -> None:
             t2.add_row(lbl, _fmt("money", m.amount), f"{s.value:.2%}", f"{s.base_value:.2%}")
         c.print(t2)
     for k, v in run.failures:
-        c.print(f"[yellow]not solved: {k}: {v}[/yellow]", highlight=False)
+        c.print(f"not solved: {k}: {v}", style="yellow", highlight=False)

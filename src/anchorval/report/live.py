@@ -11,7 +11,7 @@ import json
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ._base import ReportSection, json_text, num, plotly_div, render_page
+from ._base import ReportSection, json_text, num, plotly_div, render_page, styled
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..workflows.live import FetchResult, HistoryResult, LiveResult
@@ -143,14 +143,14 @@ def print_fetch(res: FetchResult, c: Any) -> None:
 def print_fetch_problems(res: FetchResult, err: Any) -> None:
     """Print the quality flags (⚠) and the venues that failed (✗), usually on stderr."""
     for f in res.flags:
-        err.print(f"⚠ {f.message}", style="yellow", highlight=False, markup=False)
+        err.print(f"⚠ {f.message}", style="yellow", highlight=False)
     for k, v in res.outcome.errors.items():
-        err.print(f"[red]✗ {k}: {v}[/red]", highlight=False)
+        err.print(f"✗ {k}: {v}", style="red", highlight=False)
 
 
 def print_live_summary(res: LiveResult, err: Any) -> None:
     """Print which figures are live and when (``value --live``), usually on stderr."""
-    err.print("[bold]Live figures[/bold] (sources live:<venue>):", highlight=False)
+    err.print(styled(("Live figures", "bold"), " (sources live:<venue>):"), highlight=False)
     for q in res.outcome.perps:
         err.print(
             f"  {q.venue} {q.symbol}: mark {_num(q.mark_price)} {q.quote_currency} "
@@ -166,9 +166,9 @@ def print_live_summary(res: LiveResult, err: Any) -> None:
     if res.comparison and len(res.comparison.rows) > 1:
         err.print(f"  spread between venues {res.comparison.spread:.4f}x", highlight=False)
     for f in res.flags:
-        err.print(f"  [yellow]⚠ {f.message}[/yellow]", highlight=False)
+        err.print(f"  ⚠ {f.message}", style="yellow", highlight=False)
     for k, v in res.outcome.errors.items():
-        err.print(f"  [red]✗ {k}: {v}[/red]", highlight=False)
+        err.print(f"  ✗ {k}: {v}", style="red", highlight=False)
 
 
 def render_history_json(res: HistoryResult) -> str:

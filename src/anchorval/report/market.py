@@ -489,16 +489,16 @@ def print_market_tables(r: MarketStructureResult, console: Any) -> None:
             tab.add_row(*row)
         console.print(tab)
     if r.reflexivity is not None and r.reflexivity.run_rate:
-        console.print("[bold]Run-rate inputs[/bold]")
+        console.print("Run-rate inputs", style="bold")
         for k, v in r.reflexivity.run_rate.items():
             console.print(f"  {k}: {v}", highlight=False)
     for w in r.warnings:
-        console.print(f"[yellow]⚠ {w}[/yellow]", highlight=False)
-    console.print("\n[bold]Figures used[/bold]")
+        console.print(f"⚠ {w}", style="yellow", highlight=False)
+    console.print("\nFigures used", style="bold")
     for f in r.figures:
         console.print(f"  {f.citation()}", highlight=False)
-    console.print("\n[bold]Sources[/bold]")
+    console.print("\nSources", style="bold")
     for k, s in r.sources.items():
         console.print(f'  {k}: {s.publisher}, "{s.title}", {s.date}', highlight=False)
     for k, v in r.skipped.items():
-        console.print(f"[dim]not computed: {k}: {v}[/dim]", highlight=False)
+        console.print(f"not computed: {k}: {v}", style="dim", highlight=False)

@@ -9,7 +9,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._base import ANCHOR_COLORS, ReportSection, amount, env, json_text, log_axis_ticks, num, plotly_div, render_page
+from ._base import (
+    ANCHOR_COLORS,
+    ReportSection,
+    amount,
+    env,
+    json_text,
+    log_axis_ticks,
+    num,
+    plotly_div,
+    render_page,
+    styled,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..anchors.triangulate import Triangulation
@@ -227,21 +238,24 @@ def print_simulation(r: SimulationResult, c: Any) -> None:
         for o in r.outputs.values():
             pt.add_row(o.key, *(f"{o.p_above[t]:.1%}" for t in r.thresholds))
         c.print(pt)
-    c.print("\n[bold]Inputs[/bold]")
+    c.print("\nInputs", style="bold")
     for i in r.inputs:
         if i.kind == "assumption":
-            basis = "[yellow]ASSUMPTION[/yellow] (the case author's distribution; no source gives it)"
+            basis = ("ASSUMPTION", "yellow"), " (the case author's distribution; no source gives it)"
         elif i.stated:
-            basis = "stated" + (f" ({i.source})" if i.source else "")
+            basis = ("stated" + (f" ({i.source})" if i.source else ""),)
         elif i.assumption:
-            basis = f"[yellow]assumed[/yellow]: {i.assumption}"
+            basis = ("assumed", "yellow"), f": {i.assumption}"
         else:
-            basis = "fixed at the case value"
-        c.print(f"  {i.path} ({i.unit}): {i.distribution} [dim]{basis}[/dim]", highlight=False)
+            basis = ("fixed at the case value",)
+        line = styled(f"  {i.path} ({i.unit}): {i.distribution} ")
+        tail = styled(*basis)
+        tail.stylize("dim")
+        c.print(line + tail, highlight=False)
     if r.correlated:
         c.print(f"  correlated (Gaussian copula): {', '.join(r.correlated)}", highlight=False)
     for a in r.assumptions:
-        c.print(f"[yellow]⚠ {a}[/yellow]", highlight=False)
+        c.print(f"⚠ {a}", style="yellow", highlight=False)
 
 
 def print_sensitivity(res: TornadoResult | SobolResult | GridResult, c: Any) -> None:

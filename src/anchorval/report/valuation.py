@@ -13,7 +13,17 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ._base import ANCHOR_COLORS, ReportSection, env, format_money, json_text, log_axis_ticks, plotly_div, render_page
+from ._base import (
+    ANCHOR_COLORS,
+    ReportSection,
+    env,
+    format_money,
+    json_text,
+    log_axis_ticks,
+    plotly_div,
+    render_page,
+    styled,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..anchors.triangulate import Triangulation
@@ -125,14 +135,13 @@ def print_table(t: Triangulation, c: Any) -> None:
     Examples
     --------
     >>> import io, anchorval
-    >>> from rich.console import Console
-    >>> c = Console(file=io.StringIO(), width=120)
+    >>> from anchorval.report._base import make_console
+    >>> c = make_console(file=io.StringIO(), width=120)
     >>> print_table(anchorval.value("anthropic-2026-06"), c)
     >>> "1.718T USD" in c.file.getvalue()
     True
     """
     from rich.table import Table
-    from rich.text import Text
 
     tab = Table(title=f"{t.company}: valuation anchors as of {t.as_of} ({t.currency}, totals)")
     for col in ("anchor", "method"):
@@ -144,33 +153,35 @@ def print_table(t: Triangulation, c: Any) -> None:
     if t.blended is not None:
         b = t.blended
         tab.add_row(
-            "[bold]Blended[/bold]",
+            styled(("Blended", "bold")),
             f"weights: {_weights(b.weights)}",
             format_money(b.low),
             format_money(b.base),
             format_money(b.high),
         )
     tab.caption = f"spread of base values {t.spread:.2f}x; span of ranges {t.span:.2f}x"
+    if t.blended is not None and t.blended.ignored:
+        tab.caption += (
+            f"\nblend weights of {', '.join(t.blended.ignored)} ignored (not computed); the others renormalised"
+        )
     c.print(tab)
     for a in t.anchors:
-        c.print(f"\n[bold]{a.title}[/bold] [dim]({a.method})[/dim]")
+        c.print(styled("\n", (a.title, "bold"), " ", (f"({a.method})", "dim")))
         for i, s in enumerate(a.steps, 1):
             cites = ", ".join(f"{f.source_id} {f.as_of}{kind_label(f)}" for f in s.figures)
-            line = Text(f"  {i}. {s.label}: {s.value}")
-            if cites:  # case text is data: appended as plain text, never read as rich markup
-                line.append(f" [{cites}]", style="dim")
+            line = styled(f"  {i}. {s.label}: {s.value}", *([(f" [{cites}]", "dim")] if cites else []))
             c.print(line, highlight=False)
         for w in a.warnings:
-            c.print(f"  [yellow]⚠ {w}[/yellow]", highlight=False)
+            c.print(f"  ⚠ {w}", style="yellow", highlight=False)
     if t.checks:
-        c.print("\n[bold]Checks on the case's figures[/bold]")
+        c.print("\nChecks on the case's figures", style="bold")
         for w in t.checks:
-            c.print("  ⚠ " + w, style="yellow", highlight=False, markup=False)
+            c.print("  ⚠ " + w, style="yellow", highlight=False)
     if t.fx_rates:
-        c.print("\n[bold]FX rates used[/bold]")
+        c.print("\nFX rates used", style="bold")
         for r in t.fx_rates:
             c.print(f"  {r.pair} {r.rate:.6g} on {r.on} ({r.source})", highlight=False)
-    c.print("\n[bold]Sources[/bold]")
+    c.print("\nSources", style="bold")
     for k, s in t.sources.items():
         c.print(f'  {k}: {s.publisher}, "{s.title}", {s.date}', highlight=False)
     if t.skipped:
@@ -181,7 +192,7 @@ def print_table(t: Triangulation, c: Any) -> None:
             return f"needs {m.group(1)}" if m else reason
 
         parts = ", ".join(f"{k} ({why(v)})" for k, v in t.skipped.items())
-        c.print(f"[dim]not computed: {parts}[/dim]", highlight=False)
+        c.print(f"not computed: {parts}", style="dim", highlight=False)
 
 
 def print_cases(rows: Sequence[Mapping[str, str]], c: Any) -> None:

@@ -10,7 +10,9 @@ Examples
 --------
 >>> from anchorval.cases import resolve_case
 >>> from anchorval.uncertainty import build_case_model, run_simulation
->>> m = build_case_model(resolve_case("anthropic-2026-06"))
+>>> from anchorval.workflows.value import value_loaded
+>>> lc = resolve_case("anthropic-2026-06")
+>>> m = build_case_model(lc, value_loaded(lc))
 >>> r = run_simulation(m, 200_000, seed=7)
 >>> sorted(r.outputs)
 ['arr_multiple', 'blended', 'last_round', 'peer_multiple', 'perp_implied']
@@ -43,6 +45,7 @@ _EXPORTS = {
     "InputVar": "._models",
     "SimModel": "._models",
     "build_case_model": "._models",
+    "simulated": "._models",
     "InputSummary": "._results",
     "OutputStats": "._results",
     "SimulationResult": "._results",
@@ -68,4 +71,3 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return __all__
-

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..cases import resolve_case
 from ..domain import Case
-from ..errors import AmountParseError, MissingFigureError
+from ..errors import AmountParseError, MissingFigureError, ModelInputError
 from ..market import MarketStructureResult, analyse_market
 from ..money import Money, parse_amount, parse_number
 
@@ -132,6 +132,8 @@ def market_structure(
         fund = t.blended.base
     elif fundamental is not None:
         fund = _money(fundamental)
+        if fund.amount <= 0:
+            raise ModelInputError("fundamental value", f"must be positive, got {fundamental}")
     tps = None
     if target_ps is not None:
         tps = (

@@ -35,6 +35,13 @@ CaseRef = str | Path | Case | LoadedCase
 SpecRef = SimulationSpec | Mapping[str, Any] | str | Path | None
 
 
+#: Most draws one run may ask for (1e9: about 100 s on two cores at ~10M draws/s, memory bounded);
+#: anchorval's own limit, see docs/security.md.
+MAX_DRAWS = 1_000_000_000
+#: Most worker threads a run may ask for.
+MAX_THREADS = 1024
+
+
 def parse_draws(text: str | int) -> int:
     """Parse a draw count such as ``'10M'``, ``'1e6'`` or ``100000``.
 
@@ -60,6 +67,8 @@ def parse_draws(text: str | int) -> int:
         raise DistributionError(f"draws: cannot read {text!r} ({exc})") from None
     if d != d.to_integral_value() or d < 1:
         raise DistributionError(f"draws: must be a positive whole number, got {text!r}")
+    if d > MAX_DRAWS:
+        raise DistributionError(f"draws: {text!r} is over the limit of {MAX_DRAWS:,} draws a run")
     return int(d)
 
 
@@ -144,7 +153,11 @@ def build_model(
     anchors: Sequence[str] | None = None,
     full: Triangulation | None = None,
 ) -> CaseModel:
-    """Load a case (and spec) and build its vectorised model (see ``simulate.build_case_model``).
+    """Load a case (and spec), value it once and build its vectorised model.
+
+    See :func:`anchorval.uncertainty.build_case_model`, which receives the valuation: ``full``
+    when the caller already valued the case (every anchor, same ``currency`` and ``weights``),
+    else valued here.
 
     Raises
     ------
@@ -152,12 +165,21 @@ def build_model(
         As ``build_case_model``; when the offending input was written in a case or spec file,
         the message starts with that file and line.
     """
-    from ..uncertainty import build_case_model
+    from ..anchors.triangulate import triangulate
+    from ..uncertainty import build_case_model, simulated
+    from .value import value_loaded
 
     loaded = _loaded(case)
     sp = _spec(spec)
+    t = full if full is not None else value_loaded(loaded, anchors, currency, weights)
+    left_out: tuple[str, ...] = ()
+    if anchors is None:  # default: anchors without a vectorised model are left out, named
+        left_out = tuple(a.anchor for a in t.anchors if not simulated(a.anchor))
+        if left_out and len(left_out) < len(t.anchors):  # blend over the others (no re-valuing)
+            kept = [a for a in t.anchors if a.anchor not in left_out]
+            t = triangulate(kept, loaded.case, weights=weights)
     try:
-        return build_case_model(loaded, sp, currency, weights, anchors, full=full)
+        return build_case_model(loaded, t, sp, left_out)
     except DistributionError as exc:
         located = _locate(exc, loaded, sp, spec if isinstance(spec, str | Path) else None)
         if located is None:
@@ -304,12 +326,16 @@ def simulation_run(
     from ..uncertainty import DEFAULT_CHUNK, run_simulation
     from .value import value_loaded
 
+    n = parse_draws(draws)
+    if threads is not None and not (0 <= threads <= MAX_THREADS):
+        raise DistributionError(f"threads: must be 0 (all cores) to {MAX_THREADS}, got {threads}")
+
     loaded = _loaded(case)
     full = value_loaded(loaded, None, currency, weights) if anchors is None else None
     model = build_model(loaded, spec, currency, weights, anchors, full=full)
     result = run_simulation(
         model,
-        parse_draws(draws),
+        n,
         seed=seed,
         thresholds=_thresholds(model, loaded, thresholds),
         chunk_size=chunk_size or DEFAULT_CHUNK,
